@@ -1,0 +1,1 @@
+"""Tam Nông: one system of record for OCOP, NTM and sustainable poverty reduction."""

@@ -1,0 +1,57 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from tamnong.divisions.models import Division
+
+from .models import Role, User
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": _("Tên đăng nhập hoặc mật khẩu không đúng."),
+        "inactive": _("Tài khoản đã bị khóa."),
+        "locked": _(
+            "Tài khoản tạm thời bị khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau %(minutes)s phút."
+        ),
+    }
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if getattr(self.request, "login_locked", False):
+                from django.conf import settings
+
+                raise forms.ValidationError(
+                    self.error_messages["locked"],
+                    code="locked",
+                    params={"minutes": settings.LOGIN_LOCKOUT_MINUTES},
+                ) from None
+            raise
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("Tên khóa"), max_length=100)
+    days = forms.IntegerField(label=_("Hiệu lực (ngày)"), min_value=1, max_value=730, initial=90)
+
+
+class MembershipForm(forms.Form):
+    username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=150, required=False)
+    email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    division = forms.ModelChoiceField(label=_("Đơn vị"), queryset=Division.objects.none())
+    role = forms.ChoiceField(
+        label=_("Vai trò"), choices=[c for c in Role.choices if c[0] != Role.ADMIN]
+    )
+
+    def __init__(self, *args, divisions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if divisions is not None:
+            self.fields["division"].queryset = divisions
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        if not User.username_validator.regex.match(username):
+            raise forms.ValidationError(_("Tên đăng nhập chỉ gồm chữ, số và @ . + - _"))
+        return username

@@ -1,0 +1,112 @@
+"""Users, scoped memberships (user, division, role) and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """What a member may do inside the division of the membership."""
+
+    ADMIN = "admin", _("Quản trị hệ thống")
+    COORDINATOR = "coordinator", _("Văn phòng điều phối")
+    DEPARTMENT = "department", _("Cán bộ sở, ngành")
+    COMMUNE_OFFICER = "commune_officer", _("Cán bộ xã")
+    COUNCIL_MEMBER = "council_member", _("Thành viên Hội đồng OCOP")
+    COUNCIL_SECRETARY = "council_secretary", _("Thư ký Hội đồng OCOP")
+    PRODUCER = "producer", _("Chủ thể OCOP")
+    LEADER = "leader", _("Lãnh đạo (xem báo cáo)")
+
+
+# Roles that may create or change domain records in their scope (reading is open to every role
+# of the scope, except producers who only see their own records).
+EDITOR_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.DEPARTMENT, Role.COMMUNE_OFFICER})
+AUDIT_READER_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
+
+
+class User(AbstractUser):
+    """A person who signs in. What they see is decided by their memberships, not by flags."""
+
+    full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    failed_logins = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("người dùng")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_until is not None and self.locked_until > timezone.now()
+
+
+class Membership(models.Model):
+    """A role held by a user on a division; a province membership covers its communes and villages."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    division = models.ForeignKey(
+        "divisions.Division", on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("vai trò"), max_length=24, choices=Role.choices)
+    # A producer membership is tied to the producer (chủ thể) it represents; set by the OCOP app.
+    producer_ref = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("phân quyền")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "division", "role", "producer_ref"], name="membership_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.division}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for machine clients; only its hash is stored."""
+
+    PREFIX = "tn_"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("tên"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    hint = models.CharField(max_length=12)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("hết hạn"), null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("khóa API")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hint}…)"
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return hashlib.sha256((settings.SECRET_KEY + raw).encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User, name: str, expires_at=None) -> tuple[ApiToken, str]:
+        raw = cls.PREFIX + secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            user=user, name=name, key_hash=cls.hash(raw), hint=raw[:8], expires_at=expires_at
+        )
+        return token, raw
+
+    @property
+    def is_active(self) -> bool:
+        now = timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)

@@ -1,0 +1,116 @@
+"""JSON API under /api/v1/: OpenAPI at /api/v1/openapi.json, interactive docs at /api/v1/docs.
+
+Browser sessions (with CSRF) and bearer tokens (`Authorization: Bearer tn_…`) are both
+accepted. Every endpoint scopes its data with `Scope`/`visible_to`, like the pages.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from tamnong.accounts.services import authenticate_token
+from tamnong.audit import context
+from tamnong.audit.services import record_denied
+from tamnong.core.api_errors import translate
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token):
+        user = authenticate_token(token)
+        if user is not None:
+            request.user = user
+            context.set_actor(
+                context.Actor(
+                    user=user,
+                    origin="api",
+                    ip=request.META.get("REMOTE_ADDR"),
+                    user_agent=request.META.get("HTTP_USER_AGENT", "")[:255],
+                    path=request.path[:255],
+                )
+            )
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """Django session cookie; unsafe methods also need the CSRF token."""
+
+    param_name = "sessionid"
+
+    def __init__(self) -> None:
+        super().__init__(csrf=True)
+
+    def authenticate(self, request, key):
+        return request.user if request.user.is_authenticated else None
+
+
+api = NinjaAPI(
+    title="Tam Nông API",
+    version="1",
+    description="OCOP, nông thôn mới, giảm nghèo bền vững – dữ liệu theo phạm vi của người dùng.",
+    urls_namespace="api",
+    auth=[TokenAuth(), SessionAuth()],
+)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request, exc):
+    return api.create_response(
+        request, {"detail": "Dữ liệu không hợp lệ.", "errors": translate(exc.errors)}, status=422
+    )
+
+
+@api.exception_handler(DjangoValidationError)
+def on_django_validation_error(request, exc):
+    if hasattr(exc, "message_dict"):
+        errors = [{"field": f, "message": " ".join(m)} for f, m in exc.message_dict.items()]
+    else:
+        errors = [{"field": "", "message": m} for m in exc.messages]
+    return api.create_response(
+        request, {"detail": "Dữ liệu không hợp lệ.", "errors": errors}, status=400
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def on_denied(request, exc):
+    record_denied(request, f"API {request.method} {request.path}")
+    return api.create_response(
+        request, {"detail": str(exc) or "Bạn không có quyền thực hiện thao tác này."}, status=403
+    )
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return api.create_response(request, {"detail": "Không tìm thấy."}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return api.create_response(
+        request, {"detail": "Cần đăng nhập hoặc khóa API hợp lệ."}, status=401
+    )
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+def _register_routers() -> None:
+    from tamnong.accounts.api import router as accounts_router
+    from tamnong.audit.api import router as audit_router
+    from tamnong.divisions.api import router as divisions_router
+    from tamnong.jobs.api import router as jobs_router
+
+    api.add_router("/me", accounts_router)
+    api.add_router("/divisions", divisions_router)
+    api.add_router("/audit", audit_router)
+    api.add_router("/jobs", jobs_router)
+
+
+_register_routers()

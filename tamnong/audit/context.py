@@ -1,0 +1,43 @@
+"""Who is acting and from where, for the audit trail (set by middleware, the API, CLI and jobs)."""
+
+from __future__ import annotations
+
+import contextvars
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: object | None = None
+    origin: str = "system"  # web, api, cli, job, system
+    ip: str | None = None
+    user_agent: str = ""
+    path: str = ""
+
+
+_current: contextvars.ContextVar[Actor | None] = contextvars.ContextVar(
+    "tamnong_actor", default=None
+)
+_NOBODY = Actor()
+
+
+def current() -> Actor:
+    return _current.get() or _NOBODY
+
+
+@contextmanager
+def acting(actor: Actor):
+    token = _current.set(actor)
+    try:
+        yield actor
+    finally:
+        _current.reset(token)
+
+
+def set_actor(actor: Actor) -> contextvars.Token:
+    return _current.set(actor)
+
+
+def reset(token: contextvars.Token) -> None:
+    _current.reset(token)

@@ -1,0 +1,41 @@
+"""Generic create/update/delete capture for models that inherit `Audited`."""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
+
+from .models import AuditEvent
+from .services import Audited, record, snapshot
+
+
+@receiver(pre_save)
+def _remember_before(sender, instance, raw=False, **kwargs):
+    if raw or not isinstance(instance, Audited):
+        return
+    instance._audit_before = None
+    if instance.pk is not None:
+        old = sender._default_manager.filter(pk=instance.pk).first()
+        instance._audit_before = snapshot(old) if old is not None else None
+
+
+@receiver(post_save)
+def _record_save(sender, instance, created, raw=False, **kwargs):
+    if raw or not isinstance(instance, Audited):
+        return
+    after = snapshot(instance)
+    before = getattr(instance, "_audit_before", None)
+    if not created and before == after:
+        return
+    record(
+        AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
+        instance,
+        before=None if created else before,
+        after=after,
+    )
+
+
+@receiver(post_delete)
+def _record_delete(sender, instance, **kwargs):
+    if isinstance(instance, Audited):
+        record(AuditEvent.Action.DELETE, instance, before=snapshot(instance), after=None)

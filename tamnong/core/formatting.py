@@ -1,0 +1,68 @@
+"""Vietnamese number, percentage and date formatting, independent of template context.
+
+Used by templates (through the `vn` filters), reports, exports and CLI output so that
+every surface writes 1.581 hộ, 0,69% and 24/02/2023 the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import translation
+
+_SEPARATORS = {"vi": (".", ","), "en": (",", ".")}
+
+
+def _separators(lang: str | None) -> tuple[str, str]:
+    lang = (lang or translation.get_language() or "vi")[:2]
+    return _SEPARATORS.get(lang, _SEPARATORS["vi"])
+
+
+def number(value: int | float | Decimal | None, decimals: int = 0, lang: str | None = None) -> str:
+    """Group thousands and round half up: number(1234567) == '1.234.567'; number(12.805, 2) == '12,81'."""
+    if value is None:
+        return "–"
+    thousands, point = _separators(lang)
+    quant = Decimal(1).scaleb(-decimals)
+    rounded = Decimal(str(value)).quantize(quant, rounding=ROUND_HALF_UP)
+    sign = "-" if rounded < 0 else ""
+    whole, _, frac = f"{abs(rounded):f}".partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    text = thousands.join(groups)
+    if decimals:
+        text += point + frac.ljust(decimals, "0")
+    return sign + text
+
+
+def percent(value: float | Decimal | None, decimals: int = 2, lang: str | None = None) -> str:
+    """A ratio already in percent: percent(0.6912) == '0,69%'."""
+    if value is None:
+        return "–"
+    return number(value, decimals, lang) + "%"
+
+
+def ratio_percent(
+    part: int | float, whole: int | float, decimals: int = 2, lang: str | None = None
+) -> str:
+    """part / whole as a percentage, '–' when whole is zero."""
+    if not whole:
+        return "–"
+    return percent(Decimal(part) * 100 / Decimal(whole), decimals, lang)
+
+
+def date(value: dt.date | dt.datetime | None) -> str:
+    """24/02/2023 in every language (Vietnamese documents are day-first)."""
+    if value is None:
+        return "–"
+    if isinstance(value, dt.datetime):
+        from django.utils import timezone
+
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.strftime("%H:%M %d/%m/%Y")
+    return value.strftime("%d/%m/%Y")

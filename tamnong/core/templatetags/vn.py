@@ -1,0 +1,22 @@
+"""Template filters for Vietnamese formats: {{ n|vn_number }}, {{ r|vn_percent }}, {{ d|vn_date }}."""
+
+from django import template
+
+from tamnong.core import formatting
+
+register = template.Library()
+
+
+@register.filter
+def vn_number(value, decimals=0):
+    return formatting.number(value, int(decimals))
+
+
+@register.filter
+def vn_percent(value, decimals=2):
+    return formatting.percent(value, int(decimals))
+
+
+@register.filter
+def vn_date(value):
+    return formatting.date(value)

@@ -1,0 +1,103 @@
+"""Issued documents (văn bản đã ban hành): decisions now, certificates in the OCOP app.
+
+Once issued a document never changes. A correction is a new version that points to the one
+it replaces (`supersedes`); the old version stays on record, marked as superseded.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tamnong.accounts.scoping import ScopedQuerySet
+from tamnong.audit.services import Audited
+
+
+class ImmutableError(ValidationError):
+    pass
+
+
+class Issued(Audited):
+    """Base for issued, immutable documents with versioned corrections."""
+
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("thay thế cho"),
+    )
+    correction_reason = models.CharField(_("lý do đính chính/thay thế"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.pop("_allow_update", False):
+            raise ImmutableError(
+                _("Văn bản đã ban hành không được sửa; hãy ban hành bản thay thế.")
+            )
+        if self.supersedes_id and not self.correction_reason:
+            raise ValidationError({"correction_reason": _("Bản thay thế phải nêu lý do.")})
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError(_("Văn bản đã ban hành không được xóa."))
+
+    @property
+    def is_superseded(self) -> bool:
+        return hasattr(self, "superseded_by")
+
+    def versions(self) -> list:
+        """This document's chain, oldest first."""
+        chain, node = [], self
+        while node.supersedes_id:
+            node = node.supersedes
+            chain.insert(0, node)
+        chain.append(self)
+        node = self
+        while hasattr(node, "superseded_by"):
+            node = node.superseded_by
+            chain.append(node)
+        return chain
+
+
+class DecisionQuerySet(ScopedQuerySet):
+    scope_path_field = "division__path"
+
+
+class Decision(Issued):
+    """A decision (quyết định) of a People's Committee or ministry: recognition, revocation, …"""
+
+    number = models.CharField(_("số quyết định"), max_length=60)
+    signed_on = models.DateField(_("ngày ký"))
+    effective_on = models.DateField(_("ngày hiệu lực"), null=True, blank=True)
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=200)
+    signer = models.CharField(_("người ký"), max_length=150, blank=True)
+    subject = models.CharField(_("trích yếu"), max_length=500)
+    kind = models.CharField(_("loại"), max_length=40)
+    division = models.ForeignKey(
+        "divisions.Division", on_delete=models.PROTECT, related_name="decisions"
+    )
+    attachment = models.FileField(_("tệp đính kèm"), upload_to="decisions/%Y/", blank=True)
+
+    objects = DecisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-signed_on", "number"]
+        verbose_name = _("quyết định")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "number", "signed_on"], name="decision_unique_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Quyết định số {self.number} ngày {self.signed_on:%d/%m/%Y}"

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "divisions"
+urlpatterns = [
+    path("", views.division_list, name="list"),
+    path("<int:pk>/", views.division_detail, name="detail"),
+]

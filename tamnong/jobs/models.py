@@ -1,0 +1,73 @@
+"""Background jobs (tác vụ nền) on a database-backed queue: no extra server needed."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tamnong.accounts.scoping import ScopedQuerySet
+
+
+class JobQuerySet(ScopedQuerySet):
+    scope_path_field = "division__path"
+
+    def visible_to(self, user, roles=None):
+        # Everyone sees the jobs they started; coordinators also see those of their scope.
+        scoped = super().visible_to(user, roles)
+        if not getattr(user, "is_authenticated", False):
+            return scoped
+        return (scoped | self.filter(created_by=user)).distinct()
+
+
+class Job(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang chạy")
+        DONE = "done", _("Hoàn thành")
+        FAILED = "failed", _("Lỗi")
+        CANCELLED = "cancelled", _("Đã hủy")
+
+    kind = models.CharField(_("loại tác vụ"), max_length=60)
+    params = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress_done = models.BigIntegerField(default=0)
+    progress_total = models.BigIntegerField(null=True, blank=True)
+    message = models.CharField(max_length=300, blank=True)
+    result = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    division = models.ForeignKey(
+        "divisions.Division", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # A daily job is enqueued once per key (e.g. "ocop.expiry_notices:2026-11-25").
+    unique_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    run_after = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=80, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("tác vụ nền")
+        indexes = [models.Index(fields=["status", "created_at"], name="job_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED, self.Status.CANCELLED}
+
+    @property
+    def percent(self) -> int | None:
+        if not self.progress_total:
+            return 100 if self.status == self.Status.DONE else None
+        return min(100, int(self.progress_done * 100 / self.progress_total))

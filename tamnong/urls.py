@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.urls import include, path
+
+from tamnong.api import api
+from tamnong.core import views as core_views
+
+urlpatterns = [
+    path("", include(("tamnong.core.urls", "core"))),
+    path("accounts/", include("tamnong.accounts.urls")),
+    path("divisions/", include("tamnong.divisions.urls")),
+    path("audit/", include("tamnong.audit.urls")),
+    path("jobs/", include("tamnong.jobs.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("healthz", core_views.health, name="health"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
