@@ -106,11 +106,19 @@ def _register_routers() -> None:
     from tamnong.audit.api import router as audit_router
     from tamnong.divisions.api import router as divisions_router
     from tamnong.jobs.api import router as jobs_router
+    from tamnong.ntm.api import router as ntm_router
+    from tamnong.ocop.api import router as ocop_router
+    from tamnong.poverty.api import router as poverty_router
+    from tamnong.reports.api import router as reports_router
 
     api.add_router("/me", accounts_router)
     api.add_router("/divisions", divisions_router)
     api.add_router("/audit", audit_router)
     api.add_router("/jobs", jobs_router)
+    api.add_router("/ocop", ocop_router)
+    api.add_router("/ntm", ntm_router)
+    api.add_router("/poverty", poverty_router)
+    api.add_router("/reports", reports_router)
 
 
 _register_routers()

@@ -56,7 +56,6 @@ def sqlite_database(path: Path) -> dict:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         },
-        "TEST": {"NAME": str(VAR_DIR / "test.sqlite3")},
     }
 
 
@@ -88,6 +87,10 @@ INSTALLED_APPS = [
     "tamnong.decisions",
     "tamnong.jobs",
     "tamnong.demo",
+    "tamnong.ocop",
+    "tamnong.ntm",
+    "tamnong.poverty",
+    "tamnong.reports",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Models of this app (to be built by its issue)."""

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PovertyConfig(AppConfig):
+    name = "tamnong.poverty"
+    label = "poverty"
+    verbose_name = "Giảm nghèo bền vững"
