@@ -268,11 +268,7 @@ def as_of_map(division: Division, map_key: str, level: str | None = None) -> Div
     unit: Division | None = division
     if unit.map.key != map_key:
         target = MapVersion.objects.get(key=map_key)
-        if (
-            division.map.valid_from
-            and target.valid_from
-            and target.valid_from > division.map.valid_from
-        ):
+        if (target.valid_from or dt.date.min) > (division.map.valid_from or dt.date.min):
             unit = resolve(division)
         else:
             while unit is not None and unit.map_id != target.pk:

@@ -1,0 +1,89 @@
+"""Shared fixtures: a small synthetic map (two old provinces merged into one new one, with
+districts, communes, a split commune and villages) and personas for every role.
+
+    Tỉnh Mới (01) ← Tỉnh Cũ Một (01) + Tỉnh Cũ Hai (02)
+      Xã An Bình (10001) ← Xã An + Xã Bình + part of Xã Châu   villages: Thôn A1, Thôn A2
+      Xã Châu (10003)    ← most of old Xã Châu                   villages: Thôn C1
+      Phường Tây (20002) ← Xã Đông + Thị trấn Tây
+    Tỉnh Khác (09): Xã Xa (90001)                                 outside every persona's scope
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+MINI = Path(__file__).parent / "divisions" / "tests" / "data" / "mini"
+
+
+@pytest.fixture
+def geo(db):
+    from tamnong.divisions.models import Division, Level
+    from tamnong.divisions.services import add_village, load_divisions
+
+    load_divisions(MINI)
+    new = {d.code: d for d in Division.objects.filter(map__key="new")}
+    old = {(d.level, d.code): d for d in Division.objects.filter(map__key="old")}
+    admin = _user("root_admin", superuser=True)
+    villages = {
+        "A1": add_village(admin, new["10001"], name="Thôn A1", kind="thon"),
+        "A2": add_village(admin, new["10001"], name="Thôn A2", kind="thon"),
+        "C1": add_village(admin, new["10003"], name="Thôn C1", kind="thon"),
+    }
+    return SimpleNamespace(
+        province=new["01"],
+        other_province=new["09"],
+        commune_a=new["10001"],
+        commune_c=new["10003"],
+        ward=new["20002"],
+        other_commune=new["90001"],
+        villages=villages,
+        old_province_1=old[(Level.PROVINCE, "01")],
+        old_province_2=old[(Level.PROVINCE, "02")],
+        old_district=old[(Level.DISTRICT, "101")],
+        old_commune_an=old[(Level.COMMUNE, "10001")],
+        old_commune_binh=old[(Level.COMMUNE, "10002")],
+        old_commune_chau=old[(Level.COMMUNE, "10003")],
+        old_commune_dong=old[(Level.COMMUNE, "20001")],
+        admin=admin,
+    )
+
+
+def _user(username: str, superuser: bool = False):
+    from tamnong.accounts.models import User
+
+    user = User.objects.create_user(username=username, password="Mat-khau-thu-1", full_name=username)
+    if superuser:
+        user.is_superuser = user.is_staff = True
+        user.save()
+    return user
+
+
+@pytest.fixture
+def personas(geo):
+    """One user per role. Commune officers: `alice` on Xã An Bình, `bob` on Xã Châu."""
+    from tamnong.accounts.models import Membership, Role
+
+    def member(username, division, role, producer_ref=""):
+        user = _user(username)
+        Membership.objects.create(user=user, division=division, role=role, producer_ref=producer_ref)
+        return user
+
+    return SimpleNamespace(
+        admin=geo.admin,
+        coordinator=member("coordinator", geo.province, Role.COORDINATOR),
+        department=member("department", geo.province, Role.DEPARTMENT),
+        alice=member("alice", geo.commune_a, Role.COMMUNE_OFFICER),
+        bob=member("bob", geo.commune_c, Role.COMMUNE_OFFICER),
+        council=member("council", geo.province, Role.COUNCIL_MEMBER),
+        secretary=member("secretary", geo.province, Role.COUNCIL_SECRETARY),
+        producer=member("producer", geo.commune_a, Role.PRODUCER, producer_ref="P-1"),
+        leader=member("leader", geo.province, Role.LEADER),
+        outsider=member("outsider", geo.other_province, Role.COORDINATOR),
+        nobody=_user("nobody"),
+    )
+
+
+PASSWORD = "Mat-khau-thu-1"
