@@ -1,0 +1,9 @@
+"""Signals between domain apps, so that each app can land without the others.
+
+`figures_changed(source, division, year)`: a record that feeds another programme's figures
+changed (a poverty review record, an OCOP certificate). NTM listens to refresh derived indicators.
+"""
+
+from django.dispatch import Signal
+
+figures_changed = Signal()
