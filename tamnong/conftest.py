@@ -54,7 +54,9 @@ def geo(db):
 def _user(username: str, superuser: bool = False):
     from tamnong.accounts.models import User
 
-    user = User.objects.create_user(username=username, password="Mat-khau-thu-1", full_name=username)
+    user = User.objects.create_user(
+        username=username, password="Mat-khau-thu-1", full_name=username
+    )
     if superuser:
         user.is_superuser = user.is_staff = True
         user.save()
@@ -68,7 +70,9 @@ def personas(geo):
 
     def member(username, division, role, producer_ref=""):
         user = _user(username)
-        Membership.objects.create(user=user, division=division, role=role, producer_ref=producer_ref)
+        Membership.objects.create(
+            user=user, division=division, role=role, producer_ref=producer_ref
+        )
         return user
 
     return SimpleNamespace(
@@ -87,3 +91,9 @@ def personas(geo):
 
 
 PASSWORD = "Mat-khau-thu-1"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests create many users; production keeps Django's slow default hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

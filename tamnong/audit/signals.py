@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
@@ -39,3 +40,24 @@ def _record_save(sender, instance, created, raw=False, **kwargs):
 def _record_delete(sender, instance, **kwargs):
     if isinstance(instance, Audited):
         record(AuditEvent.Action.DELETE, instance, before=snapshot(instance), after=None)
+
+
+@receiver(user_logged_in)
+def _record_login(sender, request, user, **kwargs):
+    record(AuditEvent.Action.LOGIN, None, user=user, object_repr=user.get_username())
+
+
+@receiver(user_login_failed)
+def _record_login_failure(sender, credentials, request=None, **kwargs):
+    from django.contrib.auth import get_user_model
+
+    username = (credentials or {}).get("username", "")
+    user = get_user_model().objects.filter(username__iexact=username).first()
+    locked = bool(request is not None and getattr(request, "login_locked", False))
+    record(
+        AuditEvent.Action.LOGIN_FAILED,
+        None,
+        user=user,
+        object_repr=username[:150],
+        note="tài khoản bị khóa tạm thời" if locked else "",
+    )

@@ -83,27 +83,20 @@ def resolve(request, code: str, level: Level, map: str | None = None, as_of: str
 @router.get("/{division_id}", response=DivisionDetailOut, summary="Một đơn vị và quan hệ kế thừa")
 def get_division(request, division_id: int):
     unit = get_object_or_404(Division.objects.select_related("map"), pk=division_id)
-    return {
-        **{f: getattr(unit, f) for f in DivisionOut.model_fields if f != "map"},
-        "map": unit.map.key,
-        "successors": [
-            {
-                "kind": link.kind,
-                "partial": link.partial,
-                "primary": link.primary,
-                "effective_date": link.effective_date,
-                "unit": link.successor,
-            }
-            for link in unit.successor_links.select_related("successor__map")
-        ],
-        "predecessors": [
-            {
-                "kind": link.kind,
-                "partial": link.partial,
-                "primary": link.primary,
-                "effective_date": link.effective_date,
-                "unit": link.predecessor,
-            }
-            for link in unit.predecessor_links.select_related("predecessor__map")
-        ],
-    }
+
+    def link(lk, other):
+        return {
+            "kind": lk.kind,
+            "partial": lk.partial,
+            "primary": lk.primary,
+            "effective_date": lk.effective_date,
+            "unit": other,
+        }
+
+    unit.successors = [
+        link(lk, lk.successor) for lk in unit.successor_links.select_related("successor__map")
+    ]
+    unit.predecessors = [
+        link(lk, lk.predecessor) for lk in unit.predecessor_links.select_related("predecessor__map")
+    ]
+    return unit

@@ -20,8 +20,14 @@ def test_resolve_lifts_to_a_level(geo):
 
 def test_old_units_sit_inside_their_successors_scope(geo):
     inside = set(Division.objects.within(geo.province).values_list("pk", flat=True))
-    for unit in [geo.old_province_1, geo.old_province_2, geo.old_district, geo.old_commune_binh,
-                 geo.villages["C1"], geo.ward]:
+    for unit in [
+        geo.old_province_1,
+        geo.old_province_2,
+        geo.old_district,
+        geo.old_commune_binh,
+        geo.villages["C1"],
+        geo.ward,
+    ]:
         assert unit.pk in inside
     assert geo.other_commune.pk not in inside
     in_commune = set(Division.objects.within(geo.commune_a).values_list("pk", flat=True))

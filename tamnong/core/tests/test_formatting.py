@@ -1,0 +1,55 @@
+import datetime as dt
+from decimal import Decimal
+
+from django.template import Context, Template
+from django.utils import translation
+
+from tamnong.core import formatting
+
+
+def test_vietnamese_numbers_group_thousands_with_dots():
+    assert formatting.number(1581, lang="vi") == "1.581"
+    assert formatting.number(1234567, lang="vi") == "1.234.567"
+    assert formatting.number(-4236, lang="vi") == "-4.236"
+    assert formatting.number(999, lang="vi") == "999"
+
+
+def test_decimals_use_a_comma_and_round_half_up():
+    assert formatting.number(12.805, 2, lang="vi") == "12,81"
+    assert formatting.number(Decimal("137.8"), 1, lang="vi") == "137,8"
+    assert formatting.number(0.365, 2, lang="vi") == "0,37"
+
+
+def test_percentages_have_two_decimals():
+    assert formatting.percent(Decimal("0.6912"), lang="vi") == "0,69%"
+    assert formatting.ratio_percent(1581, 229130, lang="vi") == "0,69%"
+    assert formatting.ratio_percent(1, 0) == "–"
+
+
+def test_english_uses_commas_for_thousands():
+    assert formatting.number(1234567, lang="en") == "1,234,567"
+    assert formatting.percent(1.86, lang="en") == "1.86%"
+
+
+def test_dates_are_day_first():
+    assert formatting.date(dt.date(2023, 2, 24)) == "24/02/2023"
+
+
+def test_template_filters_follow_the_active_language():
+    tpl = Template("{{ n|vn_number }} {{ r|vn_percent }} {{ d|vn_date }}")
+    ctx = Context({"n": 1581, "r": 0.69, "d": dt.date(2023, 2, 24)})
+    with translation.override("vi"):
+        assert tpl.render(ctx) == "1.581 0,69% 24/02/2023"
+    with translation.override("en"):
+        assert tpl.render(ctx) == "1,581 0.69% 24/02/2023"
+
+
+def test_django_localize_groups_thousands_in_vietnamese():
+    with translation.override("vi"):
+        assert Template("{{ n }}").render(Context({"n": 1234567})) == "1.234.567"
+        assert (
+            Template("{{ d|date:'SHORT_DATE_FORMAT' }}").render(
+                Context({"d": dt.date(2023, 2, 24)})
+            )
+            == "24/02/2023"
+        )

@@ -1,0 +1,70 @@
+"""The shipped data files: the official 2025 map, the old map and their lineage, and the demo."""
+
+from tamnong.accounts.models import Membership, Role, User
+from tamnong.divisions.models import Division, Level, MapVersion
+from tamnong.divisions.services import as_of_map, load_divisions, resolve
+
+
+def old(level, code):
+    return Division.objects.get(map__key="vn-2008", level=level, code=code)
+
+
+def new(level, code):
+    return Division.objects.get(map__key="vn-2025", level=level, code=code)
+
+
+def test_the_shipped_maps_load_and_resolve_through_lineage(db):
+    report = load_divisions()
+    assert report.unresolved == []
+    current = MapVersion.objects.get(key="vn-2025")
+    assert current.valid_from.isoformat() == "2025-07-01" and current.valid_to is None
+    assert Division.objects.filter(map=current, level=Level.PROVINCE).count() == 34
+    assert Division.objects.filter(map=current, level=Level.COMMUNE).count() == 3321
+    assert not Division.objects.filter(map=current, level=Level.DISTRICT).exists()
+    assert Division.objects.filter(map__key="vn-2008", level=Level.PROVINCE).count() == 63
+
+    # Provinces merged in 2025 resolve to their successors.
+    assert resolve(old(Level.PROVINCE, "95")) == new(Level.PROVINCE, "96")  # Bạc Liêu → Cà Mau
+    assert resolve(old(Level.PROVINCE, "06")) == new(Level.PROVINCE, "19")  # Bắc Kạn → Thái Nguyên
+    assert resolve(old(Level.PROVINCE, "24")) == new(Level.PROVINCE, "24")  # Bắc Giang → Bắc Ninh
+    assert "Bắc Ninh" in new(Level.PROVINCE, "24").name
+    # Old districts and communes resolve through lineage.
+    assert resolve(old(Level.DISTRICT, "061")) == new(Level.PROVINCE, "19")  # Huyện Ba Bể
+    assert resolve(old(Level.COMMUNE, "01891")) == new(
+        Level.COMMUNE, "01894"
+    )  # Bành Trạch → Phúc Lộc
+    assert resolve(old(Level.COMMUNE, "01891"), Level.PROVINCE) == new(Level.PROVINCE, "19")
+    # Every old commune is counted inside its current province's scope.
+    cao_bang = new(Level.PROVINCE, "04")
+    assert (
+        Division.objects.within(cao_bang).filter(map__key="vn-2008", level=Level.COMMUNE).count()
+        > 100
+    )
+    # And a current commune can be reported "as of" the old map.
+    assert as_of_map(new(Level.COMMUNE, "01894"), "vn-2008", Level.PROVINCE) == old(
+        Level.PROVINCE, "06"
+    )
+
+    # Loading again changes nothing.
+    again = load_divisions()
+    assert sum(again.created.values()) == 0 and sum(again.updated.values()) == 0
+
+    # The demo province builds on the real map, with users for each role.
+    from tamnong.demo.services import build
+
+    ctx = build("20", households=0, seed=7, say=lambda _m: None)
+    lang_son = new(Level.PROVINCE, "20")
+    assert ctx.province == lang_son
+    assert Division.objects.within(lang_son).filter(level=Level.VILLAGE).count() > 100
+    roles = set(
+        Membership.objects.filter(user__in=User.objects.all()).values_list("role", flat=True)
+    )
+    assert roles == {r.value for r in Role}
+    villages = list(
+        Division.objects.filter(level=Level.VILLAGE).order_by("code").values_list("name", flat=True)
+    )
+    Division.objects.filter(level=Level.VILLAGE).delete()
+    build("20", households=0, seed=7, say=lambda _m: None)
+    assert villages == list(
+        Division.objects.filter(level=Level.VILLAGE).order_by("code").values_list("name", flat=True)
+    )
