@@ -109,6 +109,8 @@ def load_divisions(
         )
     say("tính đơn vị hiện hành và đường dẫn phạm vi")
     report.unresolved = refresh_paths(latest)
+    if _carry_villages(latest):
+        report.unresolved = refresh_paths(latest)
     return report
 
 
@@ -199,6 +201,33 @@ def _upsert_lineage(rows, old, new, effective, basis) -> int:
     Lineage.objects.filter(predecessor_id__in=preds).delete()
     Lineage.objects.bulk_create(links, batch_size=2000)
     return len(links)
+
+
+def _carry_villages(latest: MapVersion) -> int:
+    """Villages are entered by provinces, not shipped in the map files: when their commune is
+    replaced by a new map, they move under the commune it resolves to (same village, same id)."""
+    moved = []
+    taken = set(
+        Division.objects.filter(map=latest, level=Level.VILLAGE).values_list("code", flat=True)
+    )
+    stale = (
+        Division.objects.filter(level=Level.VILLAGE)
+        .exclude(map=latest)
+        .select_related("parent__current")
+    )
+    for village in stale:
+        commune = village.parent.current if village.parent else None
+        if commune is None:
+            continue
+        code, n = village.code, 1
+        while code in taken:
+            code, n = f"{village.code}-{n}", n + 1
+        taken.add(code)
+        village.map, village.parent, village.code = latest, commune, code
+        village.valid_from = latest.valid_from
+        moved.append(village)
+    Division.objects.bulk_update(moved, ["map", "parent", "code", "valid_from"], batch_size=2000)
+    return len(moved)
 
 
 def refresh_paths(latest: MapVersion) -> list[str]:
