@@ -1,1 +1,658 @@
-"""Models of this app (to be built by its issue)."""
+"""OCOP (Chương trình Mỗi xã một sản phẩm): producers, products, criteria sets, evaluation
+dossiers, council sessions and score sheets, certificates and their lifecycle.
+
+Rules are data: a `Regime` (procedure and star bands of a decision, data/ocop/regimes.yaml) and a
+`CriteriaSet` version (the criteria lines, data/ocop/148/) are frozen once loaded; every dossier
+pins both, so a past result never changes when a set is corrected (the correction is a new version).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tamnong.accounts.scoping import ScopedQuerySet
+from tamnong.audit.services import Audited
+from tamnong.decisions.models import Issued
+
+from . import criteria as crit
+
+
+class Regime(models.Model):
+    """Evaluation regime (chế độ đánh giá, phân hạng): procedure, star bands and validity of one
+    decision (1048, 148 with district councils, 148 as amended by 1489)."""
+
+    key = models.SlugField(_("mã"), max_length=32, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    valid_from = models.DateField(_("hiệu lực từ"))
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    rules = models.JSONField(_("quy định"))
+    checksum = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["valid_from"]
+        verbose_name = _("chế độ đánh giá OCOP")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def on(cls, day: dt.date) -> Regime | None:
+        return (
+            cls.objects.filter(valid_from__lte=day)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+            .order_by("-valid_from")
+            .first()
+        )
+
+    @property
+    def has_commune_step(self) -> bool:
+        return any(s["level"] == "commune" for s in self.rules.get("steps", []))
+
+    def recognising_level(self, stars: int) -> str:
+        return self.rules.get("recognised_by", {}).get(str(stars)) or self.rules.get(
+            "recognised_by", {}
+        ).get(stars, "")
+
+    @property
+    def certified_stars(self) -> list[int]:
+        return [int(s) for s in self.rules.get("certified_stars", [])]
+
+    def band(self, score) -> int:
+        return crit.star_band(self.rules["star_bands"], score)
+
+
+class CriteriaSetQuerySet(models.QuerySet):
+    def latest_versions(self):
+        return self.filter(superseded_at__isnull=True)
+
+    def for_set(self, set_no: int, on: dt.date | None = None):
+        """The version in force for product set `set_no` on a day: the newest decision in force,
+        its newest version."""
+        on = on or timezone.localdate()
+        return (
+            self.filter(set_no=set_no, effective_from__lte=on, superseded_at__isnull=True)
+            .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+            .order_by("-effective_from", "-version")
+            .first()
+        )
+
+
+class CriteriaSet(models.Model):
+    """One version of a product set's criteria (bộ tiêu chí của một bộ sản phẩm). Immutable:
+    a correction is loaded as a new version; the old one stays for the evaluations that used it."""
+
+    decision = models.CharField(_("quyết định"), max_length=60)
+    set_no = models.PositiveSmallIntegerField(_("số bộ sản phẩm"))
+    version = models.PositiveSmallIntegerField(_("phiên bản"))
+    product_group = models.CharField(_("ngành"), max_length=200)
+    product_subgroup = models.CharField(_("nhóm"), max_length=200, blank=True)
+    product_set = models.CharField(_("bộ sản phẩm"), max_length=300)
+    effective_from = models.DateField(_("hiệu lực từ"))
+    effective_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    confidence = models.CharField(_("độ tin cậy"), max_length=20)
+    complete = models.BooleanField(
+        _("đầy đủ"),
+        default=True,
+        help_text=_(
+            "Tổng điểm các tiêu chí khớp điểm tối đa từng phần; bộ chưa đầy đủ không dùng để đánh giá mới."
+        ),
+    )
+    defects = models.JSONField(_("lỗi đã biết"), default=list)
+    content = models.JSONField(_("nội dung"))
+    checksum = models.CharField(max_length=64)
+    source_name = models.CharField(_("tệp nguồn"), max_length=255, blank=True)
+    loaded_at = models.DateTimeField(auto_now_add=True)
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CriteriaSetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["set_no", "-effective_from", "-version"]
+        verbose_name = _("bộ tiêu chí OCOP")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "set_no", "version"], name="ocop_criteria_set_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.set_no}. {self.product_set} ({self.decision}, phiên bản {self.version})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            stored = (
+                CriteriaSet.objects.filter(pk=self.pk).values_list("checksum", flat=True).first()
+            )
+            if stored is not None and stored != crit.checksum(self.content):
+                raise ValidationError(
+                    _("Nội dung một phiên bản bộ tiêu chí không được sửa; hãy nạp phiên bản mới.")
+                )
+        super().save(*args, **kwargs)
+
+    @property
+    def criteria(self) -> list[dict]:
+        return crit.criteria_of(self.content)
+
+    @property
+    def part_sums(self) -> dict[str, str]:
+        return {
+            p["code"]: f"{crit._plain(crit.part_max_sum(p['criteria']))}/{p['max_points']}"
+            for p in self.content["parts"]
+        }
+
+
+class CriteriaUpload(models.Model):
+    """An administrator's upload waiting for confirmation: preview of changes and errors."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Chờ xác nhận")
+        APPLIED = "applied", _("Đã nạp")
+        REJECTED = "rejected", _("Có lỗi, không nạp được")
+        DISCARDED = "discarded", _("Đã hủy")
+
+    file_name = models.CharField(_("tệp"), max_length=255)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    content = models.JSONField(default=dict)
+    errors = models.JSONField(default=list)
+    warnings = models.JSONField(default=list)
+    changes = models.JSONField(default=list)
+    previous = models.ForeignKey(
+        CriteriaSet, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    result = models.ForeignKey(
+        CriteriaSet, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("tệp bộ tiêu chí tải lên")
+
+
+class ProducerKind(models.TextChoices):
+    ENTERPRISE = "enterprise", _("Doanh nghiệp")
+    COOPERATIVE = "cooperative", _("Hợp tác xã")
+    COOP_GROUP = "coop_group", _("Tổ hợp tác")
+    HOUSEHOLD = "household", _("Hộ sản xuất kinh doanh có đăng ký")
+
+
+class ProducerQuerySet(ScopedQuerySet):
+    scope_path_field = "division__path"
+    scope_producer_field = "code"
+
+
+class Producer(Audited):
+    """Subject (chủ thể OCOP): an enterprise, cooperative, cooperative group or registered household
+    business. A producer user is a Membership with role PRODUCER and `producer_ref` = `code`."""
+
+    code = models.CharField(_("mã chủ thể"), max_length=64, unique=True)
+    name = models.CharField(_("tên chủ thể"), max_length=255)
+    kind = models.CharField(_("loại hình"), max_length=16, choices=ProducerKind.choices)
+    registration_no = models.CharField(_("số đăng ký kinh doanh"), max_length=64, blank=True)
+    representative = models.CharField(_("người đại diện"), max_length=150, blank=True)
+    division = models.ForeignKey(
+        "divisions.Division",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("xã/phường"),
+    )
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProducerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("chủ thể OCOP")
+        indexes = [models.Index(fields=["kind"], name="ocop_producer_kind_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProductQuerySet(ScopedQuerySet):
+    scope_path_field = "division__path"
+    scope_producer_field = "producer__code"
+
+
+class Product(Audited):
+    """A product (sản phẩm) of a producer, in a product set of Decision 148 Phụ lục I."""
+
+    code = models.CharField(_("mã sản phẩm"), max_length=64, unique=True)
+    producer = models.ForeignKey(Producer, on_delete=models.PROTECT, related_name="products")
+    name = models.CharField(_("tên sản phẩm"), max_length=255)
+    set_no = models.PositiveSmallIntegerField(_("bộ sản phẩm"))
+    product_group = models.CharField(_("ngành"), max_length=200)
+    product_subgroup = models.CharField(_("nhóm"), max_length=200, blank=True)
+    product_set = models.CharField(_("bộ sản phẩm"), max_length=300)
+    description = models.TextField(_("mô tả"), blank=True)
+    photo = models.FileField(_("ảnh"), upload_to="ocop/photos/%Y/", blank=True)
+    raw_material_area = models.CharField(_("vùng nguyên liệu"), max_length=255, blank=True)
+    raw_material_ha = models.DecimalField(
+        _("diện tích vùng nguyên liệu (ha)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    # The producer's commune, copied so that scoping and the public catalog need no extra join.
+    division = models.ForeignKey("divisions.Division", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("sản phẩm OCOP")
+        indexes = [
+            models.Index(fields=["product_group"], name="ocop_product_group_idx"),
+            models.Index(fields=["name"], name="ocop_product_name_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Channel(models.Model):
+    """A market channel (kênh phân phối) of a product: supermarket chain, e-commerce, export."""
+
+    class Kind(models.TextChoices):
+        SUPERMARKET = "supermarket", _("Siêu thị, chuỗi cửa hàng")
+        ECOMMERCE = "ecommerce", _("Thương mại điện tử")
+        EXPORT = "export", _("Xuất khẩu")
+        OTHER = "other", _("Khác")
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="channels")
+    kind = models.CharField(_("loại kênh"), max_length=12, choices=Kind.choices)
+    name = models.CharField(_("tên (chuỗi, sàn, thị trường)"), max_length=200)
+    country = models.CharField(_("quốc gia (xuất khẩu)"), max_length=2, blank=True)
+    since = models.DateField(_("từ ngày"), null=True, blank=True)
+    until = models.DateField(_("đến ngày"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kênh phân phối")
+        indexes = [models.Index(fields=["kind", "product"], name="ocop_channel_kind_idx")]
+
+
+class Fair(models.Model):
+    """A trade fair (hội chợ, triển lãm) a product was shown at."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="fairs")
+    name = models.CharField(_("hội chợ"), max_length=255)
+    place = models.CharField(_("địa điểm"), max_length=200, blank=True)
+    held_on = models.DateField(_("ngày"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hội chợ, triển lãm")
+
+
+class DossierQuerySet(ScopedQuerySet):
+    scope_path_field = "product__division__path"
+    scope_producer_field = "product__producer__code"
+
+
+class Dossier(Audited):
+    """An evaluation dossier (hồ sơ đánh giá, phân hạng): a product's registration, self-assessment,
+    the commune's check, the council's sheets and the result. Pins regime and criteria version."""
+
+    class Kind(models.TextChoices):
+        NEW = "new", _("Đánh giá lần đầu")
+        RENEWAL = "renewal", _("Đánh giá lại")
+        UPGRADE = "upgrade", _("Nâng hạng")
+        IMPORTED = "imported", _("Nhập từ danh sách cũ")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Đang soạn")
+        SUBMITTED = "submitted", _("Đã nộp, chờ xã kiểm tra")
+        RETURNED = "returned", _("Xã trả lại để bổ sung")
+        FORWARDED = "forwarded", _("Xã đã đánh giá, đề nghị tỉnh")
+        IN_SESSION = "in_session", _("Đưa vào phiên Hội đồng")
+        SCORED = "scored", _("Hội đồng đã chấm")
+        RECOGNISED = "recognised", _("Đã công nhận")
+        NOT_RECOGNISED = "not_recognised", _("Không đạt")
+        FORWARDED_CENTRAL = "forwarded_central", _("Đề nghị Trung ương đánh giá 5 sao")
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="dossiers")
+    kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices, default=Kind.NEW)
+    state = models.CharField(
+        _("trạng thái"), max_length=20, choices=State.choices, default=State.DRAFT
+    )
+    regime = models.ForeignKey(Regime, on_delete=models.PROTECT, related_name="+")
+    criteria_set = models.ForeignKey(
+        CriteriaSet, on_delete=models.PROTECT, null=True, blank=True, related_name="dossiers"
+    )
+    registered_on = models.DateField(_("ngày đăng ký"))
+    self_assessment = models.JSONField(_("tự đánh giá"), default=dict, blank=True)
+    self_total = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    commune_answers = models.JSONField(_("điểm xã đánh giá"), default=dict, blank=True)
+    commune_report = models.TextField(_("báo cáo đánh giá của xã"), blank=True)
+    commune_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    commune_on = models.DateField(null=True, blank=True)
+    return_reason = models.CharField(_("lý do trả lại"), max_length=500, blank=True)
+    session = models.ForeignKey(
+        "CouncilSession", on_delete=models.PROTECT, null=True, blank=True, related_name="dossiers"
+    )
+    mean_score = models.DecimalField(
+        _("điểm trung bình"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    band = models.PositiveSmallIntegerField(_("hạng theo điểm"), null=True, blank=True)
+    stars = models.PositiveSmallIntegerField(_("hạng sao"), null=True, blank=True)
+    result = models.JSONField(_("kết quả chi tiết"), default=dict, blank=True)
+    council_level = models.CharField(_("cấp hội đồng"), max_length=10, blank=True)
+    evaluated_on = models.DateField(_("ngày đánh giá"), null=True, blank=True)
+    previous_certificate = models.ForeignKey(
+        "Certificate", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    import_key = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("hồ sơ đánh giá OCOP")
+        indexes = [models.Index(fields=["state"], name="ocop_dossier_state_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["import_key"],
+                condition=~Q(import_key=""),
+                name="ocop_dossier_import_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(stars__isnull=True) | Q(stars__gte=0, stars__lte=5),
+                name="ocop_dossier_stars_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} – {self.get_kind_display()} ({self.registered_on:%d/%m/%Y})"
+
+    def audit_division(self):
+        return self.product.division
+
+
+class DossierFile(models.Model):
+    """A file of the dossier: registration form, self-assessment, evidence for a criterion."""
+
+    class Kind(models.TextChoices):
+        REGISTRATION = "registration", _("Phiếu đăng ký")
+        SELF_ASSESSMENT = "self_assessment", _("Báo cáo tự đánh giá")
+        EVIDENCE = "evidence", _("Minh chứng")
+        OTHER = "other", _("Khác")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="files")
+    kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
+    criterion = models.CharField(_("tiêu chí"), max_length=20, blank=True)
+    file = models.FileField(upload_to="ocop/dossiers/%Y/")
+    name = models.CharField(max_length=255)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("tệp hồ sơ")
+
+
+class SessionQuerySet(ScopedQuerySet):
+    scope_path_field = "division__path"
+
+
+class CouncilSession(Audited):
+    """A council session (phiên họp Hội đồng đánh giá, phân hạng sản phẩm OCOP)."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Đang chấm")
+        CLOSED = "closed", _("Đã kết thúc")
+
+    division = models.ForeignKey("divisions.Division", on_delete=models.PROTECT, related_name="+")
+    regime = models.ForeignKey(Regime, on_delete=models.PROTECT, related_name="+")
+    level = models.CharField(_("cấp hội đồng"), max_length=10, default="province")
+    name = models.CharField(_("tên phiên"), max_length=255)
+    held_on = models.DateField(_("ngày họp"))
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_on"]
+        verbose_name = _("phiên Hội đồng OCOP")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.held_on:%d/%m/%Y})"
+
+
+class Seat(models.Model):
+    """A person's seat in a session: chair, member, secretary or advisory team (tổ tư vấn)."""
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("Chủ tịch Hội đồng")
+        MEMBER = "member", _("Thành viên")
+        SECRETARY = "secretary", _("Thư ký")
+        ADVISOR = "advisor", _("Tổ tư vấn")
+
+    session = models.ForeignKey(CouncilSession, on_delete=models.CASCADE, related_name="seats")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=10, choices=Role.choices)
+
+    SCORING = (Role.CHAIR, Role.MEMBER)
+
+    class Meta:
+        verbose_name = _("thành phần phiên họp")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="ocop_seat_unique_user")
+        ]
+
+
+class ScoreSheet(models.Model):
+    """A council member's score sheet (phiếu đánh giá) for one product, filled independently."""
+
+    session = models.ForeignKey(CouncilSession, on_delete=models.PROTECT, related_name="sheets")
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="sheets")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    answers = models.JSONField()
+    total = models.DecimalField(max_digits=6, decimal_places=2)
+    parts = models.JSONField()
+    comment = models.TextField(blank=True)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["submitted_at", "id"]
+        verbose_name = _("phiếu đánh giá")
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "member"], name="ocop_sheet_one_per_member")
+        ]
+
+
+def expiry_date(issued: dt.date, months: int) -> dt.date:
+    """issue + N months; a day missing in the target month falls back to that month's last day
+    (29/02/2024 + 36 months = 28/02/2027)."""
+    import calendar
+
+    y, m = divmod(issued.month - 1 + months, 12)
+    year, month = issued.year + y, m + 1
+    return dt.date(year, month, min(issued.day, calendar.monthrange(year, month)[1]))
+
+
+def public_id() -> str:
+    return secrets.token_urlsafe(9)
+
+
+class CertificateQuerySet(ScopedQuerySet):
+    scope_path_field = "division__path"
+    scope_producer_field = "producer__code"
+
+    def valid_on(self, day: dt.date):
+        """Certificates in force on `day`: issued ≤ day < expiry, not revoked and not replaced
+        by then."""
+        return (
+            self.filter(issued_on__lte=day, expires_on__gt=day)
+            .exclude(revocation__revoked_on__lte=day)
+            .exclude(superseded_by__issued_on__lte=day)
+        )
+
+
+class Certificate(Issued):
+    """OCOP certificate (giấy chứng nhận sản phẩm OCOP): valid 36 months from issue (regime data).
+    Re-evaluation and upgrade issue a new certificate that supersedes this one; revocation is a
+    separate record; expired, replaced and revoked certificates stay on record."""
+
+    class Status(models.TextChoices):
+        VALID = "valid", _("CÒN HIỆU LỰC")
+        EXPIRED = "expired", _("HẾT HIỆU LỰC")
+        REVOKED = "revoked", _("ĐÃ BỊ THU HỒI")
+        SUPERSEDED = "superseded", _("ĐÃ ĐƯỢC THAY THẾ")
+        PENDING = "pending", _("CHƯA CÓ HIỆU LỰC")
+
+    number = models.CharField(_("số giấy chứng nhận"), max_length=60, unique=True)
+    public_id = models.CharField(max_length=16, unique=True, default=public_id)
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="certificates")
+    producer = models.ForeignKey(Producer, on_delete=models.PROTECT, related_name="certificates")
+    division = models.ForeignKey("divisions.Division", on_delete=models.PROTECT, related_name="+")
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, null=True, blank=True, related_name="certificates"
+    )
+    decision = models.ForeignKey(
+        "decisions.Decision", on_delete=models.PROTECT, related_name="ocop_certificates"
+    )
+    regime = models.ForeignKey(Regime, on_delete=models.PROTECT, related_name="+")
+    stars = models.PositiveSmallIntegerField(_("hạng sao"))
+    score = models.DecimalField(_("điểm"), max_digits=6, decimal_places=2, null=True, blank=True)
+    issued_on = models.DateField(_("ngày cấp"))
+    expires_on = models.DateField(_("hết hạn ngày"))
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_on", "number"]
+        verbose_name = _("giấy chứng nhận OCOP")
+        indexes = [
+            models.Index(fields=["issued_on", "expires_on"], name="ocop_cert_validity_idx"),
+            models.Index(fields=["expires_on"], name="ocop_cert_expiry_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stars__gte=3, stars__lte=5), name="ocop_cert_stars_3_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_on__gt=models.F("issued_on")),
+                name="ocop_cert_expiry_after_issue",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} – {self.product} ({self.stars}★)"
+
+    def status_on(self, day: dt.date) -> tuple[str, dt.date | None]:
+        """(status, date it took effect) on `day`: the earliest of expiry, revocation and
+        replacement that has happened by then decides."""
+        if day < self.issued_on:
+            return self.Status.PENDING, self.issued_on
+        ends = [(self.expires_on, self.Status.EXPIRED)]
+        revocation = getattr(self, "revocation", None) if self._has("revocation") else None
+        if revocation is not None:
+            ends.append((revocation.revoked_on, self.Status.REVOKED))
+        successor = getattr(self, "superseded_by", None) if self._has("superseded_by") else None
+        if successor is not None:
+            ends.append((successor.issued_on, self.Status.SUPERSEDED))
+        passed = sorted((d, s) for d, s in ends if d <= day)
+        if not passed:
+            return self.Status.VALID, self.expires_on
+        # A revocation wins over expiry on the same day: the stronger statement.
+        first_day = passed[0][0]
+        same_day = [s for d, s in passed if d == first_day]
+        for status in (self.Status.REVOKED, self.Status.SUPERSEDED, self.Status.EXPIRED):
+            if status in same_day:
+                return status, first_day
+        return passed[0][1], first_day
+
+    def _has(self, name: str) -> bool:
+        try:
+            getattr(self, name)
+        except models.ObjectDoesNotExist:
+            return False
+        return True
+
+
+class Revocation(Audited):
+    """Revocation (thu hồi) of a certificate, with its reason and decision."""
+
+    certificate = models.OneToOneField(
+        Certificate, on_delete=models.PROTECT, related_name="revocation"
+    )
+    decision = models.ForeignKey("decisions.Decision", on_delete=models.PROTECT, related_name="+")
+    revoked_on = models.DateField(_("ngày thu hồi"))
+    reason = models.CharField(_("lý do"), max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("thu hồi giấy chứng nhận")
+
+    def audit_division(self):
+        return self.certificate.division
+
+
+class Notification(models.Model):
+    """An in-app notice (thông báo) to a user, e.g. a certificate expiring in 30 days."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=120)
+    title = models.CharField(max_length=255)
+    body = models.TextField(blank=True)
+    link = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("thông báo")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="ocop_notification_once")
+        ]
+
+
+class ExpiryNotice(models.Model):
+    """The ≥30-day expiry notice was sent for a certificate (sent once)."""
+
+    certificate = models.OneToOneField(
+        Certificate, on_delete=models.CASCADE, related_name="expiry_notice"
+    )
+    sent_on = models.DateField()
+
+    class Meta:
+        verbose_name = _("thông báo sắp hết hạn")
+
+
+class ImportRun(models.Model):
+    """One import of a provincial OCOP list: counts and the rejected rows (row, column, reason)."""
+
+    file_name = models.CharField(max_length=255)
+    checksum = models.CharField(max_length=64)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    committed = models.BooleanField(default=False)
+    counts = models.JSONField(default=dict)
+    rejected = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("lần nhập danh sách OCOP")

@@ -1,0 +1,210 @@
+"""Loading the OCOP rules: regimes (data/ocop/regimes.yaml) and criteria-set versions
+(data/ocop/148/*.yaml, or an administrator's YAML/Excel upload).
+
+Loading is idempotent: a file whose content equals the newest version of its set changes nothing;
+a changed file becomes a new version and the previous version is marked superseded (it stays, with
+the evaluations that pinned it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from tamnong.accounts.models import Role
+from tamnong.accounts.scoping import Scope
+from tamnong.audit.models import AuditEvent
+from tamnong.audit.services import record
+
+from . import criteria as crit
+from .models import CriteriaSet, CriteriaUpload, Regime
+
+DATA_DIR = Path(settings.BASE_DIR) / "data" / "ocop"
+BUNDLED_SETS = DATA_DIR / "148"
+REGIMES_FILE = DATA_DIR / "regimes.yaml"
+MAX_UPLOAD = 2 * 1024 * 1024
+
+
+def _yaml(text: str | bytes):
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+
+
+@lru_cache(maxsize=4)
+def _rules_file(mtime: float) -> dict:
+    return _yaml(REGIMES_FILE.read_text(encoding="utf-8"))
+
+
+def rules_data() -> dict:
+    return _rules_file(REGIMES_FILE.stat().st_mtime)
+
+
+def decisions() -> dict[str, dict]:
+    return {d["code"]: d for d in rules_data().get("decisions", [])}
+
+
+def producer_type_targets() -> dict[str, float]:
+    return dict(rules_data().get("producer_type_targets") or {})
+
+
+def load_regimes() -> int:
+    """Create or update the regimes from regimes.yaml; returns how many changed."""
+    changed = 0
+    for spec in rules_data()["regimes"]:
+        rules = {
+            k: v for k, v in spec.items() if k not in {"key", "name", "valid_from", "valid_to"}
+        }
+        rules["star_bands"] = sorted(rules["star_bands"], key=lambda b: -b["min"])
+        rules["recognised_by"] = {str(k): v for k, v in rules.get("recognised_by", {}).items()}
+        digest = hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()
+        regime = Regime.objects.filter(key=spec["key"]).first()
+        if regime is not None and regime.checksum == digest:
+            continue
+        Regime.objects.update_or_create(
+            key=spec["key"],
+            defaults={
+                "name": spec["name"],
+                "valid_from": dt.date.fromisoformat(str(spec["valid_from"])),
+                "valid_to": dt.date.fromisoformat(str(spec["valid_to"]))
+                if spec.get("valid_to")
+                else None,
+                "rules": rules,
+                "checksum": digest,
+            },
+        )
+        changed += 1
+    return changed
+
+
+def parse_file(name: str, data: bytes) -> dict:
+    lower = name.lower()
+    if lower.endswith((".yaml", ".yml")):
+        try:
+            return _yaml(data.decode("utf-8"))
+        except (UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise crit.CriteriaError([f"Tệp YAML không đọc được: {exc}"]) from exc
+    if lower.endswith(".xlsx"):
+        return crit.parse_xlsx(data)
+    raise crit.CriteriaError(["Chỉ nhận tệp .yaml, .yml hoặc .xlsx."])
+
+
+def _latest(decision: str, set_no: int) -> CriteriaSet | None:
+    return CriteriaSet.objects.filter(decision=decision, set_no=set_no).order_by("-version").first()
+
+
+@transaction.atomic
+def install(checked: crit.Checked, *, user=None, source_name: str = "") -> tuple[CriteriaSet, bool]:
+    """Store a validated set as a new version (or return the identical newest one)."""
+    if not checked.ok:
+        raise crit.CriteriaError(checked.errors)
+    content = checked.content
+    digest = crit.checksum(content)
+    previous = _latest(content["decision"], content["set_no"])
+    if previous is not None and previous.checksum == digest:
+        return previous, False
+    spec = decisions()[content["decision"]]
+    effective_from = dt.date.fromisoformat(content["decision_date"] or spec["date"])
+    if previous is not None:
+        previous.superseded_at = timezone.now()
+        previous.save(update_fields=["superseded_at"])
+    new = CriteriaSet.objects.create(
+        decision=content["decision"],
+        set_no=content["set_no"],
+        version=(previous.version + 1) if previous else 1,
+        product_group=content["product_group"],
+        product_subgroup=content["product_subgroup"],
+        product_set=content["product_set"],
+        effective_from=effective_from,
+        confidence=content["confidence"],
+        complete=checked.complete,
+        defects=checked.warnings + [f"Nguồn: {i}" for i in content["issues"]],
+        content=content,
+        checksum=digest,
+        source_name=source_name[:255],
+        loaded_by=user if getattr(user, "pk", None) else None,
+    )
+    # A newer decision's set ends the older decisions' sets for the same product set.
+    CriteriaSet.objects.filter(
+        set_no=new.set_no, effective_from__lt=effective_from, effective_to__isnull=True
+    ).exclude(decision=new.decision).update(effective_to=effective_from - dt.timedelta(days=1))
+    record(
+        AuditEvent.Action.IMPORT,
+        new,
+        after={"decision": new.decision, "set_no": new.set_no, "version": new.version},
+        note=f"Nạp bộ tiêu chí từ {source_name}"[:500],
+        user=user,
+    )
+    return new, True
+
+
+def load_bundled(directory: Path | None = None) -> dict:
+    """Load regimes and every bundled set whose (decision, set_no) has no version yet.
+
+    A set an administrator has replaced is not overwritten by the bundled file."""
+    load_regimes()
+    created = skipped = 0
+    known = decisions()
+    for path in sorted((directory or BUNDLED_SETS).glob("*.yaml")):
+        raw = _yaml(path.read_text(encoding="utf-8"))
+        if _latest(str(raw.get("decision")), int(raw.get("set_no") or 0)) is not None:
+            skipped += 1
+            continue
+        checked = crit.normalise(raw, known)
+        install(checked, source_name=f"data/ocop/148/{path.name}")
+        created += 1
+    return {"created": created, "skipped": skipped}
+
+
+def _require_admin(user) -> None:
+    scope = Scope.of(user)
+    if not (scope.is_admin or scope.has_role(Role.ADMIN)):
+        raise PermissionDenied("Chỉ quản trị hệ thống được nạp bộ tiêu chí.")
+
+
+def preview_upload(user, name: str, data: bytes) -> CriteriaUpload:
+    """Validate an uploaded set and record what loading it would change (nothing is applied)."""
+    _require_admin(user)
+    upload = CriteriaUpload(file_name=name[:255], created_by=user)
+    if len(data) > MAX_UPLOAD:
+        upload.errors = [f"Tệp quá lớn (tối đa {MAX_UPLOAD // 1024 // 1024} MB)."]
+    else:
+        try:
+            checked = crit.normalise(parse_file(name, data), decisions())
+        except crit.CriteriaError as exc:
+            upload.errors = exc.errors
+        else:
+            upload.content = checked.content
+            upload.errors = checked.errors
+            upload.warnings = checked.warnings
+            if checked.ok:
+                upload.previous = _latest(checked.content["decision"], checked.content["set_no"])
+                upload.changes = crit.diff(
+                    upload.previous.content if upload.previous else None, checked.content
+                )
+    if upload.errors:
+        upload.status = CriteriaUpload.Status.REJECTED
+    upload.save()
+    return upload
+
+
+@transaction.atomic
+def apply_upload(user, upload: CriteriaUpload) -> CriteriaSet:
+    _require_admin(user)
+    upload = CriteriaUpload.objects.select_for_update().get(pk=upload.pk)
+    if upload.status != CriteriaUpload.Status.PENDING:
+        raise crit.CriteriaError(["Tệp này đã được xử lý hoặc có lỗi."])
+    checked = crit.normalise(upload.content, decisions())
+    new, _created = install(checked, user=user, source_name=upload.file_name)
+    upload.status = CriteriaUpload.Status.APPLIED
+    upload.result = new
+    upload.save(update_fields=["status", "result"])
+    return new
