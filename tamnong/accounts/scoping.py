@@ -43,7 +43,7 @@ class Scope:
         if cached is None:
             grants = [
                 Grant(m.role, m.division_id, m.division.path, m.producer_ref)
-                for m in user.memberships.select_related("division")
+                for m in (user.memberships.select_related("division") if user.pk else [])
             ]
             cached = cls(user, grants, bool(user.is_superuser and user.is_active))
             user._tamnong_scope = cached

@@ -3,4 +3,10 @@ from django.urls import path
 from . import views
 
 app_name = "reports"
-urlpatterns = [path("", views.index, name="index")]
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("summary/", views.summary, name="summary"),
+    path("funding/import/", views.funding_import, name="funding_import"),
+    path("records/<slug:kind>/", views.records, name="records"),
+    path("records/<slug:kind>/new/", views.create, name="create"),
+]

@@ -1,7 +1,258 @@
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from tamnong.accounts.scoping import Scope
+from tamnong.audit.services import record_denied
+from tamnong.divisions.models import Division, Level
+from tamnong.jobs.services import enqueue
+
+from . import importing
+from . import render as outputs
+from .catalog import ensure_catalog
+from .forms import ActivityForm, CommendationForm, ContributionForm, FundingForm, ImportForm
+from .models import Activity, Commendation, Contribution, FundingRecord
+from .summary import Period, ReportContext, build_summary
+
+KINDS = {
+    "funding": {
+        "model": FundingRecord,
+        "form": FundingForm,
+        "title": _("Nguồn vốn"),
+        "columns": ["division", "year", "component", "source", "allocated", "disbursed"],
+        "filters": {"source": "source__code", "component": "component__code"},
+        "year_field": "year",
+    },
+    "contributions": {
+        "model": Contribution,
+        "form": ContributionForm,
+        "title": _("Nguồn lực huy động"),
+        "columns": ["division", "year", "purpose", "contributor", "units", "value"],
+        "filters": {"purpose": "purpose"},
+        "year_field": "year",
+    },
+    "activities": {
+        "model": Activity,
+        "form": ActivityForm,
+        "title": _("Hoạt động truyền thông, tập huấn"),
+        "columns": ["division", "date", "kind", "title", "participants", "materials"],
+        "filters": {"kind": "kind__code"},
+        "year_field": "date__year",
+    },
+    "commendations": {
+        "model": Commendation,
+        "form": CommendationForm,
+        "title": _("Khen thưởng"),
+        "columns": ["division", "date", "decision_number", "level", "recipient_kind", "recipient"],
+        "filters": {"recipient_kind": "recipient_kind"},
+        "year_field": "date__year",
+    },
+}
+
+
+def _kind(kind: str) -> dict:
+    if kind not in KINDS:
+        raise Http404
+    return KINDS[kind]
+
+
+def editable_divisions(user):
+    """Current units where the user may enter records (for form choices)."""
+    qs = Division.objects.filter(current_id=F("pk")).exclude(level=Level.VILLAGE)
+    return (
+        Scope.of(user)
+        .filter(
+            qs, path_field="path", roles={"admin", "coordinator", "department", "commune_officer"}
+        )
+        .order_by("path")
+    )
+
+
+def report_divisions(user):
+    """Units a user may report on: current provinces/communes in scope, and old provinces inside them."""
+    qs = Division.objects.filter(level__in=[Level.PROVINCE, Level.COMMUNE]).select_related("map")
+    return (
+        Scope.of(user).filter(qs, path_field="path").order_by("-map__valid_from", "level", "code")
+    )
 
 
 @login_required
 def index(request):
-    return render(request, "reports/index.html")
+    divisions = report_divisions(request.user)
+    return render(
+        request,
+        "reports/index.html",
+        {
+            "divisions": divisions.filter(level=Level.PROVINCE)[:100],
+            "communes": divisions.filter(level=Level.COMMUNE, current_id=F("pk"))[:500],
+            "kinds": KINDS,
+        },
+    )
+
+
+def _report_division(request) -> Division:
+    scope = Scope.of(request.user)
+    raw = request.GET.get("division")
+    if raw:
+        division = get_object_or_404(Division.objects.select_related("map"), pk=raw)
+    else:
+        division = (
+            report_divisions(request.user).filter(level=Level.PROVINCE).first()
+            or report_divisions(request.user).first()
+        )
+        if division is None:
+            raise PermissionDenied
+    if not scope.covers(division) and not scope.covers(division.current):
+        record_denied(request, f"summary report {division.code}", division)
+        raise PermissionDenied
+    return division
+
+
+@login_required
+def summary(request):
+    division = _report_division(request)
+    try:
+        period = Period.parse(request.GET.get("period") or str(_default_year()))
+    except ValueError as exc:
+        return render(
+            request, "reports/summary.html", {"error": str(exc), "division": division}, status=400
+        )
+    fmt = request.GET.get("format", "html")
+    report = build_summary(
+        request.user,
+        division,
+        period,
+        base_url="" if fmt == "html" else request.build_absolute_uri("/").rstrip("/"),
+    )
+    name = f"bao-cao-tong-ket-{division.code}-{period.start}-{period.end}"
+    if fmt == "json":
+        return HttpResponse(outputs.to_json(report), content_type="application/json; charset=utf-8")
+    if fmt == "xlsx":
+        response = HttpResponse(
+            outputs.to_xlsx(report),
+            content_type=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    if fmt == "pdf":
+        response = HttpResponse(outputs.to_pdf(report), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+        return response
+    return render(
+        request, "reports/summary.html", {"report": report, "division": division, "period": period}
+    )
+
+
+def _default_year() -> int:
+    from django.utils import timezone
+
+    return timezone.localdate().year
+
+
+@login_required
+def records(request, kind: str):
+    spec = _kind(kind)
+    qs = spec["model"].objects.visible_to(request.user).select_related("division")
+    division = None
+    if request.GET.get("division"):
+        division = get_object_or_404(Division, pk=request.GET["division"])
+        ctx = ReportContext(request.user, division, Period(2000, 2100))
+        qs = qs.filter(ctx.records_q())
+    year_field = spec["year_field"]
+    if request.GET.get("from", "").isdigit():
+        qs = qs.filter(**{f"{year_field}__gte": int(request.GET["from"])})
+    if request.GET.get("to", "").isdigit():
+        qs = qs.filter(**{f"{year_field}__lte": int(request.GET["to"])})
+    for param, field in spec["filters"].items():
+        if request.GET.get(param):
+            qs = qs.filter(**{field: request.GET[param]})
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    fields = [spec["model"]._meta.get_field(c) for c in spec["columns"]]
+    rows = [[_display(obj, f) for f in fields] for obj in page]
+    return render(
+        request,
+        "reports/records.html",
+        {
+            "kind": kind,
+            "spec": spec,
+            "page": page,
+            "rows": rows,
+            "division": division,
+            "headers": [f.verbose_name for f in fields],
+            "can_add": editable_divisions(request.user).exists(),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _display(obj, field):
+    if field.choices:
+        return getattr(obj, f"get_{field.name}_display")()
+    return getattr(obj, field.name)
+
+
+@login_required
+def create(request, kind: str):
+    spec = _kind(kind)
+    ensure_catalog()
+    divisions = editable_divisions(request.user)
+    if not divisions.exists():
+        record_denied(request, f"create {kind}")
+        raise PermissionDenied
+    form = spec["form"](request.POST or None, divisions=divisions)
+    if request.method == "POST" and form.is_valid():
+        Scope.of(request.user).require_edit(form.cleaned_data["division"])
+        form.save()
+        messages.success(request, _("Đã lưu."))
+        return redirect("reports:records", kind=kind)
+    return render(
+        request,
+        "reports/form.html",
+        {"form": form, "spec": spec, "kind": kind},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def funding_import(request):
+    if not editable_divisions(request.user).exists():
+        record_denied(request, "funding import")
+        raise PermissionDenied
+    ensure_catalog()
+    if request.GET.get("template"):
+        response = HttpResponse(
+            importing.template_xlsx(),
+            content_type=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )
+        response["Content-Disposition"] = 'attachment; filename="mau-nhap-nguon-von.xlsx"'
+        return response
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        folder = Path(settings.MEDIA_ROOT) / "imports"
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
+        with target.open("wb") as fh:
+            for chunk in upload.chunks():
+                fh.write(chunk)
+        job = enqueue(
+            "reports.import_funding", user=request.user, path=str(target), user_id=request.user.pk
+        )
+        return redirect("jobs:detail", pk=job.pk)
+    return render(
+        request,
+        "reports/import.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -1,0 +1,231 @@
+"""Summary report outputs: Excel (one sheet per section), PDF (A4, Vietnamese administrative layout)
+and JSON. The HTML page is a template (reports/summary.html)."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+
+from tamnong.core import formatting
+
+from .summary import Figure, Summary, paragraph_text
+
+FONT_DIR = Path(settings.BASE_DIR) / "tamnong" / "static" / "fonts" / "dejavu"
+
+
+def _cell(value):
+    if isinstance(value, Figure):
+        value = value.value
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def to_json(summary: Summary) -> str:
+    return json.dumps(summary.as_dict(), ensure_ascii=False, indent=1)
+
+
+def to_xlsx(summary: Summary) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    cover = wb.active
+    cover.title = "Tong quan"
+    cover.append([f"Báo cáo tổng kết – {summary.division.name}"])
+    cover.append([f"Kỳ báo cáo: {summary.period}"])
+    cover.append([f"Lập lúc: {formatting.date(summary.generated_at)}"])
+    cover["A1"].font = Font(bold=True, size=14)
+    used = {"Tong quan"}
+    for sec in summary.sections:
+        name = _sheet_name(sec.title, used)
+        ws = wb.create_sheet(name)
+        ws.append([sec.title])
+        ws["A1"].font = Font(bold=True, size=13)
+        for para in sec.paragraphs:
+            ws.append([paragraph_text(para)])
+            ws.cell(ws.max_row, 1).alignment = Alignment(wrap_text=False)
+        for table in sec.tables:
+            ws.append([])
+            ws.append([table.title])
+            ws.cell(ws.max_row, 1).font = Font(bold=True)
+            ws.append(table.columns)
+            for c in range(1, len(table.columns) + 1):
+                ws.cell(ws.max_row, c).font = Font(bold=True)
+            for row in table.rows:
+                ws.append([_cell(v) for v in row])
+        for chart in sec.charts:
+            ws.append([])
+            ws.append([chart.title])
+            ws.cell(ws.max_row, 1).font = Font(bold=True)
+            ws.append(["", *chart.labels])
+            for ds in chart.datasets:
+                ws.append([ds["label"], *ds["data"]])
+        ws.column_dimensions["A"].width = 60
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    import unicodedata
+
+    ascii_title = unicodedata.normalize("NFKD", title.replace("đ", "d").replace("Đ", "D"))
+    ascii_title = "".join(c for c in ascii_title if not unicodedata.combining(c))
+    name = re.sub(r"[\[\]:*?/\\]", " ", ascii_title)[:28].strip() or "Muc"
+    base, n = name, 2
+    while name in used:
+        name = f"{base[:25]} {n}"
+        n += 1
+    used.add(name)
+    return name
+
+
+def to_pdf(summary: Summary, agency: str | None = None, number: str = "      /BC-UBND") -> bytes:
+    """A4 report with the national motto header, agency, number, place and date."""
+    from reportlab.graphics.charts.barcharts import VerticalBarChart
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import cm
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    if "TN-Sans" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("TN-Sans", str(FONT_DIR / "DejaVuSans.ttf")))
+        pdfmetrics.registerFont(TTFont("TN-Sans-Bold", str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+        pdfmetrics.registerFontFamily("TN-Sans", normal="TN-Sans", bold="TN-Sans-Bold")
+    base = ParagraphStyle(
+        "base", fontName="TN-Sans", fontSize=10.5, leading=14, alignment=TA_JUSTIFY
+    )
+    center = ParagraphStyle("center", parent=base, alignment=TA_CENTER)
+    bold_center = ParagraphStyle("bc", parent=center, fontName="TN-Sans-Bold")
+    title = ParagraphStyle("title", parent=bold_center, fontSize=14, leading=18, spaceBefore=12)
+    heading = ParagraphStyle(
+        "h", parent=base, fontName="TN-Sans-Bold", fontSize=11.5, spaceBefore=10, spaceAfter=4
+    )
+    cell = ParagraphStyle("cell", parent=base, fontSize=9, leading=11, alignment=0)
+
+    division = summary.division
+    province = division.province or division
+    place = re.sub(r"^(Tỉnh|Thành phố)\s+", "", province.name)
+    agency = agency or f"UBND {province.name.upper()}"
+    today = summary.generated_at.date()
+    header = Table(
+        [
+            [
+                Paragraph(f"<b>{_esc(agency)}</b>", center),
+                Paragraph("<b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b>", center),
+            ],
+            [Paragraph("―――――", center), Paragraph("<b>Độc lập - Tự do - Hạnh phúc</b>", center)],
+            [
+                Paragraph(f"Số: {number}", center),
+                Paragraph(
+                    f"<i>{_esc(place)}, ngày {today.day:02d} tháng {today.month:02d} năm {today.year}</i>",
+                    center,
+                ),
+            ],
+        ],
+        colWidths=[7 * cm, 10 * cm],
+    )
+    header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    story = [
+        header,
+        Spacer(1, 10),
+        Paragraph("BÁO CÁO", title),
+        Paragraph(
+            f"Tổng kết thực hiện các Chương trình mục tiêu quốc gia – {_esc(division.name)}, "
+            f"kỳ {summary.period}",
+            bold_center,
+        ),
+        Spacer(1, 8),
+    ]
+    roman = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+    for i, sec in enumerate(summary.sections):
+        story.append(Paragraph(f"{roman[i % 10]}. {_esc(sec.title.upper())}", heading))
+        for para in sec.paragraphs:
+            story.append(Paragraph(_esc(paragraph_text(para)), base))
+            story.append(Spacer(1, 3))
+        for table in sec.tables:
+            story.append(Paragraph(f"<b>{_esc(table.title)}</b>", base))
+            data = [[Paragraph(f"<b>{_esc(c)}</b>", cell) for c in table.columns]]
+            for row in table.rows:
+                data.append(
+                    [
+                        Paragraph(
+                            _esc(
+                                str(v) if not isinstance(v, int | Decimal) else formatting.number(v)
+                            ),
+                            cell,
+                        )
+                        for v in row
+                    ]
+                )
+            t = Table(data, repeatRows=1, hAlign="LEFT")
+            t.setStyle(
+                TableStyle(
+                    [
+                        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ]
+                )
+            )
+            story += [t, Spacer(1, 6)]
+        for chart in sec.charts:
+            if not chart.labels or not chart.datasets:
+                continue
+            drawing = Drawing(16 * cm, 5.5 * cm)
+            bc = VerticalBarChart()
+            bc.x, bc.y, bc.width, bc.height = 40, 25, 14 * cm, 4 * cm
+            bc.data = [[float(v or 0) for v in ds["data"]] for ds in chart.datasets]
+            bc.categoryAxis.categoryNames = chart.labels
+            bc.categoryAxis.labels.fontName = bc.valueAxis.labels.fontName = "TN-Sans"
+            bc.valueAxis.valueMin = 0
+            palette = [
+                colors.HexColor("#2a7ab0"),
+                colors.HexColor("#e08a1e"),
+                colors.HexColor("#4a9a4a"),
+            ]
+            for k in range(len(bc.data)):
+                bc.bars[k].fillColor = palette[k % len(palette)]
+            drawing.add(bc)
+            story += [Paragraph(f"<i>{_esc(chart.title)}</i>", base), drawing]
+    story += [
+        Spacer(1, 18),
+        Table(
+            [
+                [
+                    Paragraph("<b><i>Nơi nhận:</i></b><br/>- Như trên;<br/>- Lưu: VT.", cell),
+                    Paragraph(f"<b>TM. {_esc(agency)}</b>", center),
+                ]
+            ],
+            colWidths=[8 * cm, 9 * cm],
+        ),
+    ]
+
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=A4,
+        leftMargin=3 * cm,
+        rightMargin=2 * cm,
+        topMargin=2 * cm,
+        bottomMargin=2 * cm,
+        title=f"Báo cáo tổng kết {division.name} {summary.period}",
+        author="Tam Nông",
+    )
+    doc.build(story)
+    return buf.getvalue()
+
+
+def _esc(text: str) -> str:
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

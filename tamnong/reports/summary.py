@@ -1,0 +1,248 @@
+"""The programme summary report (báo cáo tổng kết): figures computed from records, never retyped.
+
+A report is a list of sections; each section comes from a provider registered with `@section`
+(see `tamnong/reports/sections/`). A figure carries its value, its Vietnamese text and a link to
+the records behind it, so the HTML can link every number and the PDF/Excel/JSON can show it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from tamnong.accounts.scoping import Scope
+from tamnong.core import formatting
+from tamnong.divisions.models import Division, Level
+
+
+@dataclass
+class Figure:
+    value: int | Decimal | float | None
+    text: str
+    link: str | None = None
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass
+class Table:
+    title: str
+    columns: list[str]
+    rows: list[list]  # cells: str, int, Decimal or Figure
+    numeric: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Chart:
+    key: str
+    title: str
+    labels: list[str]
+    datasets: list[dict]  # {"label": str, "data": [numbers]}
+    kind: str = "bar"
+    unit: str = ""
+
+    @property
+    def data(self) -> dict:
+        return asdict(self)
+
+    @property
+    def rows(self) -> list[tuple[str, list]]:
+        """The chart as a table: one row per label, one value per dataset."""
+        return [
+            (label, [ds["data"][i] for ds in self.datasets]) for i, label in enumerate(self.labels)
+        ]
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    paragraphs: list[list]  # each paragraph: list of str | Figure
+    tables: list[Table] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class Period:
+    start: int
+    end: int
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        parts = str(text).replace("–", "-").split("-")
+        try:
+            start, end = int(parts[0]), int(parts[-1])
+        except ValueError:
+            raise ValueError(
+                f"Kỳ báo cáo «{text}» không hợp lệ (ví dụ 2025 hoặc 2021-2025)"
+            ) from None
+        if len(parts) > 2 or not 2000 <= start <= end <= 2100:
+            raise ValueError(f"Kỳ báo cáo «{text}» không hợp lệ (ví dụ 2025 hoặc 2021-2025)")
+        return cls(start, end)
+
+    @property
+    def years(self) -> range:
+        return range(self.start, self.end + 1)
+
+    @property
+    def previous(self) -> Period:
+        n = self.end - self.start + 1
+        return Period(self.start - n, self.end - n)
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.start, 1, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        return dt.date(self.end, 12, 31)
+
+    def __str__(self) -> str:
+        return str(self.start) if self.start == self.end else f"{self.start}–{self.end}"
+
+
+@dataclass
+class ReportContext:
+    user: object
+    division: Division
+    period: Period
+    base_url: str = ""
+
+    def records_q(self, field: str = "division") -> Q:
+        """Records attached to the report's division or below it, old units included.
+
+        A current unit covers everything whose division path starts with its own (old units resolve
+        into it). A unit of an older map covers its own subtree on that map and the current units
+        that kept the code of one of its units (the inverse of lineage)."""
+        scope_q = Scope.of(self.user).q(path_field=f"{field}__path")
+        if self.division.is_current:
+            q = Q(**{f"{field}__path__startswith": self.division.path})
+        else:
+            q = Q(**{f"{field}_id__in": list(old_map_members(self.division))})
+        return q if scope_q is None else q & scope_q
+
+    def link(self, records: str, /, **params) -> str:
+        query = {
+            "division": self.division.pk,
+            "from": self.period.start,
+            "to": self.period.end,
+            **params,
+        }
+        return f"{self.base_url}{reverse('reports:records', args=[records])}?{urlencode(query)}"
+
+    def n(self, value, link: str | None = None, decimals: int = 0, unit: str = "") -> Figure:
+        text = formatting.number(value, decimals) + (f" {unit}" if unit else "")
+        return Figure(value, text, link)
+
+    def pct(self, value, link: str | None = None) -> Figure:
+        return Figure(value, formatting.percent(value), link)
+
+
+def old_map_members(division: Division) -> set[int]:
+    """Ids of units counted under an old-map unit: its subtree and the current units carrying
+    one of its codes (and their villages)."""
+    ids, frontier = {division.pk}, [division.pk]
+    while frontier:
+        frontier = list(
+            Division.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+        )
+        ids.update(frontier)
+    communes = Division.objects.filter(pk__in=ids, level=Level.COMMUNE)
+    codes = set(communes.values_list("code", flat=True))
+    if division.level == Level.COMMUNE:
+        codes.add(division.code)
+    current = Division.objects.filter(current_id=F("pk"), level=Level.COMMUNE, code__in=codes)
+    for c in current:
+        ids.add(c.pk)
+        ids.update(Division.objects.filter(parent=c).values_list("pk", flat=True))
+    return ids
+
+
+SectionFunc = Callable[[ReportContext], Section | None]
+_SECTIONS: list[tuple[int, str, SectionFunc]] = []
+
+
+def section(key: str, order: int) -> Callable[[SectionFunc], SectionFunc]:
+    def wrap(func: SectionFunc) -> SectionFunc:
+        _SECTIONS[:] = [s for s in _SECTIONS if s[1] != key]
+        _SECTIONS.append((order, key, func))
+        return func
+
+    return wrap
+
+
+def _load_sections() -> None:
+    from . import sections  # noqa: F401  registers the providers
+
+
+@dataclass
+class Summary:
+    division: Division
+    period: Period
+    generated_at: dt.datetime
+    sections: list[Section]
+
+    @property
+    def province(self) -> Division | None:
+        return self.division.province
+
+    def as_dict(self) -> dict:
+        def clean(value):
+            if isinstance(value, Decimal):
+                return float(value)
+            if isinstance(value, dict):
+                return {k: clean(v) for k, v in value.items()}
+            if isinstance(value, list):
+                return [clean(v) for v in value]
+            return value
+
+        return {
+            "division": {
+                "id": self.division.pk,
+                "code": self.division.code,
+                "name": self.division.name,
+                "map": self.division.map.key,
+            },
+            "period": {"start": self.period.start, "end": self.period.end},
+            "generated_at": self.generated_at.isoformat(),
+            "sections": [clean(asdict(s)) for s in self.sections],
+        }
+
+
+def build_summary(
+    user, division: Division, period: Period, only: set[str] | None = None, base_url: str = ""
+) -> Summary:
+    _load_sections()
+    ctx = ReportContext(user=user, division=division, period=period, base_url=base_url)
+    out = []
+    for _order, key, func in sorted(_SECTIONS):
+        if only and key not in only:
+            continue
+        result = func(ctx)
+        if result is not None:
+            out.append(result)
+    return Summary(division=division, period=period, generated_at=timezone.now(), sections=out)
+
+
+def paragraph_text(parts: list) -> str:
+    return "".join(str(p) for p in parts)
+
+
+def change_text(current, previous, decimals: int = 0, unit: str = "") -> str:
+    """'tăng 12 so với kỳ trước' / 'giảm 0,36' / 'bằng kỳ trước'."""
+    if previous is None or current is None:
+        return ""
+    delta = Decimal(str(current)) - Decimal(str(previous))
+    if delta == 0:
+        return "bằng kỳ trước"
+    word = "tăng" if delta > 0 else "giảm"
+    return f"{word} {formatting.number(abs(delta), decimals)}{(' ' + unit) if unit else ''} so với kỳ trước"
