@@ -35,6 +35,7 @@ COLUMNS = [
     ("note", "Ghi chú", "Không bắt buộc"),
 ]
 HEADERS = [c[1] for c in COLUMNS]
+LABELS = {key: label for key, label, _ in COLUMNS}
 
 
 @dataclass
@@ -154,7 +155,7 @@ def import_funding(actor, path: Path, progress=None) -> ImportResult:
             errs.append(("Nguồn vốn", f"Không có nguồn vốn «{cell['source']}»"))
         amounts = {}
         for col in ("allocated", "disbursed"):
-            label = dict((k, lbl) for k, lbl, _ in COLUMNS)[col]
+            label = LABELS[col]
             try:
                 amounts[col] = _amount(cell[col] or "0")
             except (InvalidOperation, ValueError):
