@@ -89,6 +89,7 @@ def _sheet_name(title: str, used: set[str]) -> str:
 def to_pdf(summary: Summary, agency: str | None = None, number: str = "      /BC-UBND") -> bytes:
     """A4 report with the national motto header, agency, number, place and date."""
     from reportlab.graphics.charts.barcharts import VerticalBarChart
+    from reportlab.graphics.charts.legends import Legend
     from reportlab.graphics.shapes import Drawing
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
@@ -183,13 +184,14 @@ def to_pdf(summary: Summary, agency: str | None = None, number: str = "      /BC
         for chart in sec.charts:
             if not chart.labels or not chart.datasets:
                 continue
-            drawing = Drawing(16 * cm, 5.5 * cm)
+            drawing = Drawing(16 * cm, 5.8 * cm)
             bc = VerticalBarChart()
             bc.x, bc.y, bc.width, bc.height = 40, 25, 14 * cm, 4 * cm
             bc.data = [[float(v or 0) for v in ds["data"]] for ds in chart.datasets]
             bc.categoryAxis.categoryNames = chart.labels
             bc.categoryAxis.labels.fontName = bc.valueAxis.labels.fontName = "TN-Sans"
             bc.valueAxis.valueMin = 0
+            bc.valueAxis.labelTextFormat = lambda v: formatting.number(v, lang="vi")
             palette = [
                 colors.HexColor("#2a7ab0"),
                 colors.HexColor("#e08a1e"),
@@ -198,6 +200,12 @@ def to_pdf(summary: Summary, agency: str | None = None, number: str = "      /BC
             for k in range(len(bc.data)):
                 bc.bars[k].fillColor = palette[k % len(palette)]
             drawing.add(bc)
+            legend = Legend()
+            legend.x, legend.y, legend.fontName = 15 * cm, 5 * cm, "TN-Sans"
+            legend.alignment = "right"
+            legend.colorNamePairs = [(palette[k % len(palette)], ds["label"])
+                                     for k, ds in enumerate(chart.datasets)]
+            drawing.add(legend)
             story += [Paragraph(f"<i>{_esc(chart.title)}</i>", base), drawing]
     story += [
         Spacer(1, 18),
