@@ -5,3 +5,10 @@ class NTMConfig(AppConfig):
     name = "tamnong.ntm"
     label = "ntm"
     verbose_name = "Nông thôn mới"
+
+    def ready(self) -> None:
+        from tamnong.core.signals import figures_changed
+
+        from . import signals
+
+        figures_changed.connect(signals.refresh_on_figures_changed, dispatch_uid="ntm.refresh")
