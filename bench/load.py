@@ -1,0 +1,173 @@
+"""Load test: simulated users browsing dashboards, the public OCOP catalog and reports against the
+production setup (gunicorn + PostgreSQL) on 127.0.0.1.
+
+    .venv/bin/python bench/load.py [--users 50] [--seconds 60] [--households 20000] [--workers 4]
+
+Builds a fresh PostgreSQL database with the demo province (deterministic), starts gunicorn with
+the production settings, lets each user log in (as one of the demo roles) and browse in a loop with
+keep-alive connections. Floor: the same loop against /healthz (no database work beyond SELECT 1).
+Prints one JSON line last: bench, errors, p99_ms, p50_ms, rps, report_rps, floor_p99_ms, ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import BENCH_DIR, ROOT, emit, setup_django  # noqa: E402
+
+PASSWORD = "TamNong@2025"
+# (path, is_report). {division}, {commune} are filled from the demo province.
+PAGES_BY_ROLE = {
+    "dieuphoi": [("/", False), ("/reports/", False), ("/reports/dashboard/", False),
+                 ("/reports/summary/?division={division}&period=2021-2025", True),
+                 ("/reports/summary/?division={division}&period=2025&format=json", True),
+                 ("/ocop/", False), ("/ntm/", False), ("/poverty/", False)],
+    "lanhdao": [("/reports/dashboard/", False),
+                ("/reports/summary/?division={division}&period=2021-2025", True),
+                ("/api/v1/reports/summary?division={division}&period=2025", True)],
+    "canboxa": [("/", False), ("/reports/dashboard/", False),
+                ("/reports/summary/?division={commune}&period=2025", True), ("/divisions/{commune}/", False)],
+    None: [("/ocop/catalog/", False)],  # the public, without login
+}
+
+
+class Client:
+    def __init__(self, port: int) -> None:
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: str | None = None, headers: dict | None = None):
+        h = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https", **(headers or {})}
+        if self.cookies:
+            h["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        try:
+            self.conn.request(method, path, body=body, headers=h)
+            resp = self.conn.getresponse()
+        except (http.client.HTTPException, OSError):
+            self.conn.close()
+            self.conn = http.client.HTTPConnection(self.conn.host, self.conn.port, timeout=30)
+            self.conn.request(method, path, body=body, headers=h)
+            resp = self.conn.getresponse()
+        data = resp.read()
+        for header, value in resp.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+        return resp.status, data
+
+    def login(self, username: str) -> None:
+        status, page = self.request("GET", "/accounts/login/")
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+        body = f"csrfmiddlewaretoken={token}&username={username}&password={PASSWORD}"
+        status, _ = self.request("POST", "/accounts/login/", body, {
+            "Content-Type": "application/x-www-form-urlencoded", "Referer": "https://127.0.0.1/accounts/login/"})
+        if status != 302:
+            raise SystemExit(f"login failed for {username}: {status}")
+
+
+def run_users(port: int, users: int, seconds: float, pages_for, warmup: float = 3.0):
+    latencies, report_count, errors, lock = [], [0], [], threading.Lock()
+    start_at = time.perf_counter() + warmup
+    stop_at = start_at + seconds
+
+    def user(i: int) -> None:
+        client = Client(port)
+        username, pages = pages_for(i)
+        if username:
+            client.login(username)
+        k = i
+        while time.perf_counter() < stop_at:
+            path, is_report = pages[k % len(pages)]
+            k += 1
+            t0 = time.perf_counter()
+            try:
+                status, _ = client.request("GET", path)
+            except Exception as exc:  # noqa: BLE001 – every failure counts as an error
+                status = f"{type(exc).__name__}"
+            dt = time.perf_counter() - t0
+            if t0 < start_at:
+                continue
+            with lock:
+                latencies.append(dt)
+                if status != 200:
+                    errors.append((path, status))
+                elif is_report:
+                    report_count[0] += 1
+
+    threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    latencies.sort()
+    pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
+    return {"requests": len(latencies), "p50_ms": round(pick(0.50), 1), "p99_ms": round(pick(0.99), 1),
+            "rps": round(len(latencies) / seconds, 1), "report_rps": round(report_count[0] / seconds, 1),
+            "errors": len(errors), "error_samples": errors[:5]}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--users", type=int, default=50)
+    ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--households", type=int, default=20000)
+    ap.add_argument("--workers", type=int, default=4)
+    ap.add_argument("--threads", type=int, default=8)
+    ap.add_argument("--port", type=int, default=8799)
+    args = ap.parse_args()
+
+    setup_django("postgres", "tn_bench_load")
+    from django.core.management import call_command
+
+    from tamnong.divisions.models import Division, Level
+
+    call_command("divisions", "load", verbosity=0)
+    call_command("demo", "--province", "20", "--households", str(args.households), stdout=open(os.devnull, "w"))
+    province = Division.objects.get(level=Level.PROVINCE, code="20", valid_to__isnull=True)
+    commune = Division.objects.get(memberships__user__username="canboxa")
+    static_root = BENCH_DIR / "static"
+    env = {**os.environ, "TAMNONG_ENV": "production", "SECRET_KEY": "bench-only-" + "x" * 40,
+           "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "0", "STATIC_ROOT": str(static_root),
+           "LOG_LEVEL": "WARNING"}
+    subprocess.run([sys.executable, "-m", "tamnong.cli", "collectstatic", "--noinput", "-v0"], env=env,
+                   check=True, cwd=ROOT)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "tamnong.wsgi", "-b", f"127.0.0.1:{args.port}",
+         "-w", str(args.workers), "--worker-class", "gthread", "--threads", str(args.threads),
+         "--log-level", "warning"], env=env, cwd=ROOT)
+    try:
+        for _ in range(100):
+            try:
+                if Client(args.port).request("GET", "/healthz")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        roles = [r for r in PAGES_BY_ROLE]
+
+        def pages_for(i):
+            role = roles[i % len(roles)]
+            pages = [(p.format(division=province.pk, commune=commune.pk), rep) for p, rep in PAGES_BY_ROLE[role]]
+            return role, pages
+
+        floor = run_users(args.port, args.users, min(args.seconds, 15), lambda i: (None, [("/healthz", False)]))
+        result = run_users(args.port, args.users, args.seconds, pages_for)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    print(f"errors sample: {result.pop('error_samples')}", file=sys.stderr)
+    emit("load", users=args.users, seconds=args.seconds, households=args.households, **result,
+         floor_p99_ms=floor["p99_ms"], floor_rps=floor["rps"],
+         ratio=round(result["p99_ms"] / floor["p99_ms"], 2) if floor["p99_ms"] else None)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,37 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    env = {
+        **os.environ,
+        "TAMNONG_ENV": "production",
+        "SECRET_KEY": "k" * 20 + "-long-random-production-secret-0123456789",
+        "ALLOWED_HOSTS": "tamnong.example.vn",
+        "DATABASE_URL": "sqlite:///" + str(ROOT / "var" / "deploy-check.sqlite3"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "tamnong.cli", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env["TAMNONG_ENV"] = "production"
+    result = subprocess.run(
+        [sys.executable, "-m", "tamnong.cli", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
