@@ -203,8 +203,9 @@ def to_pdf(summary: Summary, agency: str | None = None, number: str = "      /BC
             legend = Legend()
             legend.x, legend.y, legend.fontName = 15 * cm, 5 * cm, "TN-Sans"
             legend.alignment = "right"
-            legend.colorNamePairs = [(palette[k % len(palette)], ds["label"])
-                                     for k, ds in enumerate(chart.datasets)]
+            legend.colorNamePairs = [
+                (palette[k % len(palette)], ds["label"]) for k, ds in enumerate(chart.datasets)
+            ]
             drawing.add(legend)
             story += [Paragraph(f"<i>{_esc(chart.title)}</i>", base), drawing]
     story += [

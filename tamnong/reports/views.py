@@ -256,3 +256,32 @@ def funding_import(request):
         {"form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+def dashboard(request):
+    from .dashboard import build_dashboard, chart_csv
+
+    division = _report_division(request)
+    try:
+        year = int(request.GET.get("year") or _default_year())
+    except ValueError:
+        year = _default_year()
+    panels = build_dashboard(request.user, division, year)
+    if key := request.GET.get("download"):
+        chart = next((p.chart for p in panels if p.chart and p.chart.key == key), None)
+        if chart is None:
+            raise Http404
+        response = HttpResponse(chart_csv(chart), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{key}-{division.code}-{year}.csv"'
+        return response
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "panels": panels,
+            "division": division,
+            "year": year,
+            "divisions": report_divisions(request.user).filter(current_id=F("pk"))[:300],
+        },
+    )

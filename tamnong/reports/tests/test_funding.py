@@ -244,3 +244,23 @@ def test_funding_catalog_entries_not_in_the_file_are_deactivated(tmp_path, catal
     )
     load_catalog(path)
     assert not CatalogEntry.objects.get(group="component", code="ocop").active
+
+
+def test_the_dashboard_shows_scoped_figures_with_chart_data_and_csv(client, personas, geo, catalog):
+    fund(geo.commune_a, 2025, "ntm", "nstw", "1000", "750", catalog)
+    fund(geo.commune_a, 2024, "ntm", "nstw", "400", "400", catalog)
+    fund(geo.other_commune, 2025, "ntm", "nstw", "5000", "1", catalog)
+    client.force_login(personas.leader)
+    url = f"{reverse('reports:dashboard')}?division={geo.province.pk}&year=2025"
+    page = client.get(url)
+    assert page.status_code == 200
+    funding = next(p for p in page.context["panels"] if p.key == "funding")
+    assert [f.text for _label, f in funding.figures] == ["1.000", "750", "75,00%"]
+    assert funding.chart.rows[-2:] == [("2024", [400.0, 400.0]), ("2025", [1000.0, 750.0])]
+    csv = client.get(url + "&download=dash-funding")
+    assert csv["Content-Type"].startswith("text/csv")
+    assert "2025,1000.0,750.0" in csv.content.decode("utf-8-sig")
+    client.force_login(personas.bob)  # commune C: sees none of commune A's money
+    page = client.get(f"{reverse('reports:dashboard')}?division={geo.commune_c.pk}&year=2025")
+    assert next(p for p in page.context["panels"] if p.key == "funding").empty
+    assert client.get(url).status_code == 403

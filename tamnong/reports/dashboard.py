@@ -1,0 +1,60 @@
+"""Role dashboards: headline figures of the three programmes for the user's scope, trends by year,
+a ranking of communes, certificates expiring soon, review rounds not yet recognised.
+
+Panels are registered by providers (`tamnong/reports/panels.py`); each reads its module's figures
+(never scanning households) and returns figures, an optional chart (with its data table) and an
+optional table."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .summary import Chart, Figure, Period, ReportContext, Table
+
+
+@dataclass
+class Panel:
+    key: str
+    title: str
+    figures: list[tuple[str, Figure]] = field(default_factory=list)
+    chart: Chart | None = None
+    table: Table | None = None
+    link: str | None = None
+    empty: str = ""
+
+
+PanelFunc = Callable[[ReportContext], Panel | None]
+_PANELS: list[tuple[int, str, PanelFunc]] = []
+
+
+def panel(key: str, order: int) -> Callable[[PanelFunc], PanelFunc]:
+    def wrap(func: PanelFunc) -> PanelFunc:
+        _PANELS[:] = [p for p in _PANELS if p[1] != key]
+        _PANELS.append((order, key, func))
+        return func
+
+    return wrap
+
+
+def build_dashboard(user, division, year: int, trend_years: int = 5) -> list[Panel]:
+    from . import panels  # noqa: F401  registers the providers
+
+    ctx = ReportContext(user=user, division=division, period=Period(year - trend_years + 1, year))
+    out = []
+    for _order, _key, func in sorted(_PANELS):
+        result = func(ctx)
+        if result is not None:
+            out.append(result)
+    return out
+
+
+def chart_csv(chart: Chart) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(["", *[ds["label"] for ds in chart.datasets]])
+    for label, values in chart.rows:
+        writer.writerow([label, *values])
+    return "\ufeff" + buf.getvalue()
