@@ -10,3 +10,9 @@ def test_english_is_available_on_request(client, db):
     assert '<html lang="en">' in body
     client.post("/i18n/setlang/", {"language": "vi", "next": "/"})
     assert '<html lang="vi">' in client.get("/").content.decode()
+
+
+def test_the_english_ui_is_translated(client, db):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    body = client.get("/accounts/login/").content.decode()
+    assert "Đăng nhập" not in body
