@@ -182,6 +182,9 @@ class CriteriaUpload(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("tệp bộ tiêu chí tải lên")
 
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
 
 class ProducerKind(models.TextChoices):
     ENTERPRISE = "enterprise", _("Doanh nghiệp")
@@ -285,6 +288,9 @@ class Channel(models.Model):
         verbose_name = _("kênh phân phối")
         indexes = [models.Index(fields=["kind", "product"], name="ocop_channel_kind_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.name}"
+
 
 class Fair(models.Model):
     """A trade fair (hội chợ, triển lãm) a product was shown at."""
@@ -296,6 +302,9 @@ class Fair(models.Model):
 
     class Meta:
         verbose_name = _("hội chợ, triển lãm")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class DossierQuerySet(ScopedQuerySet):
@@ -408,6 +417,9 @@ class DossierFile(models.Model):
     class Meta:
         verbose_name = _("tệp hồ sơ")
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class SessionQuerySet(ScopedQuerySet):
     scope_path_field = "division__path"
@@ -460,6 +472,9 @@ class Seat(models.Model):
             models.UniqueConstraint(fields=["session", "user"], name="ocop_seat_unique_user")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()}"
+
 
 class ScoreSheet(models.Model):
     """A council member's score sheet (phiếu đánh giá) for one product, filled independently."""
@@ -479,6 +494,9 @@ class ScoreSheet(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["dossier", "member"], name="ocop_sheet_one_per_member")
         ]
+
+    def __str__(self) -> str:
+        return f"Phiếu của {self.member} – {self.total} điểm"
 
 
 def expiry_date(issued: dt.date, months: int) -> dt.date:
@@ -627,6 +645,9 @@ class Notification(models.Model):
             models.UniqueConstraint(fields=["user", "key"], name="ocop_notification_once")
         ]
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class ExpiryNotice(models.Model):
     """The ≥30-day expiry notice was sent for a certificate (sent once)."""
@@ -638,6 +659,9 @@ class ExpiryNotice(models.Model):
 
     class Meta:
         verbose_name = _("thông báo sắp hết hạn")
+
+    def __str__(self) -> str:
+        return f"{self.certificate_id} {self.sent_on}"
 
 
 class ImportRun(models.Model):
@@ -656,3 +680,6 @@ class ImportRun(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("lần nhập danh sách OCOP")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} {self.created_at:%d/%m/%Y}"

@@ -1,0 +1,270 @@
+"""OCOP figures as of any date for any division (số liệu OCOP): the page, the JSON API and
+`tamnong report ocop` all call `figures`.
+
+A current division covers its communes and the old (pre-2025) units that resolve into it
+(`Division.path`). An old division (e.g. a former district) covers its old units and the current
+communes that are counted under it when the report is "as of" the old map (`as_of_map`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections import Counter, defaultdict
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.utils import timezone
+
+from tamnong.accounts.scoping import Scope
+from tamnong.divisions.models import Division, Level, Lineage
+from tamnong.divisions.services import as_of_map
+
+from . import rules
+from .models import Certificate, Channel, Dossier, Producer, ProducerKind
+
+
+def find_division(code: str) -> Division | None:
+    """A division by code (current map first) or by id prefixed with '#'."""
+    code = (code or "").strip()
+    if code.startswith("#") and code[1:].isdigit():
+        return Division.objects.filter(pk=int(code[1:])).select_related("map").first()
+    return (
+        Division.objects.filter(code=code)
+        .exclude(level=Level.VILLAGE)
+        .select_related("map")
+        .order_by("-map__valid_from", "level")
+        .first()
+    )
+
+
+def parse_params(user, division: str | None, date: str | None) -> dict:
+    on = timezone.localdate()
+    if date:
+        try:
+            on = dt.date.fromisoformat(date)
+        except ValueError:
+            raise ValidationError({"date": ["Ngày không hợp lệ (định dạng YYYY-MM-DD)."]}) from None
+    if division:
+        unit = find_division(division)
+        if unit is None:
+            raise ValidationError({"division": [f"Không có đơn vị hành chính mã {division}."]})
+    else:
+        membership = user.memberships.select_related("division").first() if user else None
+        if membership is None:
+            raise ValidationError({"division": ["Cần chọn đơn vị hành chính (mã)."]})
+        unit = membership.division
+    if user is not None and not Scope.of(user).covers(unit):
+        raise PermissionDenied("Đơn vị này nằm ngoài phạm vi của bạn.")
+    return {"division": unit, "on": on}
+
+
+def division_q(division: Division, field: str) -> Q:
+    """Records whose `field` (a Division FK) lies in `division`, with lineage."""
+    if division.is_current:
+        return Q(**{f"{field}__path__startswith": division.path})
+    # An old unit: its old-map subtree, plus the current communes counted under it on the old map.
+    ids, frontier = {division.pk}, [division.pk]
+    while frontier:
+        frontier = list(
+            Division.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+        )
+        ids.update(frontier)
+    successors = Division.objects.filter(
+        pk__in=Lineage.objects.filter(predecessor_id__in=ids).values("successor_id"),
+        level=Level.COMMUNE,
+    ).select_related("map")
+    cond = Q(**{f"{field}_id__in": ids})
+    for commune in successors:
+        if as_of_map(commune, division.map.key, division.level) == division:
+            cond |= Q(**{f"{field}__path__startswith": commune.path})
+    return cond
+
+
+def figures(user, *, division: Division, on: dt.date, since: dt.date | None = None) -> dict:
+    since = since or dt.date(on.year, 1, 1)
+    where = division_q(division, "division")
+    certs = list(
+        Certificate.objects.filter(where, issued_on__lte=on).select_related(
+            "revocation", "superseded_by", "producer"
+        )
+    )
+    by_state: Counter = Counter()
+    valid_by_stars: Counter = Counter()
+    valid_products: dict[int, Certificate] = {}
+    latest: dict[int, Certificate] = {}
+    for c in certs:
+        state, _day = c.status_on(on)
+        by_state[state] += 1
+        if state == Certificate.Status.VALID:
+            valid_products[c.product_id] = c
+        prev = latest.get(c.product_id)
+        if prev is None or (c.issued_on, c.pk) > (prev.issued_on, prev.pk):
+            latest[c.product_id] = c
+    for c in valid_products.values():
+        valid_by_stars[str(c.stars)] += 1
+    products_by_state: Counter = Counter()
+    for c in latest.values():
+        state, _day = c.status_on(on)
+        products_by_state["valid" if state == Certificate.Status.VALID else str(state)] += 1
+
+    new: Counter = Counter()
+    renewed: Counter = Counter()
+    first_issue: dict[int, dt.date] = {}
+    for c in sorted(certs, key=lambda x: x.issued_on):
+        first_issue.setdefault(c.product_id, c.issued_on)
+    for c in certs:
+        if since <= c.issued_on <= on:
+            (new if first_issue[c.product_id] == c.issued_on and not c.supersedes_id else renewed)[
+                str(c.stars)
+            ] += 1
+
+    producer_kinds: Counter = Counter(c.producer.kind for c in valid_products.values())
+    producers_total_by_kind: Counter = Counter()
+    seen_producers = set()
+    for c in valid_products.values():
+        if c.producer_id not in seen_producers:
+            seen_producers.add(c.producer_id)
+            producers_total_by_kind[c.producer.kind] += 1
+    n_producers = sum(producers_total_by_kind.values())
+    targets = rules.producer_type_targets()
+    producers = []
+    for kind, label in ProducerKind.choices:
+        n = producers_total_by_kind.get(kind, 0)
+        share = round(100 * n / n_producers, 2) if n_producers else None
+        target = targets.get(kind)
+        producers.append(
+            {
+                "kind": kind,
+                "label": str(label),
+                "producers": n,
+                "share_percent": share,
+                "target_percent": target,
+                "meets_target": None if target is None or share is None else share >= target,
+            }
+        )
+    del producer_kinds
+
+    channels = (
+        Channel.objects.filter(product_id__in=list(valid_products))
+        .filter(Q(since__isnull=True) | Q(since__lte=on))
+        .filter(Q(until__isnull=True) | Q(until__gte=on))
+    )
+    by_channel = defaultdict(set)
+    countries: Counter = Counter()
+    for product_id, kind, country in channels.values_list("product_id", "kind", "country"):
+        by_channel[kind].add(product_id)
+        if kind == Channel.Kind.EXPORT and country:
+            countries[country] += 1
+
+    evaluated = Counter(
+        Dossier.objects.filter(division_q(division, "product__division"))
+        .filter(evaluated_on__gte=since, evaluated_on__lte=on)
+        .values_list("state", flat=True)
+    )
+    return {
+        "division": {
+            "id": division.pk,
+            "code": division.code,
+            "name": division.name,
+            "level": division.level,
+            "map": division.map.key,
+        },
+        "date": on.isoformat(),
+        "period": {"from": since.isoformat(), "to": on.isoformat()},
+        "valid_products": {
+            "total": len(valid_products),
+            "by_stars": {s: valid_by_stars.get(s, 0) for s in ("3", "4", "5")},
+        },
+        "products_by_certificate_state": {
+            k: products_by_state.get(k, 0) for k in ("valid", "expired", "revoked", "superseded")
+        },
+        "certificates_by_state": {
+            str(s): by_state.get(s, 0)
+            for s in (
+                Certificate.Status.VALID,
+                Certificate.Status.EXPIRED,
+                Certificate.Status.REVOKED,
+                Certificate.Status.SUPERSEDED,
+            )
+        },
+        "newly_certified": {"total": sum(new.values()), "by_stars": dict(sorted(new.items()))},
+        "recertified": {"total": sum(renewed.values()), "by_stars": dict(sorted(renewed.items()))},
+        "evaluated_in_period": {str(k): v for k, v in sorted(evaluated.items())},
+        "producers": {
+            "with_valid_products": n_producers,
+            "registered": Producer.objects.filter(where).count(),
+            "by_kind": producers,
+        },
+        "markets": {
+            "supermarket": len(by_channel[Channel.Kind.SUPERMARKET]),
+            "ecommerce": len(by_channel[Channel.Kind.ECOMMERCE]),
+            "export": len(by_channel[Channel.Kind.EXPORT]),
+            "export_countries": dict(countries.most_common()),
+        },
+    }
+
+
+def to_xlsx(data: dict) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Số liệu OCOP"
+    bold = Font(bold=True)
+    ws.append([f"Số liệu OCOP – {data['division']['name']} ({data['division']['code']})"])
+    ws["A1"].font = bold
+    ws.append(
+        ["Tính đến ngày", data["date"], "Kỳ", f"{data['period']['from']} – {data['period']['to']}"]
+    )
+    ws.append([])
+
+    def section(title: str, rows: list[tuple]) -> None:
+        ws.append([title])
+        ws.cell(ws.max_row, 1).font = bold
+        for row in rows:
+            ws.append(list(row))
+        ws.append([])
+
+    v = data["valid_products"]
+    section(
+        "Sản phẩm có giấy chứng nhận còn hiệu lực",
+        [("Tổng", v["total"])] + [(f"{s} sao", n) for s, n in v["by_stars"].items()],
+    )
+    section(
+        "Sản phẩm theo tình trạng giấy chứng nhận",
+        list(data["products_by_certificate_state"].items()),
+    )
+    section("Giấy chứng nhận theo tình trạng", list(data["certificates_by_state"].items()))
+    section(
+        "Công nhận mới trong kỳ",
+        [("Tổng", data["newly_certified"]["total"])]
+        + [(f"{s} sao", n) for s, n in data["newly_certified"]["by_stars"].items()],
+    )
+    section(
+        "Công nhận lại trong kỳ",
+        [("Tổng", data["recertified"]["total"])]
+        + [(f"{s} sao", n) for s, n in data["recertified"]["by_stars"].items()],
+    )
+    section(
+        "Chủ thể có sản phẩm còn hiệu lực theo loại hình (tỷ lệ %, mục tiêu %)",
+        [
+            (p["label"], p["producers"], p["share_percent"], p["target_percent"])
+            for p in data["producers"]["by_kind"]
+        ],
+    )
+    m = data["markets"]
+    section(
+        "Thị trường",
+        [
+            ("Siêu thị", m["supermarket"]),
+            ("Thương mại điện tử", m["ecommerce"]),
+            ("Xuất khẩu", m["export"]),
+        ]
+        + [(f"Xuất khẩu: {k}", n) for k, n in m["export_countries"].items()],
+    )
+    ws.column_dimensions["A"].width = 60
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,121 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tamnong.divisions.models import Division, Level
+
+from .models import Channel, Dossier, DossierFile, Producer, ProducerKind
+
+
+class ProducerForm(forms.ModelForm):
+    division = forms.ModelChoiceField(
+        queryset=Division.objects.none(), label=_("Xã/phường"), empty_label=None
+    )
+
+    class Meta:
+        model = Producer
+        fields = [
+            "name",
+            "kind",
+            "registration_no",
+            "representative",
+            "division",
+            "address",
+            "phone",
+            "email",
+        ]
+
+    def __init__(self, *args, divisions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["division"].queryset = (
+            divisions if divisions is not None else Division.objects.none()
+        )
+        self.fields["kind"].choices = ProducerKind.choices
+
+
+class ProductForm(forms.Form):
+    name = forms.CharField(label=_("Tên sản phẩm"), max_length=255)
+    set_no = forms.TypedChoiceField(label=_("Bộ sản phẩm"), coerce=int)
+    description = forms.CharField(
+        label=_("Mô tả"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    raw_material_area = forms.CharField(label=_("Vùng nguyên liệu"), max_length=255, required=False)
+    raw_material_ha = forms.DecimalField(
+        label=_("Diện tích vùng nguyên liệu (ha)"),
+        max_digits=10,
+        decimal_places=2,
+        required=False,
+        min_value=0,
+    )
+
+    def __init__(self, *args, sets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["set_no"].choices = [
+            (s.set_no, f"{s.set_no}. {s.product_set} ({s.product_group})") for s in sets
+        ]
+
+
+class ChannelForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Loại kênh"), choices=Channel.Kind.choices)
+    name = forms.CharField(label=_("Tên"), max_length=200)
+    country = forms.CharField(label=_("Mã quốc gia (xuất khẩu)"), max_length=2, required=False)
+    since = forms.DateField(label=_("Từ ngày"), required=False)
+
+
+class FairForm(forms.Form):
+    name = forms.CharField(label=_("Hội chợ, triển lãm"), max_length=255)
+    place = forms.CharField(label=_("Địa điểm"), max_length=200, required=False)
+    held_on = forms.DateField(label=_("Ngày"), required=False)
+
+
+class FileForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Loại"), choices=DossierFile.Kind.choices)
+    criterion = forms.CharField(
+        label=_("Tiêu chí (mã, nếu là minh chứng)"), max_length=20, required=False
+    )
+    file = forms.FileField(label=_("Tệp"))
+
+
+class OpenDossierForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Loại hồ sơ"),
+        choices=[(k, v) for k, v in Dossier.Kind.choices if k != Dossier.Kind.IMPORTED],
+    )
+
+
+class SessionForm(forms.Form):
+    name = forms.CharField(label=_("Tên phiên họp"), max_length=255)
+    held_on = forms.DateField(label=_("Ngày họp"))
+    members = forms.CharField(
+        label=_(
+            "Thành viên (tên đăng nhập, mỗi dòng: tên vai_trò; vai trò: chair, member, secretary, advisor)"
+        ),
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+
+class DecisionForm(forms.Form):
+    number = forms.CharField(label=_("Số quyết định"), max_length=60)
+    signed_on = forms.DateField(label=_("Ngày ký"))
+    issuer = forms.CharField(label=_("Cơ quan ban hành"), max_length=200)
+    signer = forms.CharField(label=_("Người ký"), max_length=150, required=False)
+
+
+class RevokeForm(DecisionForm):
+    reason = forms.CharField(
+        label=_("Lý do thu hồi"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Tệp"))
+
+
+def province_choices():
+    from tamnong.divisions.services import current_map
+
+    cur = current_map()
+    return (
+        Division.objects.filter(map=cur, level=Level.PROVINCE).order_by("name")
+        if cur
+        else Division.objects.none()
+    )

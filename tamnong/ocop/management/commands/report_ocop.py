@@ -1,0 +1,48 @@
+"""`tamnong report ocop --division CODE --date D --format json|xlsx [--output FILE]`."""
+
+import json
+import sys
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from tamnong.ocop import figures
+
+
+class Command(BaseCommand):
+    help = "Số liệu OCOP của một đơn vị hành chính tại một ngày (JSON hoặc Excel)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--division", required=True, help="mã đơn vị (bản đồ hiện hành trước) hoặc #id"
+        )
+        parser.add_argument("--date", help="YYYY-MM-DD (mặc định hôm nay)")
+        parser.add_argument("--since", help="đầu kỳ YYYY-MM-DD (mặc định 1/1 của năm)")
+        parser.add_argument("--format", choices=["json", "xlsx"], default="json")
+        parser.add_argument("--output", help="tệp ra (bắt buộc với xlsx)")
+
+    def handle(self, *args, division, date, since, format, output, **opts):
+        import datetime as dt
+
+        try:
+            params = figures.parse_params(None, division, date)
+            if since:
+                params["since"] = dt.date.fromisoformat(since)
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages)) from exc
+        except ValueError as exc:
+            raise CommandError("Ngày đầu kỳ không hợp lệ (YYYY-MM-DD).") from exc
+        data = figures.figures(None, **params)
+        if format == "xlsx":
+            if not output:
+                raise CommandError("Cần --output FILE.xlsx")
+            with open(output, "wb") as fh:
+                fh.write(figures.to_xlsx(data))
+            self.stdout.write(f"Đã ghi {output}")
+            return
+        text = json.dumps(data, ensure_ascii=False, indent=2)
+        if output:
+            with open(output, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        else:
+            sys.stdout.write(text + "\n")
