@@ -628,15 +628,25 @@ def read_yaml(text: str, meta: dict | None = None) -> tuple[dict, list[dict]]:
 
 
 def load_builtin(
-    *, demo: bool = False, actor=None, data_dir: Path | None = None
+    *,
+    demo: bool = False,
+    demo_province: str | None = None,
+    actor=None,
+    data_dir: Path | None = None,
 ) -> list[tuple[CriteriaSet, bool]]:
-    """Load every set of data/ntm/MANIFEST.yaml (and the synthetic demo sets when `demo`)."""
+    """Load every set of data/ntm/MANIFEST.yaml (and the synthetic demo sets when `demo`;
+    provincial demo sets are issued by `demo_province` when given)."""
     base = Path(data_dir or DATA_DIR)
     manifest = yaml.safe_load((base / "MANIFEST.yaml").read_text(encoding="utf-8"))
-    entries = list(manifest.get("sets", [])) + (list(manifest.get("demo_sets", [])) if demo else [])
+    entries = list(manifest.get("sets", []))
+    if demo:
+        entries += [{**e, "_demo": True} for e in manifest.get("demo_sets", [])]
     out = []
     for entry in entries:
-        meta = {k: v for k, v in entry.items() if k != "file"}
+        meta = {k: v for k, v in entry.items() if k not in ("file", "_demo")}
+        if entry.get("_demo") and demo_province and entry.get("provincial"):
+            meta["province"] = demo_province
+        meta.pop("provincial", None)
         spec, problems = read_yaml((base / entry["file"]).read_text(encoding="utf-8"), meta)
         if problems:
             raise SetDataError([{**p, "where": f"{entry['file']}: {p['where']}"} for p in problems])

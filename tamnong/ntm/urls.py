@@ -3,4 +3,15 @@ from django.urls import path
 from . import views
 
 app_name = "ntm"
-urlpatterns = [path("", views.index, name="index")]
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("sets/", views.set_list, name="sets"),
+    path("sets/template.xlsx", views.set_template, name="set_template"),
+    path("sets/<int:pk>/", views.set_detail, name="set"),
+    path("uploads/<int:pk>/", views.upload, name="upload"),
+    path("divisions/<int:pk>/", views.commune, name="commune"),
+    path("divisions/<int:pk>/targets/", views.targets, name="targets"),
+    path("divisions/<int:pk>/targets/new", views.target, name="target"),
+    path("assessments/<int:pk>/", views.assessment, name="assessment"),
+    path("dossiers/<int:pk>/", views.dossier, name="dossier"),
+]

@@ -1,0 +1,48 @@
+"""`tamnong import ntm --builtin` loads data/ntm; `tamnong import ntm FILE` loads a YAML or Excel
+criteria set (validated, all or nothing; prints every problem with its row and column)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from tamnong.ntm import criteria
+
+
+class Command(BaseCommand):
+    help = "Nạp bộ tiêu chí nông thôn mới (YAML hoặc Excel theo mẫu)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", nargs="?", default=None)
+        parser.add_argument("--builtin", action="store_true", help="nạp data/ntm/MANIFEST.yaml")
+        parser.add_argument("--demo", action="store_true", help="kèm các bộ tiêu chí minh họa")
+        parser.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra và xem thay đổi")
+
+    def handle(self, *args, file, builtin, demo, dry_run, **opts):
+        if builtin or demo:
+            try:
+                for cs, created in criteria.load_builtin(demo=demo):
+                    state = "phiên bản mới" if created else "không đổi"
+                    self.stdout.write(f"{cs.key} v{cs.version}: {state}")
+            except criteria.SetDataError as exc:
+                raise CommandError(str(exc)) from None
+            return
+        if not file:
+            raise CommandError("Cần tên tệp hoặc --builtin.")
+        path = Path(file)
+        content = path.read_bytes()
+        if path.suffix.lower() == ".xlsx":
+            spec, problems = criteria.read_xlsx(content)
+        else:
+            spec, problems = criteria.read_yaml(content.decode("utf-8"))
+        for p in problems:
+            self.stderr.write(f"{p['where']}: {p['message']}")
+        if problems:
+            raise CommandError(f"{len(problems)} lỗi; không nạp gì.")
+        base = criteria.latest(spec["key"])
+        for change in criteria.changes(spec, base.payload if base else None):
+            self.stdout.write(f"{change['what']}: {change['before']} → {change['after']}")
+        if not dry_run:
+            cs, created = criteria.store(spec, note=f"CLI: {path.name}")
+            self.stdout.write(f"{cs.key} v{cs.version}: {'đã nạp' if created else 'không đổi'}")
