@@ -1,4 +1,3 @@
-import datetime as dt
 import io
 import json
 
@@ -8,8 +7,6 @@ from django.urls import reverse
 from tamnong.audit.models import AuditEvent
 from tamnong.ntm import criteria, services
 from tamnong.ntm.models import Assessment, CriteriaSet
-
-from .conftest import REGION_SET, spec
 
 
 @pytest.fixture
