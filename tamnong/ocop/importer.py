@@ -366,7 +366,7 @@ def validate(actor, rows: list[Row]) -> None:
 
 
 def _commit_row(actor, row: Row, counts: dict) -> None:
-    d, v = row.data, row.data["_v"]
+    v = row.data["_v"]
     unit: Division = v["division"]
     pfields = {
         "name": _text(row, "producer_name"),

@@ -3,6 +3,7 @@ embedded (Vietnamese diacritics) and a QR code to the public verification page."
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -131,7 +132,8 @@ def certificate_pdf(cert: Certificate) -> bytes:
         f"Theo Quyết định số {cert.decision.number} ngày {vn_date(cert.decision.signed_on)}",
         f"của {cert.decision.issuer}",
         f"Số giấy chứng nhận: {cert.number}",
-        f"Ngày cấp: {vn_date(cert.issued_on)}    Có giá trị đến ngày: {vn_date(cert.expires_on)}",
+        f"Ngày cấp: {vn_date(cert.issued_on)}    "
+        f"Có giá trị đến hết ngày: {vn_date(cert.expires_on - dt.timedelta(days=1))}",
     ]
     for line in lines:
         _centre(c, y, line, REGULAR, 11)

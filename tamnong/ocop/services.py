@@ -274,7 +274,7 @@ def save_self_assessment(actor, dossier: Dossier, answers: dict) -> Dossier:
     except crit.SheetError as exc:
         raise ValidationError({e["field"]: [e["message"]] for e in exc.errors}) from exc
     dossier.self_assessment = {k: crit._plain(v) for k, v in clean.items()}
-    dossier.self_total = totals["total"]
+    dossier.self_total = totals["total"].quantize(Decimal("0.01"))
     dossier.save(update_fields=["self_assessment", "self_total"])
     return dossier
 

@@ -149,6 +149,8 @@ def forwarded_dossier(geo, personas, product, day=dt.date(2025, 9, 1), commune_b
     services.save_self_assessment(personas.producer, dossier, answers(b=commune_b))
     services.add_file(personas.producer, dossier, kind="registration", upload=registration_file())
     services.submit_dossier(personas.producer, dossier)
+    if not dossier.regime.has_commune_step:  # before 06/07/2025 the dossier goes straight up
+        return dossier
     services.commune_assess(
         personas.alice,
         dossier,
@@ -165,3 +167,28 @@ def council(geo, personas, n: int = 5, day=dt.date(2025, 10, 1), prefix: str = "
         personas.coordinator, division=geo.province, name="Phiên 1/2025", held_on=day, seats=seats
     )
     return session, members
+
+
+def quick_certificate(product, issued_on, stars=3, number="", regime_key="qd148-1489"):
+    """A certificate as the import would record it (no council sheets)."""
+    from tamnong.ocop.models import Regime
+
+    regime = Regime.objects.get(key=regime_key)
+    decision = services.get_or_create_decision(
+        None,
+        number=f"QĐ-{issued_on.isoformat()}",
+        signed_on=issued_on,
+        issuer="UBND tỉnh Tỉnh Mới",
+        division=product.division.parent,
+        kind="ocop_recognition",
+        subject="Công nhận",
+    )
+    return services.issue_certificate(
+        None,
+        product=product,
+        decision=decision,
+        stars=stars,
+        issued_on=issued_on,
+        regime=regime,
+        number=number,
+    )
