@@ -74,7 +74,7 @@ COLUMNS = [
     ("revocation_reason", "Lý do thu hồi", False),
     ("supermarkets", "Siêu thị (phân cách ;)", False),
     ("ecommerce", "Thương mại điện tử (phân cách ;)", False),
-    ("export_countries", "Xuất khẩu (mã nước, phân cách ;)", False),
+    ("export_countries", "Xuất khẩu (mã nước 2 chữ; phân cách ;)", False),
 ]
 LABEL = {k: label for k, label, _r in COLUMNS}
 KINDS = (
