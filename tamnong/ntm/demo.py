@@ -117,7 +117,10 @@ def _build(ctx: DemoContext) -> None:
         .exclude(map_id=province.map_id)
         .order_by("code")
     )
-    skill = {d.pk: rng.uniform(0.55, 0.97) for d in current + old}
+    # About a third of the communes are close to the standard; the others spread out below it.
+    skill = {
+        d.pk: 0.997 if rng.random() < 0.35 else rng.uniform(0.55, 0.95) for d in current + old
+    }
     n_decision = 0
 
     for year in OLD_YEARS:

@@ -175,3 +175,18 @@ def test_report_command_writes_json_and_xlsx(tmp_path, personas, assessed):
     xlsx = tmp_path / "ntm.xlsx"
     call_command("report_ntm", division="01", year=2025, format="xlsx", output=str(xlsx))
     assert xlsx.read_bytes()[:2] == b"PK"
+
+
+def test_import_command_loads_the_builtin_sets_and_checks_a_file(tmp_path, db, capsys):
+    from django.core.management import CommandError, call_command
+
+    call_command("import_ntm", builtin=True)
+    assert criteria.latest("qd51-2025-xa-ntm") is not None
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("key: Bad Key\ntitle: x\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="lỗi"):
+        call_command("import_ntm", str(bad))
+    good = tmp_path / "good.yaml"
+    good.write_text(criteria.export_yaml(criteria.store(spec(REGION_SET))[0]), encoding="utf-8")
+    call_command("import_ntm", str(good), dry_run=True)
+    assert CriteriaSet.objects.filter(key="test-vung").count() == 1
