@@ -118,9 +118,7 @@ def _build(ctx: DemoContext) -> None:
         .order_by("code")
     )
     # About a third of the communes are close to the standard; the others spread out below it.
-    skill = {
-        d.pk: 0.997 if rng.random() < 0.35 else rng.uniform(0.55, 0.95) for d in current + old
-    }
+    skill = {d.pk: 0.997 if rng.random() < 0.35 else rng.uniform(0.55, 0.95) for d in current + old}
     n_decision = 0
 
     for year in OLD_YEARS:

@@ -8,6 +8,8 @@ from tamnong.audit.models import AuditEvent
 from tamnong.ntm import criteria, services
 from tamnong.ntm.models import Assessment, CriteriaSet
 
+from .conftest import REGION_SET, spec
+
 
 @pytest.fixture
 def assessed(personas, region_set, no_sources, geo):
