@@ -1,3 +1,154 @@
-from ninja import Router
+"""Poverty API (/api/v1/poverty/): figures, households and their review records, standards."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from . import exports, services
+from .models import Household, ReviewRecord, Standard
 
 router = Router(tags=["poverty"])
+
+
+class StandardOut(Schema):
+    key: str
+    title: str
+    first_year: int
+    last_year: int
+    line_rural: int
+    line_urban: int
+    middle_rural_up_to: int | None
+    middle_urban_up_to: int | None
+    deprivation_threshold: int
+    indicators: list[dict]
+
+
+@router.get("/standards", response=list[StandardOut], summary="Các chuẩn nghèo đa chiều")
+def list_standards(request):
+    return Standard.objects.all()
+
+
+@router.get("/figures", summary="Số liệu hộ nghèo, cận nghèo của một đơn vị trong một năm")
+def get_figures(request, year: int, division: str | None = None):
+    """`division`: code (current map first) or id; default: the broadest unit of your scope."""
+    div = services.visible_division(request.user, division)
+    data = services.report(request.user, div, year)
+    if data["figures"] is None:
+        raise Http404
+    return exports.jsonable(data)
+
+
+@router.get("/support", summary="Hỗ trợ, giúp đỡ và thoát nghèo bền vững theo đơn vị, năm")
+def get_support(request, year: int, division: str | None = None):
+    div = services.visible_division(request.user, division)
+    return exports.jsonable(services.support_totals(request.user, div, year))
+
+
+class ReviewOut(Schema):
+    year: int
+    income: int
+    members: int
+    housing_area: float | None
+    deprived: list[int]
+    deprivation_count: int
+    classification: str
+    transition: str
+    standard: str
+    arising: bool
+    arising_reason: str
+
+    @staticmethod
+    def resolve_deprived(obj):
+        return obj.deprived_numbers()
+
+    @staticmethod
+    def resolve_standard(obj):
+        return obj.standard.key
+
+
+class HouseholdOut(Schema):
+    code: str
+    head_name: str
+    members: int
+    commune: str
+    division: str
+    area: str
+    ethnic_minority: bool
+    policy_household: bool
+
+    @staticmethod
+    def resolve_commune(obj):
+        return obj.commune.code
+
+    @staticmethod
+    def resolve_division(obj):
+        return obj.division.code
+
+    @staticmethod
+    def resolve_area(obj):
+        return "urban" if obj.area else "rural"
+
+
+class HouseholdDetailOut(HouseholdOut):
+    reviews: list[ReviewOut]
+
+    @staticmethod
+    def resolve_reviews(obj):
+        return list(obj.reviews.select_related("standard").order_by("year"))
+
+
+def _household(request, code: str) -> Household:
+    return get_object_or_404(
+        Household.objects.visible_to(request.user).select_related("commune", "division"),
+        code=code,
+    )
+
+
+@router.get("/households", response=list[HouseholdOut], summary="Danh sách hộ (theo phạm vi)")
+@paginate(LimitOffsetPagination, page_size=100)
+def list_households(request, division: str | None = None, q: str | None = None):
+    qs = Household.objects.visible_to(request.user).select_related("commune", "division")
+    if division:
+        div = services.visible_division(request.user, division)
+        qs = qs.filter(division__path__startswith=div.path)
+    if q:
+        qs = qs.filter(code__startswith=q)
+    return qs.order_by("code")
+
+
+@router.get("/households/{code}", response=HouseholdDetailOut, summary="Một hộ và các năm rà soát")
+def get_household(request, code: str):
+    return _household(request, code)
+
+
+class ReviewIn(Schema):
+    income: int = Field(..., ge=0)
+    members: int = Field(..., ge=1, le=99)
+    deprived: list[int] = []
+    housing_area: float | None = Field(None, ge=0)
+    arising_reason: str = ""
+
+
+@router.put(
+    "/households/{code}/reviews/{year}",
+    response=ReviewOut,
+    summary="Ghi kết quả rà soát của một hộ trong một năm",
+)
+def put_review(request, code: str, year: int, payload: ReviewIn):
+    household = _household(request, code)
+    record = services.save_review(
+        request.user,
+        household,
+        year,
+        services.ReviewInput(
+            income=payload.income,
+            members=payload.members,
+            deprived=set(payload.deprived),
+            housing_area=payload.housing_area,
+            arising_reason=payload.arising_reason,
+        ),
+    )
+    return ReviewRecord.objects.select_related("standard").get(pk=record.pk)

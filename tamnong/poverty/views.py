@@ -1,7 +1,273 @@
+"""Poverty pages: figures, households, review rounds, import. Thin: services do the work."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from tamnong.accounts.scoping import Scope
+from tamnong.audit.services import record_denied
+from tamnong.divisions.models import Division, Level
+from tamnong.jobs.services import enqueue
+
+from . import exports, importer, services
+from .forms import ReviewForm, RoundStepForm, UploadForm
+from .models import Household, ImportBatch, ReviewRecord, ReviewRound
+
+
+def _year(request) -> int:
+    try:
+        return int(request.GET.get("year") or dt.date.today().year)
+    except ValueError:
+        return dt.date.today().year
+
+
+def _division(request, code):
+    try:
+        return services.visible_division(request.user, code)
+    except PermissionDenied:
+        record_denied(request, f"poverty figures {code}")
+        raise
 
 
 @login_required
 def index(request):
-    return render(request, "poverty/index.html")
+    division = _division(request, request.GET.get("division"))
+    year = _year(request)
+    data = services.report(request.user, division, year)
+    years = sorted(
+        set(
+            ReviewRecord.objects.filter(commune__path__startswith=division.path.split("h")[0])
+            .values_list("year", flat=True)
+            .distinct()
+        )
+    )
+    if request.GET.get("format") == "xlsx" and data["figures"]:
+        response = HttpResponse(
+            exports.report_xlsx(data),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="bao-cao-ho-ngheo-{division.code}-{year}.xlsx"'
+        )
+        return response
+    names = {str(i["no"]): i["name"] for i in data["indicators"]}
+    profile = []
+    if data["figures"]:
+        for no, name in names.items():
+            profile.append(
+                (no, name, data["figures"]["poor_deprived"].get(no, 0),
+                 data["figures"]["poor_deprived_share"].get(no))
+            )  # fmt: skip
+    return render(
+        request,
+        "poverty/index.html",
+        {
+            "division": division,
+            "year": year,
+            "years": years,
+            "data": data,
+            "fig": data["figures"],
+            "profile": profile,
+            "transitions": [
+                (data["transition_labels"].get(k, k), v)
+                for k, v in (data["figures"] or {}).get("transitions", {}).items()
+            ],
+            "can_edit": Scope.of(request.user).can_edit(division),
+            "support": services.support_totals(request.user, division, year),
+        },
+    )
+
+
+@login_required
+def household_list(request):
+    division = _division(request, request.GET.get("division"))
+    qs = (
+        Household.objects.visible_to(request.user)
+        .filter(division__path__startswith=division.path)
+        .select_related("division")
+        .order_by("code")
+    )
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(code__startswith=q) | qs.filter(head_name__icontains=q)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "poverty/households.html", {"division": division, "page": page, "q": q})
+
+
+def _household(request, code) -> Household:
+    hh = Household.objects.select_related("commune", "division").filter(code=code).first()
+    if hh is None:
+        raise Http404
+    if not Scope.of(request.user).covers(hh.division):
+        record_denied(request, f"household {code}", hh.division)
+        raise Http404
+    return hh
+
+
+@login_required
+def household_detail(request, code: str):
+    hh = _household(request, code)
+    can_edit = Scope.of(request.user).can_edit(hh.division)
+    year = _year(request)
+    form = ReviewForm(request.POST or None, initial={"year": year, "members": hh.members})
+    status = 200
+    if request.method == "POST":
+        if not can_edit:
+            record_denied(request, f"edit household {code}", hh.division)
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.save_review(
+                    request.user, hh, form.cleaned_data["year"], form.review_input()
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("Đã lưu kết quả rà soát."))
+                return redirect("poverty:household", code=hh.code)
+        status = 400
+    reviews = hh.reviews.select_related("standard").order_by("-year")
+    return render(
+        request,
+        "poverty/household.html",
+        {
+            "hh": hh,
+            "reviews": reviews,
+            "form": form,
+            "can_edit": can_edit,
+            "supports": hh.supports.all(),
+        },  # fmt: skip
+        status=status,
+    )
+
+
+# -- import ---------------------------------------------------------------------------------
+@login_required
+def import_upload(request):
+    scope = Scope.of(request.user)
+    if not scope.has_role(*importer._editor_roles()):
+        record_denied(request, "poverty import")
+        raise PermissionDenied
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        folder = Path(settings.MEDIA_ROOT) / "poverty" / "uploads"
+        folder.mkdir(parents=True, exist_ok=True)
+        suffix = Path(upload.name).suffix.lower()
+        with tempfile.NamedTemporaryFile(dir=folder, suffix=suffix, delete=False) as fh:
+            for chunk in upload.chunks():
+                fh.write(chunk)
+        job = enqueue(
+            "poverty.import",
+            user=request.user,
+            path=fh.name,
+            user_id=request.user.pk,
+            file_name=upload.name,
+        )
+        return redirect("jobs:detail", pk=job.pk)
+    batches = ImportBatch.objects.filter(user=request.user)[:20]
+    return render(
+        request,
+        "poverty/import.html",
+        {"form": form, "batches": batches, "columns": importer.COLUMNS},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def import_template(request, fmt: str):
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404
+    if fmt == "csv":
+        response = HttpResponse(importer.template_csv(), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            importer.template_xlsx(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="mau-nhap-ho-ngheo.{fmt}"'
+    return response
+
+
+@login_required
+def import_errors(request, pk: int):
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    if batch.user_id != request.user.pk and not Scope.of(request.user).is_admin:
+        record_denied(request, f"import error report {pk}")
+        raise Http404
+    path = Path(batch.error_report) if batch.error_report else None
+    if path is None or not path.is_file():
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+
+
+# -- review rounds ----------------------------------------------------------------------------
+@login_required
+def rounds(request):
+    division = _division(request, request.GET.get("division"))
+    year = _year(request)
+    communes = Division.objects.filter(
+        level=Level.COMMUNE, path__startswith=division.path.split("h")[0]
+    ).order_by("code")
+    if division.level == Level.COMMUNE:
+        communes = communes.filter(pk=division.current_id or division.pk)
+    existing = {
+        r.commune_id: r
+        for r in ReviewRound.objects.visible_to(request.user).filter(
+            year=year, commune__in=communes
+        )
+    }
+    rows = [(c, existing.get(c.pk)) for c in communes[:500]]
+    return render(
+        request, "poverty/rounds.html", {"division": division, "year": year, "rows": rows}
+    )
+
+
+@login_required
+def round_detail(request, commune_id: int, year: int):
+    commune = get_object_or_404(Division, pk=commune_id, level=Level.COMMUNE)
+    scope = Scope.of(request.user)
+    if not scope.covers(commune):
+        record_denied(request, f"review round {commune.code}/{year}", commune)
+        raise Http404
+    rnd = ReviewRound.objects.filter(commune=commune, year=year).first()
+    form = RoundStepForm(request.POST or None)
+    if request.method == "POST":
+        if not scope.can_edit(commune):
+            record_denied(request, f"advance round {commune.code}/{year}", commune)
+            raise PermissionDenied
+        if form.is_valid():
+            rnd = rnd or services.get_round(commune, year)
+            try:
+                services.advance_round(request.user, rnd, **form.cleaned_data)
+            except ValidationError as exc:
+                for field, errors in getattr(exc, "message_dict", {"": exc.messages}).items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("Đã cập nhật kỳ rà soát."))
+                return redirect("poverty:round", commune_id=commune.pk, year=year)
+    return render(
+        request,
+        "poverty/round.html",
+        {
+            "commune": commune,
+            "year": year,
+            "round": rnd,
+            "form": form,
+            "steps": ReviewRound.Step.choices,
+            "can_edit": scope.can_edit(commune),
+        },  # fmt: skip
+        status=400 if request.method == "POST" else 200,
+    )

@@ -1,0 +1,56 @@
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from tamnong.audit import context
+from tamnong.jobs.services import progress_line, run_now
+
+
+class Command(BaseCommand):
+    help = (
+        "Nhập kết quả rà soát hộ nghèo từ tệp .xlsx/.csv (mẫu: docs/poverty-import-template.md). "
+        "Kiểm tra mọi dòng trước, rồi ghi một lần; tệp có lỗi thì không ghi gì."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--user", help="tên đăng nhập (giới hạn theo phạm vi của người này)")
+
+    def handle(self, *args, file, user=None, **opts):
+        actor = None
+        if user:
+            actor = get_user_model().objects.filter(username=user).first()
+            if actor is None:
+                raise CommandError(f"Không có người dùng {user}.")
+        import shutil
+        import tempfile
+        from pathlib import Path
+
+        src = Path(file)
+        if not src.is_file():
+            raise CommandError(f"Không có tệp {file}.")
+        # the job deletes its input; work on a copy
+        tmp = Path(tempfile.mkdtemp()) / src.name
+        shutil.copyfile(src, tmp)
+        with context.acting(context.Actor(user=actor, origin="cli")):
+            job = run_now(
+                "poverty.import",
+                user=actor,
+                echo=lambda j: self.stderr.write(progress_line(j)),
+                path=str(tmp),
+                user_id=actor.pk if actor else None,
+                file_name=src.name,
+            )
+        result = job.result or {}
+        if job.status != job.Status.DONE:
+            raise CommandError(job.error or job.message)
+        if not result.get("ok"):
+            for row, col, reason in result.get("error_sample", [])[:20]:
+                self.stderr.write(f"  dòng {row}, cột «{col}»: {reason}")
+            raise CommandError(
+                f"Tệp bị từ chối: {result['errors']} dòng lỗi, không ghi dữ liệu nào. "
+                f"Báo cáo lỗi: {result['error_report']}"
+            )
+        self.stdout.write(
+            f"Đã nhập {result['rows']} dòng (năm {', '.join(map(str, result['years']))}, "
+            f"{result['communes']} xã)."
+        )

@@ -1,0 +1,39 @@
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+from django.http import Http404
+
+from tamnong.poverty import exports, services
+
+
+class Command(BaseCommand):
+    help = "Số liệu hộ nghèo, cận nghèo của một đơn vị trong một năm (json hoặc xlsx)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--division", required=True, help="mã đơn vị (tỉnh, xã, thôn)")
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--format", choices=["json", "xlsx"], default="json")
+        parser.add_argument("--output", "-o", help="tệp ra (mặc định: stdout cho json)")
+
+    def handle(self, *args, division, year, format, output=None, **opts):
+        from tamnong.poverty.services import SYSTEM
+
+        try:
+            div = services.visible_division(SYSTEM, division)
+        except Http404:
+            raise CommandError(f"Không có đơn vị mã {division}.") from None
+        data = services.report(SYSTEM, div, year)
+        if data["figures"] is None:
+            raise CommandError(f"{div.name}: năm {year} chưa có kết quả rà soát.")
+        if format == "json":
+            text = json.dumps(exports.jsonable(data), ensure_ascii=False, indent=2)
+            if output:
+                with open(output, "w", encoding="utf-8") as fh:
+                    fh.write(text)
+            else:
+                self.stdout.write(text)
+            return
+        output = output or f"bao-cao-ho-ngheo-{div.code}-{year}.xlsx"
+        with open(output, "wb") as fh:
+            fh.write(exports.report_xlsx(data))
+        self.stdout.write(f"Đã ghi {output}")

@@ -1,0 +1,183 @@
+"""Bulk import: validation with row/column reasons, atomicity, idempotency, transitions."""
+
+import csv
+
+import pytest
+
+from tamnong.poverty import services
+from tamnong.poverty.importer import import_file
+from tamnong.poverty.models import Household, ImportBatch, PovertyFigure, ReviewRecord
+from tamnong.poverty.models import Transition as T
+from tamnong.poverty.tests.helpers import row, write_csv, write_xlsx
+
+
+@pytest.fixture
+def media(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return tmp_path
+
+
+def report_rows(result):
+    with open(result.error_report, encoding="utf-8-sig") as fh:
+        return list(csv.reader(fh))
+
+
+def test_a_clean_file_is_imported_with_classification_and_figures(geo, media):
+    a1 = geo.villages["A1"].code
+    rows = [
+        row("H1", income=1_500_000, deprived="1,2,3", village=a1),
+        row("H2", income=1_500_000, deprived="1,2"),
+        row("H3", income=2_500_000, deprived="1,2,3,4"),
+        row("W1", commune="20002", income=1_900_000),  # ward: urban line 2.000.000
+    ]
+    result = import_file(write_xlsx(media / "a.xlsx", rows))
+    assert result.ok, result.error_sample
+    got = dict(ReviewRecord.objects.values_list("household__code", "classification"))
+    assert got == {"H1": "poor", "H2": "near_poor", "H3": "other", "W1": "near_poor"}
+    rec = ReviewRecord.objects.get(household__code="H1")
+    assert rec.standard.key == "07/2021/NĐ-CP"
+    assert rec.division == geo.villages["A1"]
+    assert Household.objects.get(code="W1").area == 1
+    rate = services.commune_poverty_rate(geo.commune_a, 2025)
+    assert rate["households"] == 3 and rate["poor"] == 1 and rate["near_poor"] == 1
+    assert str(rate["poor_rate"]) == "33.33"
+
+
+def test_bad_rows_are_reported_with_row_and_column_and_nothing_is_written(geo, media):
+    rows = [
+        row("OK1"),
+        row("BAD1", income=-5),
+        row("BAD2", income="nhiều"),
+        row("BAD3", commune="99999"),
+        row("OK1"),  # duplicate household code in the same year
+        row("BAD4", year=2031),
+        row("BAD5", deprived="1,13"),
+        row("BAD6", members=0),
+    ]
+    result = import_file(write_csv(media / "bad.csv", rows))
+    assert not result.ok
+    got = {(r[0], r[1]) for r in report_rows(result)[1:]}
+    assert got == {
+        ("3", "Thu nhập bình quân (đồng/người/tháng)"),
+        ("4", "Thu nhập bình quân (đồng/người/tháng)"),
+        ("5", "Mã xã"),
+        ("6", "Mã hộ"),
+        ("7", "Năm rà soát"),
+        ("8", "Chỉ số thiếu hụt"),
+        ("9", "Số nhân khẩu"),
+    }
+    reasons = {r[0]: r[2] for r in report_rows(result)[1:]}
+    assert "âm" in reasons["3"] and "trùng với dòng 2" in reasons["6"]
+    assert "2031" in reasons["7"]
+    assert not Household.objects.exists() and not ReviewRecord.objects.exists()
+    assert not PovertyFigure.objects.exists()
+    assert ImportBatch.objects.get().status == ImportBatch.Status.REJECTED
+
+
+def test_one_bad_row_after_many_good_ones_writes_nothing(geo, media):
+    rows = [row(f"G{i}") for i in range(50)] + [row("X", commune="")]
+    result = import_file(write_xlsx(media / "b.xlsx", rows))
+    assert result.errors == 1 and result.error_sample[0][0] == 52
+    assert not ReviewRecord.objects.exists()
+
+
+def test_a_truncated_or_non_excel_file_is_rejected(geo, media):
+    good = write_xlsx(media / "g.xlsx", [row("H1")])
+    broken = media / "broken.xlsx"
+    broken.write_bytes(good.read_bytes()[:300])
+    result = import_file(broken)
+    assert not result.ok and result.error_sample[0][0] == 0
+    notes = media / "notes.txt"
+    notes.write_text("xin chào")
+    assert not import_file(notes).ok
+    headerless = write_csv(media / "h.csv", [row("H1")], headers=["a", "b"])
+    result = import_file(headerless)
+    assert "Thiếu cột bắt buộc" in result.error_sample[0][2]
+    assert not ReviewRecord.objects.exists()
+
+
+def test_reimporting_the_same_file_is_idempotent(geo, media):
+    path = write_xlsx(media / "a.xlsx", [row("H1", deprived="1,2,3"), row("H2")])
+    assert import_file(path).ok
+    before = list(PovertyFigure.objects.values("division", "households", "poor", "near_poor"))
+    assert import_file(path).ok
+    assert ReviewRecord.objects.count() == 2 and Household.objects.count() == 2
+    after = list(PovertyFigure.objects.values("division", "households", "poor", "near_poor"))
+    assert before == after
+
+
+def test_transitions_follow_the_years_whatever_the_import_order(geo, media):
+    import_file(write_xlsx(media / "2024.xlsx", [row("H1", year=2024, deprived="1,2,3")]))
+    import_file(write_xlsx(media / "2025.xlsx", [row("H1", year=2025, income=3_000_000)]))
+    t = dict(ReviewRecord.objects.values_list("year", "transition"))
+    assert t == {2024: T.FIRST, 2025: T.ESCAPED}
+    # 2023 arrives late: poor in 2023, so 2024 is "still poor"
+    import_file(write_xlsx(media / "2023.xlsx", [row("H1", year=2023, deprived="1,2,3,4")]))
+    t = dict(ReviewRecord.objects.values_list("year", "transition"))
+    assert t == {2023: T.FIRST, 2024: T.STAY_POOR, 2025: T.ESCAPED}
+    fig = PovertyFigure.objects.get(year=2024)
+    assert fig.transitions == {T.STAY_POOR: 1}
+    # several years in one file, and re-poor after an escape
+    rows = [row("H2", year=y, income=i, deprived="1,2,3") for y, i in
+            [(2022, 1_000_000), (2023, 3_000_000), (2024, 1_000_000)]]  # fmt: skip
+    assert import_file(write_xlsx(media / "multi.xlsx", rows)).ok
+    t = dict(ReviewRecord.objects.filter(household__code="H2").values_list("year", "transition"))
+    assert t == {2022: T.FIRST, 2023: T.ESCAPED, 2024: T.RE_POOR}
+
+
+def test_old_commune_codes_are_read_on_the_map_of_the_review_year(geo, media):
+    # 10002 (Xã Bình) existed only before 2025; it merged into Xã An Bình (10001)
+    result = import_file(write_xlsx(media / "old.xlsx", [row("H9", year=2024, commune="10002")]))
+    assert result.ok, result.error_sample
+    rec = ReviewRecord.objects.get()
+    assert rec.commune == geo.commune_a and rec.division == geo.old_commune_binh
+    assert services.commune_poverty_rate(geo.commune_a, 2024)["households"] == 1
+
+
+def test_a_village_must_belong_to_the_commune(geo, media):
+    result = import_file(
+        write_xlsx(media / "v.xlsx", [row("H1", commune="10003", village=geo.villages["A1"].code)])
+    )
+    assert result.error_sample[0][1] == "Mã thôn"
+
+
+def test_a_commune_officer_imports_only_into_their_commune(geo, personas, media):
+    rows = [row("H1", commune="10001"), row("H2", commune="10003")]
+    result = import_file(write_xlsx(media / "s.xlsx", rows), user=personas.alice)
+    assert [(e[0], e[1]) for e in result.error_sample] == [(3, "Mã xã")]
+    assert not ReviewRecord.objects.exists()
+
+
+def test_a_recognised_round_rejects_imports_for_that_year(geo, personas, media):
+    import datetime as dt
+
+    rnd = services.get_round(geo.commune_a, 2025)
+    for step in ("listed", "surveyed", "meeting", "posted", "recognised"):
+        services.advance_round(personas.alice, rnd, step, dt.date(2025, 11, 1), "12/QĐ-UBND")
+    result = import_file(write_xlsx(media / "l.xlsx", [row("H1")]))
+    assert not result.ok and "công nhận" in result.error_sample[0][2]
+
+
+def test_figures_counted_while_importing_equal_a_rebuild_from_the_records(geo, media):
+    from tamnong.poverty import figures
+
+    a1, a2 = geo.villages["A1"].code, geo.villages["A2"].code
+    rows = [
+        row(f"H{i}", village=(a1, a2, "")[i % 3], income=900_000 + 70_000 * i,
+            deprived=",".join(str(n) for n in range(1, i % 6 + 1)), housing=10 + i)
+        for i in range(40)
+    ] + [row("W1", commune="20002", income=1_950_000, deprived="2,5,7")]  # fmt: skip
+
+    def snapshot():
+        return sorted(
+            PovertyFigure.objects.values_list(
+                "division", "commune", "year", "area", "standard_key", "households", "poor",
+                "near_poor", "middle", "poor_deprived", "transitions",
+            )
+        )  # fmt: skip
+
+    assert import_file(write_xlsx(media / "f.xlsx", rows)).ok
+    counted = snapshot()
+    assert sum(r[6] for r in counted) > 0 and any(r[9] for r in counted)
+    figures.rebuild([2025])
+    assert snapshot() == counted
