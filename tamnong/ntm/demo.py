@@ -160,12 +160,6 @@ def _build(ctx: DemoContext) -> None:
         _assess(actor, d, 2026, "demo-51-xa-ntm", skill[d.pk], rng)
     ctx.say(f"NTM: {len(current)} xã mới, năm 2025 (bộ 2021–2025) và 2026 (bộ 2026–2030, minh họa)")
 
-    if current:
-        villages = Division.objects.filter(parent=current[0], level=Level.VILLAGE).order_by("code")[
-            :4
-        ]
-        for v in villages:
-            _assess(actor, v, 2025, "demo-thon-ntm", skill[current[0].pk], rng)
     for year, ntm, avg in (
         (2025, max(1, len(current) // 2), "14"),
         (2026, max(1, len(current) // 3), "7"),
