@@ -837,7 +837,7 @@ def _commit(batch: ImportBatch, result: ImportResult, user) -> None:
         )
         other_years = {r[0] for r in cur.fetchall()}
 
-        cur.execute(
+        hh_upsert = (
             f"INSERT INTO {hh} (code, head_name, members, commune_id, division_id, area, "
             f"ethnic_minority, policy_household, updated_at) "
             f"SELECT code, head, members, commune_id, unit_id, area, ethnic, policy, %s "
@@ -846,25 +846,40 @@ def _commit(batch: ImportBatch, result: ImportResult, user) -> None:
             f"members = excluded.members, commune_id = excluded.commune_id, "
             f"division_id = excluded.division_id, area = excluded.area, "
             f"ethnic_minority = excluded.ethnic_minority, "
-            f"policy_household = excluded.policy_household, updated_at = excluded.updated_at",
-            [now],
+            f"policy_household = excluded.policy_household, updated_at = excluded.updated_at"
         )
-        cur.execute(
+        rec_columns = (
             f"INSERT INTO {rec} (household_id, year, commune_id, division_id, area, members, "
             f"income, housing_area, deprivations, deprivation_count, standard_id, classification, "
             f"transition, arising, arising_reason, batch_id, updated_at) "
             f"SELECT h.id, s.year, s.commune_id, s.unit_id, s.area, s.members, s.income, "
             f"s.housing, s.mask, s.dcount, s.standard_id, s.klass, %s, %s, '', %s, %s "
-            f"FROM {STAGE} s JOIN {hh} h ON h.code = s.code WHERE true "
+        )
+        rec_conflict = (
             f"ON CONFLICT (household_id, year) DO UPDATE SET commune_id = excluded.commune_id, "
             f"division_id = excluded.division_id, area = excluded.area, "
             f"members = excluded.members, income = excluded.income, "
             f"housing_area = excluded.housing_area, deprivations = excluded.deprivations, "
             f"deprivation_count = excluded.deprivation_count, "
             f"standard_id = excluded.standard_id, classification = excluded.classification, "
-            f"batch_id = excluded.batch_id, updated_at = excluded.updated_at",
-            [T.FIRST.value, False, batch.pk, now],
+            f"batch_id = excluded.batch_id, updated_at = excluded.updated_at"
         )
+        rec_params = [T.FIRST.value, False, batch.pk, now]
+        if _is_pg() and len(years) == 1:
+            # one statement: the records join the upserted households' RETURNING rows instead
+            # of probing the household code index a second time
+            cur.execute(
+                f"WITH h AS ({hh_upsert} RETURNING id, code) {rec_columns}"
+                f"FROM {STAGE} s JOIN h ON h.code = s.code {rec_conflict}",
+                [now, *rec_params],
+            )
+        else:
+            cur.execute(hh_upsert, [now])
+            cur.execute(
+                f"{rec_columns}FROM {STAGE} s JOIN {hh} h ON h.code = s.code WHERE true "
+                f"{rec_conflict}",
+                rec_params,
+            )
         rebuild_years = set(years)
         if other_years or len(years) > 1:
             recompute_transitions(

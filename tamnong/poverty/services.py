@@ -364,7 +364,12 @@ def visible_division(user, code_or_id: str | int | None) -> Division:
         if div is None:
             raise PermissionDenied
         return div
-    qs = Division.objects.order_by("-map__valid_from")
+    from django.db.models import F
+
+    # current units first (an old unit may carry the same code), then the newest map
+    qs = Division.objects.order_by(
+        F("map__valid_to").desc(nulls_first=True), F("map__valid_from").desc(nulls_last=True)
+    )
     text = str(code_or_id)
     div = qs.filter(code=text).exclude(level=Level.DISTRICT).first()
     if div is None and text.isdigit():
