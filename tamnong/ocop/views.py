@@ -767,6 +767,15 @@ def _catalog_choices() -> dict:
     return choices
 
 
+def _unit_ids(unit: Division) -> list[int]:
+    key = f"ocop:units:{unit.pk}"
+    ids = cache.get(key)
+    if ids is None:
+        ids = list(Division.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
+        cache.set(key, ids, 600)
+    return ids
+
+
 @limit("ocop-public")
 def catalog(request):
     """Public catalog: only products with a certificate valid today are shown as OCOP."""
@@ -775,14 +784,13 @@ def catalog(request):
         "product", "producer", "division", "division__parent"
     )
     f = {k: request.GET.get(k, "").strip() for k in ("province", "commune", "group", "stars", "q")}
-    if f["province"].isdigit():
-        province = Division.objects.filter(pk=f["province"], level=Level.PROVINCE).first()
-        if province is not None:
-            qs = qs.filter(division__path__startswith=province.path)
-    if f["commune"].isdigit():
-        commune = Division.objects.filter(pk=f["commune"]).first()
-        if commune is not None:
-            qs = qs.filter(division__path__startswith=commune.path)
+    # A place filter becomes the list of unit ids under it (old units included): an indexed
+    # IN on the certificate row instead of a LIKE through a join.
+    for key, level in (("province", Level.PROVINCE), ("commune", Level.COMMUNE)):
+        if f[key].isdigit():
+            unit = Division.objects.filter(pk=f[key], level=level).first()
+            if unit is not None:
+                qs = qs.filter(division_id__in=_unit_ids(unit))
     if f["group"]:
         qs = qs.filter(product__product_group=f["group"])
     if f["stars"] in {"3", "4", "5"}:
