@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 
 from .models import Division, Level, Lineage, MapVersion
 
@@ -356,3 +356,36 @@ def add_village(actor, commune: Division, *, name: str, kind: str, code: str = "
     village.save(update_fields=["path", "current"])
     record(AuditEvent.Action.CREATE, village, after=snapshot(village), division=village, user=actor)
     return village
+
+
+def within_q(division: Division, field: str = "division") -> models.Q:
+    """Records whose `field` (a Division foreign key) count under `division`.
+
+    A current unit covers its subtree and the old units that resolve into it (path prefix). A unit
+    of an older map ("as of the old map") covers its own subtree on that map plus the later units
+    that `as_of_map` counts under it, with their villages but without their own old units (those
+    are already in the subtree of the old unit they belonged to), so nothing is counted twice."""
+    path = f"{field}__path" if field else "path"
+    if division.is_current:
+        return models.Q(**{f"{path}__startswith": division.path})
+    ids, frontier = {division.pk}, [division.pk]
+    while frontier:
+        frontier = list(
+            Division.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+        )
+        ids.update(frontier)
+    cond = models.Q(**{f"{field}_id__in" if field else "pk__in": ids})
+    successors = (
+        Division.objects.filter(
+            pk__in=Lineage.objects.filter(predecessor_id__in=ids).values("successor_id"),
+            level=Level.COMMUNE,
+        )
+        .exclude(map=division.map)
+        .select_related("map")
+    )
+    for commune in successors:
+        if as_of_map(commune, division.map.key, division.level) == division:
+            cond |= models.Q(**{f"{path}__startswith": commune.path}) & ~models.Q(
+                **{f"{path}__contains": "h"}
+            )
+    return cond

@@ -13,13 +13,14 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from tamnong.accounts.scoping import Scope
 from tamnong.core import formatting
-from tamnong.divisions.models import Division, Level
+from tamnong.divisions.models import Division
+from tamnong.divisions.services import within_q
 
 
 @dataclass
@@ -118,16 +119,10 @@ class ReportContext:
     base_url: str = ""
 
     def records_q(self, field: str = "division") -> Q:
-        """Records attached to the report's division or below it, old units included.
-
-        A current unit covers everything whose division path starts with its own (old units resolve
-        into it). A unit of an older map covers its own subtree on that map and the current units
-        that kept the code of one of its units (the inverse of lineage)."""
+        """Records counted under the report's division (with lineage, on either map), limited to
+        what the user may see."""
         scope_q = Scope.of(self.user).q(path_field=f"{field}__path")
-        if self.division.is_current:
-            q = Q(**{f"{field}__path__startswith": self.division.path})
-        else:
-            q = Q(**{f"{field}_id__in": list(old_map_members(self.division))})
+        q = within_q(self.division, field)
         return q if scope_q is None else q & scope_q
 
     def link(self, records: str, /, **params) -> str:
@@ -145,26 +140,6 @@ class ReportContext:
 
     def pct(self, value, link: str | None = None) -> Figure:
         return Figure(value, formatting.percent(value), link)
-
-
-def old_map_members(division: Division) -> set[int]:
-    """Ids of units counted under an old-map unit: its subtree and the current units carrying
-    one of its codes (and their villages)."""
-    ids, frontier = {division.pk}, [division.pk]
-    while frontier:
-        frontier = list(
-            Division.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
-        )
-        ids.update(frontier)
-    communes = Division.objects.filter(pk__in=ids, level=Level.COMMUNE)
-    codes = set(communes.values_list("code", flat=True))
-    if division.level == Level.COMMUNE:
-        codes.add(division.code)
-    current = Division.objects.filter(current_id=F("pk"), level=Level.COMMUNE, code__in=codes)
-    for c in current:
-        ids.add(c.pk)
-        ids.update(Division.objects.filter(parent=c).values_list("pk", flat=True))
-    return ids
 
 
 SectionFunc = Callable[[ReportContext], Section | None]

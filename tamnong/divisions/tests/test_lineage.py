@@ -62,3 +62,41 @@ def test_a_bad_file_writes_nothing(tmp_path, db):
     with pytest.raises(DivisionDataError, match="99999"):
         load_divisions(tmp_path)
     assert Division.objects.count() == 0
+
+
+def test_within_q_counts_each_record_once_on_either_map(geo):
+    from tamnong.divisions.services import within_q
+
+    units = [
+        geo.old_commune_an,
+        geo.old_commune_binh,
+        geo.old_commune_chau,
+        geo.old_commune_dong,
+        geo.commune_a,
+        geo.commune_c,
+        geo.ward,
+        geo.villages["A1"],
+        geo.other_commune,
+    ]
+    ids = [u.pk for u in units]
+
+    def counted(division):
+        return set(
+            Division.objects.filter(within_q(division, ""), pk__in=ids).values_list(
+                "code", "map__key"
+            )
+        )
+
+    assert counted(geo.province) == {(u.code, u.map.key) for u in units[:-1]}
+    old1 = counted(geo.old_province_1)  # Xã An, Bình, Châu and the new communes keeping their codes
+    old2 = counted(geo.old_province_2)  # Xã Đông, Thị trấn Tây and Phường Tây (kept 20002)
+    assert old1 == {
+        ("10001", "old"),
+        ("10002", "old"),
+        ("10003", "old"),
+        ("10001", "new"),
+        ("10003", "new"),
+        ("10001.001", "new"),
+    }
+    assert old2 == {("20001", "old"), ("20002", "new")}
+    assert not old1 & old2
