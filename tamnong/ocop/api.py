@@ -466,6 +466,28 @@ def recognise(request, payload: RecognitionIn):
     return 201, certs
 
 
+class CentralIn(DecisionIn):
+    stars: int = Field(ge=1, le=5)
+
+
+@router.post(
+    "/dossiers/{dossier_id}/central-result",
+    response={201: DossierOut},
+    summary="Ghi nhận quyết định của Bộ (đề nghị 5 sao)",
+)
+def central_result(request, dossier_id: int, payload: CentralIn):
+    dossier = _get(request, Dossier, dossier_id)
+    services.record_central_result(
+        request.user,
+        dossier,
+        stars=payload.stars,
+        number=payload.number,
+        signed_on=payload.signed_on,
+        issuer=payload.issuer,
+    )
+    return 201, Dossier.objects.get(pk=dossier.pk)
+
+
 @router.get("/certificates", response=list[CertificateOut])
 @paginate(LimitOffsetPagination, page_size=100)
 def list_certificates(request, valid_on: dt.date | None = None):

@@ -230,3 +230,35 @@ def test_upgrade_supersedes_the_valid_certificate(scored, personas, geo):
     )
     assert services.valid_products(geo.province, dt.date(2026, 5, 1)) == 1
     assert services.valid_products(geo.province, dt.date(2026, 5, 1), min_stars=4) == 1
+
+
+def test_a_product_scoring_90_is_forwarded_and_the_ministry_decision_is_recorded(geo, personas):
+    install_synthetic()
+    _producer, product = producer_and_product(geo, personas)
+    dossier = forwarded_dossier(geo, personas, product, commune_b=20)
+    session, members = council(geo, personas)
+    services.add_to_session(personas.coordinator, session, [dossier])
+    for m in members:
+        services.submit_sheet(m, session, dossier, answers(a=20, b=20, m=25, c=35))  # 100
+    services.close_session(personas.secretary, session)
+    dossier.refresh_from_db()
+    assert dossier.stars == 5 and dossier.state == Dossier.State.FORWARDED_CENTRAL
+    with pytest.raises(ValidationError):  # the province does not recognise 5★
+        services.recognise(
+            personas.coordinator,
+            [dossier],
+            number="1",
+            signed_on=dt.date(2025, 11, 1),
+            issuer="UBND tỉnh",
+        )
+    cert = services.record_central_result(
+        personas.coordinator,
+        dossier,
+        stars=5,
+        number="321/QĐ-BNNMT",
+        signed_on=dt.date(2026, 1, 15),
+        issuer="Bộ Nông nghiệp và Môi trường",
+    )
+    assert cert.stars == 5 and cert.decision.issuer == "Bộ Nông nghiệp và Môi trường"
+    dossier.refresh_from_db()
+    assert dossier.state == Dossier.State.RECOGNISED
