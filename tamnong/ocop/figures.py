@@ -13,7 +13,7 @@ import io
 from collections import Counter, defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from tamnong.accounts.scoping import Scope
@@ -33,7 +33,7 @@ def find_division(code: str) -> Division | None:
         Division.objects.filter(code=code)
         .exclude(level=Level.VILLAGE)
         .select_related("map")
-        .order_by("-map__valid_from", "level")
+        .order_by(F("map__valid_from").desc(nulls_last=True), "level")
         .first()
     )
 

@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 
 from tamnong.accounts.scoping import Scope
 from tamnong.audit.models import AuditEvent
@@ -236,8 +237,8 @@ def _text(row: Row, key: str) -> str:
 
 
 def _division_on(code: str, day: dt.date) -> Division | None:
-    maps = [m for m in MapVersion.objects.order_by("-valid_from") if m.is_valid_on(day)]
-    for mv in maps + list(MapVersion.objects.order_by("-valid_from")):
+    newest_first = list(MapVersion.objects.order_by(F("valid_from").desc(nulls_last=True)))
+    for mv in [m for m in newest_first if m.is_valid_on(day)] + newest_first:
         unit = Division.objects.filter(map=mv, level=Level.COMMUNE, code=code).first()
         if unit is not None:
             return unit
