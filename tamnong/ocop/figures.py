@@ -17,8 +17,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from tamnong.accounts.scoping import Scope
-from tamnong.divisions.models import Division, Level, Lineage
-from tamnong.divisions.services import as_of_map
+from tamnong.divisions.models import Division, Level
+from tamnong.divisions.services import within_q
 
 from . import rules
 from .models import Certificate, Channel, Dossier, Producer, ProducerKind
@@ -59,31 +59,9 @@ def parse_params(user, division: str | None, date: str | None) -> dict:
     return {"division": unit, "on": on}
 
 
-def division_q(division: Division, field: str) -> Q:
-    """Records whose `field` (a Division FK) lies in `division`, with lineage."""
-    if division.is_current:
-        return Q(**{f"{field}__path__startswith": division.path})
-    # An old unit: its old-map subtree, plus the current communes counted under it on the old map.
-    ids, frontier = {division.pk}, [division.pk]
-    while frontier:
-        frontier = list(
-            Division.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
-        )
-        ids.update(frontier)
-    successors = Division.objects.filter(
-        pk__in=Lineage.objects.filter(predecessor_id__in=ids).values("successor_id"),
-        level=Level.COMMUNE,
-    ).select_related("map")
-    cond = Q(**{f"{field}_id__in": ids})
-    for commune in successors:
-        if as_of_map(commune, division.map.key, division.level) == division:
-            cond |= Q(**{f"{field}__path__startswith": commune.path})
-    return cond
-
-
 def figures(user, *, division: Division, on: dt.date, since: dt.date | None = None) -> dict:
     since = since or dt.date(on.year, 1, 1)
-    where = division_q(division, "division")
+    where = within_q(division, "division")
     certs = list(
         Certificate.objects.filter(where, issued_on__lte=on).select_related(
             "revocation", "superseded_by", "producer"
@@ -158,7 +136,7 @@ def figures(user, *, division: Division, on: dt.date, since: dt.date | None = No
             countries[country] += 1
 
     evaluated = Counter(
-        Dossier.objects.filter(division_q(division, "product__division"))
+        Dossier.objects.filter(within_q(division, "product__division"))
         .filter(evaluated_on__gte=since, evaluated_on__lte=on)
         .values_list("state", flat=True)
     )
