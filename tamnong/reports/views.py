@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -61,10 +61,80 @@ KINDS = {
 }
 
 
+def _ocop_certificates(qs, params):
+    """Certificates by state on a day, stars, issue period, first certification or not."""
+    import datetime as dt
+
+    from django.db.models import Exists, OuterRef
+
+    from tamnong.ocop.models import Certificate, Revocation
+
+    try:
+        on = dt.date.fromisoformat(params.get("on", "")) if params.get("on") else None
+        issued_from = (
+            dt.date.fromisoformat(params["issued_from"]) if params.get("issued_from") else None
+        )
+        issued_to = dt.date.fromisoformat(params["issued_to"]) if params.get("issued_to") else None
+    except ValueError:
+        raise Http404 from None
+    state = params.get("state")
+    if on and state == "valid":
+        qs = qs.filter(pk__in=Certificate.objects.valid_on(on).values("pk"))
+    elif on and state in {"expired", "revoked"}:
+        # The product's latest certificate by then is no longer in force for this reason.
+        later = Certificate.objects.filter(
+            product=OuterRef("product"), issued_on__lte=on, issued_on__gt=OuterRef("issued_on")
+        )
+        revoked = Revocation.objects.filter(certificate=OuterRef("pk"), revoked_on__lte=on)
+        qs = qs.filter(issued_on__lte=on).exclude(Exists(later))
+        qs = (
+            qs.filter(Exists(revoked))
+            if state == "revoked"
+            else qs.filter(expires_on__lte=on).exclude(Exists(revoked))
+        )
+    if params.get("stars", "").isdigit():
+        qs = qs.filter(stars=int(params["stars"]))
+    if issued_from:
+        qs = qs.filter(issued_on__gte=issued_from)
+    if issued_to:
+        qs = qs.filter(issued_on__lte=issued_to)
+    if params.get("first") in {"0", "1"}:
+        earlier = Certificate.objects.filter(
+            product=OuterRef("product"), issued_on__lt=OuterRef("issued_on")
+        )
+        first = Q(supersedes__isnull=True) & ~Q(Exists(earlier))
+        qs = qs.filter(first) if params["first"] == "1" else qs.exclude(first)
+    return qs
+
+
+def _ocop_certificate_model():
+    from tamnong.ocop.models import Certificate
+
+    return Certificate
+
+
+KINDS["ocop-certificates"] = {
+    "model": _ocop_certificate_model,
+    "title": _("Giấy chứng nhận OCOP"),
+    "columns": ["number", "product", "producer", "division", "stars", "issued_on", "expires_on"],
+    "filters": {},
+    "year_field": None,
+    "apply": _ocop_certificates,
+    "readonly": True,
+}
+
+
 def _kind(kind: str) -> dict:
     if kind not in KINDS:
         raise Http404
-    return KINDS[kind]
+    spec = KINDS[kind]
+    model = spec["model"]
+    if callable(model) and not hasattr(model, "_meta"):
+        try:
+            spec = {**spec, "model": model()}
+        except ImportError:
+            raise Http404 from None
+    return spec
 
 
 def editable_divisions(user):
@@ -169,14 +239,16 @@ def records(request, kind: str):
         division = get_object_or_404(Division, pk=request.GET["division"])
         ctx = ReportContext(request.user, division, Period(2000, 2100))
         qs = qs.filter(ctx.records_q())
-    year_field = spec["year_field"]
-    if request.GET.get("from", "").isdigit():
-        qs = qs.filter(**{f"{year_field}__gte": int(request.GET["from"])})
-    if request.GET.get("to", "").isdigit():
-        qs = qs.filter(**{f"{year_field}__lte": int(request.GET["to"])})
+    if year_field := spec["year_field"]:
+        if request.GET.get("from", "").isdigit():
+            qs = qs.filter(**{f"{year_field}__gte": int(request.GET["from"])})
+        if request.GET.get("to", "").isdigit():
+            qs = qs.filter(**{f"{year_field}__lte": int(request.GET["to"])})
     for param, field in spec["filters"].items():
         if request.GET.get(param):
             qs = qs.filter(**{field: request.GET[param]})
+    if "apply" in spec:
+        qs = spec["apply"](qs, request.GET)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     fields = [spec["model"]._meta.get_field(c) for c in spec["columns"]]
     rows = [[_display(obj, f) for f in fields] for obj in page]
@@ -205,6 +277,8 @@ def _display(obj, field):
 @login_required
 def create(request, kind: str):
     spec = _kind(kind)
+    if spec.get("readonly"):
+        raise Http404
     ensure_catalog()
     divisions = editable_divisions(request.user)
     if not divisions.exists():

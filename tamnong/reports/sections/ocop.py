@@ -1,10 +1,133 @@
-"""Summary section for the ocop module (filled in once the module lands)."""
+"""OCOP section: certified products, stars, certificate states, new and re-certified products,
+producers by type against targets, market channels — from tamnong.ocop.figures."""
 
 from __future__ import annotations
 
-from ..summary import ReportContext, Section, section
+from ..summary import ReportContext, Section, Table, change_text, section
 
 
-@section("ocop", order={"ntm": 10, "ocop": 20, "poverty": 30}["ocop"])
-def ocop_section(ctx: ReportContext) -> Section | None:
-    return None
+def ocop_figures(ctx: ReportContext, on, since):
+    try:
+        from tamnong.ocop.figures import figures
+    except ImportError:
+        return None
+    return figures(ctx.user, division=ctx.division, on=on, since=since)
+
+
+@section("ocop", order=20)
+def ocop(ctx: ReportContext) -> Section:
+    p = ctx.period
+    on = min(p.last_day, _today())
+    data = ocop_figures(ctx, on, p.first_day)
+    title = "Chương trình Mỗi xã một sản phẩm (OCOP)"
+    if data is None:
+        return Section("ocop", title, [["Phân hệ OCOP chưa được cài đặt."]])
+    prev = ocop_figures(ctx, p.previous.last_day, p.previous.first_day)
+    valid, stars = data["valid_products"]["total"], data["valid_products"]["by_stars"]
+    day = on.strftime("%d/%m/%Y")
+
+    def cert_link(**params):
+        return ctx.link("ocop-certificates", on=on.isoformat(), **params)
+
+    paragraphs = []
+    sentence = [
+        f"Đến ngày {day}, {ctx.division.name} có ",
+        ctx.n(valid, cert_link(state="valid")),
+        " sản phẩm OCOP còn hiệu lực",
+    ]
+    parts = [(s, stars.get(s, 0)) for s in ("5", "4", "3") if stars.get(s, 0)]
+    if parts:
+        sentence.append(" (")
+        for i, (s, n) in enumerate(parts):
+            sentence += ([", "] if i else []) + [
+                ctx.n(n, cert_link(state="valid", stars=s)),
+                f" sản phẩm {s} sao",
+            ]
+        sentence.append(")")
+    sentence += [" của ", ctx.n(data["producers"]["with_valid_products"]), " chủ thể"]
+    if prev is not None:
+        change = change_text(valid, prev["valid_products"]["total"], unit="sản phẩm")
+        if change:
+            sentence.append(f"; {change}")
+    paragraphs.append([*sentence, "."])
+
+    new, renewed = data["newly_certified"], data["recertified"]
+    period_link = {"issued_from": p.first_day.isoformat(), "issued_to": on.isoformat()}
+    if new["total"] or renewed["total"]:
+        paragraphs.append(
+            [
+                f"Trong kỳ {p}, ",
+                ctx.n(new["total"], cert_link(first="1", **period_link)),
+                " sản phẩm được công nhận mới",
+                _by_stars(new["by_stars"]),
+                " và ",
+                ctx.n(renewed["total"], cert_link(first="0", **period_link)),
+                " sản phẩm được đánh giá lại, nâng hạng.",
+            ]
+        )
+    states = data["products_by_certificate_state"]
+    if states.get("expired") or states.get("revoked"):
+        paragraphs.append(
+            [
+                "Có ",
+                ctx.n(states.get("expired", 0), cert_link(state="expired")),
+                " sản phẩm có giấy chứng nhận đã hết hạn sau 36 tháng chưa được đánh giá lại và ",
+                ctx.n(states.get("revoked", 0), cert_link(state="revoked")),
+                " sản phẩm bị thu hồi chứng nhận.",
+            ]
+        )
+    markets = data["markets"]
+    if valid:
+        sentence = [
+            "Sản phẩm OCOP có mặt tại siêu thị, chuỗi cửa hàng: ",
+            ctx.n(markets["supermarket"]),
+            "; trên sàn thương mại điện tử: ",
+            ctx.n(markets["ecommerce"]),
+            "; xuất khẩu: ",
+            ctx.n(markets["export"]),
+        ]
+        if markets["export_countries"]:
+            sentence.append(
+                " (" + ", ".join(f"{c}: {n}" for c, n in markets["export_countries"].items()) + ")"
+            )
+        paragraphs.append([*sentence, "."])
+    tables = (
+        [
+            Table(
+                "Chủ thể có sản phẩm OCOP còn hiệu lực theo loại hình",
+                ["Loại hình", "Số chủ thể", "Tỷ lệ", "Mục tiêu"],
+                [
+                    [
+                        row["label"],
+                        ctx.n(row["producers"]),
+                        ctx.pct(row["share_percent"]).text
+                        if row["share_percent"] is not None
+                        else "–",
+                        f"≥ {ctx.pct(row['target_percent']).text}"
+                        if row["target_percent"] is not None
+                        else "",
+                    ]
+                    for row in data["producers"]["by_kind"]
+                ],
+                numeric=[1, 2],
+            )
+        ]
+        if valid
+        else []
+    )
+    if not valid and not new["total"]:
+        paragraphs = [
+            [f"Chưa có sản phẩm OCOP được chứng nhận tại {ctx.division.name} đến ngày {day}."]
+        ]
+    return Section("ocop", title, paragraphs, tables)
+
+
+def _by_stars(by_stars: dict) -> str:
+    parts = [f"{n} sản phẩm {s} sao" for s, n in sorted(by_stars.items(), reverse=True) if n]
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()
