@@ -124,6 +124,22 @@ KINDS["ocop-certificates"] = {
 }
 
 
+def _ntm_assessment_model():
+    from tamnong.ntm.models import Assessment
+
+    return Assessment
+
+
+KINDS["ntm-assessments"] = {
+    "model": _ntm_assessment_model,
+    "title": _("Kết quả đánh giá nông thôn mới"),
+    "columns": ["division", "year", "set_key", "criteria_met", "criteria_total", "status"],
+    "filters": {"year": "year", "set": "set_key", "band": "band", "status": "status"},
+    "year_field": None,
+    "readonly": True,
+}
+
+
 def _kind(kind: str) -> dict:
     if kind not in KINDS:
         raise Http404
