@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from tamnong.accounts.scoping import Scope
 from tamnong.divisions.models import Division, Level
-from tamnong.divisions.services import as_of_map
+from tamnong.divisions.services import within_q
 
 from .models import Assessment, CommuneStatus, CriteriaSet, Criterion, SetKind, Target, TargetMetric
 
@@ -45,24 +45,12 @@ def _text(value: Decimal | None) -> str | None:
 
 
 def scope_filter(division: Division) -> tuple[Q, int, str]:
-    """Which assessments count under `division`, how many communes it has, and the map key."""
-    if division.is_current:
-        n = Division.objects.filter(level=Level.COMMUNE, map_id=division.map_id).within(division)
-        return Q(division__path__startswith=division.path), n.count(), division.map.key
-    # "As of the old map": the old communes under the old unit, and the later (current)
-    # communes whose old-map counterpart lies under it.
-    old = Division.objects.filter(map_id=division.map_id, level=Level.COMMUNE).filter(
-        Q(pk=division.pk) | Q(parent=division) | Q(parent__parent=division)
+    """Which assessments count under `division` (with lineage, on either map: the shared rule
+    `divisions.services.within_q`), how many communes it has on its own map, and the map key."""
+    communes = Division.objects.filter(level=Level.COMMUNE, map_id=division.map_id).filter(
+        within_q(division, "")
     )
-    old_ids = set(old.values_list("pk", flat=True))
-    newer = set()
-    for commune in Division.objects.filter(
-        level=Level.COMMUNE, pk__in=Assessment.objects.values("division_id")
-    ).exclude(map_id=division.map_id):
-        counterpart = as_of_map(commune, division.map.key, Level.COMMUNE)
-        if counterpart is not None and counterpart.pk in old_ids:
-            newer.add(commune.pk)
-    return Q(division_id__in=old_ids | newer), len(old_ids), division.map.key
+    return within_q(division, "division"), communes.count(), division.map.key
 
 
 def figures(actor, division: Division, year: int) -> dict:
