@@ -856,13 +856,13 @@ def _commit(batch: ImportBatch, result: ImportResult, user) -> None:
             f"s.housing, s.mask, s.dcount, s.standard_id, s.klass, %s, %s, '', %s, %s "
         )
         rec_conflict = (
-            f"ON CONFLICT (household_id, year) DO UPDATE SET commune_id = excluded.commune_id, "
-            f"division_id = excluded.division_id, area = excluded.area, "
-            f"members = excluded.members, income = excluded.income, "
-            f"housing_area = excluded.housing_area, deprivations = excluded.deprivations, "
-            f"deprivation_count = excluded.deprivation_count, "
-            f"standard_id = excluded.standard_id, classification = excluded.classification, "
-            f"batch_id = excluded.batch_id, updated_at = excluded.updated_at"
+            "ON CONFLICT (household_id, year) DO UPDATE SET commune_id = excluded.commune_id, "
+            "division_id = excluded.division_id, area = excluded.area, "
+            "members = excluded.members, income = excluded.income, "
+            "housing_area = excluded.housing_area, deprivations = excluded.deprivations, "
+            "deprivation_count = excluded.deprivation_count, "
+            "standard_id = excluded.standard_id, classification = excluded.classification, "
+            "batch_id = excluded.batch_id, updated_at = excluded.updated_at"
         )
         rec_params = [T.FIRST.value, False, batch.pk, now]
         if _is_pg() and len(years) == 1:

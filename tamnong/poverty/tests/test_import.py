@@ -181,3 +181,60 @@ def test_figures_counted_while_importing_equal_a_rebuild_from_the_records(geo, m
     assert sum(r[6] for r in counted) > 0 and any(r[9] for r in counted)
     figures.rebuild([2025])
     assert snapshot() == counted
+
+
+def test_the_cli_imports_and_reports(geo, media, capsys):
+    import json
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    path = write_xlsx(media / "cli.xlsx", [row("H1", deprived="1,2,3"), row("H2"), row("H3")])
+    call_command("import_households", str(path))
+    assert ReviewRecord.objects.count() == 3
+    bad = write_csv(media / "bad.csv", [row("H9", income=-1)])
+    with pytest.raises(CommandError, match="1 dòng lỗi"):
+        call_command("import_households", str(bad))
+    capsys.readouterr()
+    call_command("report_poverty", "--division", "10001", "--year", "2025", "--format", "json")
+    data = json.loads(capsys.readouterr().out)
+    assert data["figures"]["poor"] == 1 and data["figures"]["poor_rate_text"] == "33,33%"
+    out = media / "r.xlsx"
+    call_command("report_poverty", "--division", "01", "--year", "2025", "--format", "xlsx",
+                 "-o", str(out))  # fmt: skip
+    from openpyxl import load_workbook
+
+    ws = load_workbook(out).active
+    assert ws.cell(5, 2).value == "Xã An Bình" and ws.cell(5, 3).value == 3
+
+
+def test_the_template_can_be_downloaded_and_imported_as_is(geo, personas, client, media):
+    client.login(username="alice", password="Mat-khau-thu-1")
+    for fmt in ("xlsx", "csv"):
+        r = client.get(f"/poverty/nhap/mau.{fmt}")
+        assert r.status_code == 200
+        path = media / f"mau.{fmt}"
+        path.write_bytes(r.content)
+        result = import_file(path)
+        # the example row names a commune of the demo province: rejected for its code only
+        assert [e[1] for e in result.error_sample] == ["Mã xã"]
+    assert client.get("/poverty/nhap/mau.pdf").status_code == 404
+
+
+def test_the_upload_page_runs_a_job_and_offers_the_error_report(geo, personas, client, media):
+    from tamnong.jobs.models import Job
+    from tamnong.jobs.services import claim_next, run
+
+    client.login(username="alice", password="Mat-khau-thu-1")
+    path = write_csv(media / "up.csv", [row("H1"), row("H2", income="abc")])
+    with path.open("rb") as fh:
+        r = client.post("/poverty/nhap/", {"file": fh})
+    assert r.status_code == 302 and "/jobs/" in r["Location"]
+    job = run(claim_next())
+    assert job.status == Job.Status.DONE and job.result["errors"] == 1
+    batch = ImportBatch.objects.get()
+    r = client.get(f"/poverty/nhap/{batch.pk}/loi.csv")
+    assert r.status_code == 200 and "abc" not in b"".join(r.streaming_content).decode()
+    client.logout()
+    client.login(username="bob", password="Mat-khau-thu-1")
+    assert client.get(f"/poverty/nhap/{batch.pk}/loi.csv").status_code == 404
