@@ -11,6 +11,11 @@ def refresh_on_figures_changed(sender=None, *, source: str, division, year: int,
     from .services import on_figures_changed
 
     changed = on_figures_changed(source, division, int(year))
-    log.info(
-        "ntm: %s changed for %s/%s, %s derived values refreshed", source, division, year, changed
-    )
+    if changed:  # an import touches every commune; only refreshed assessments are worth a line
+        log.info(
+            "ntm: %s changed for %s/%s, %s derived values refreshed",
+            source,
+            division,
+            year,
+            changed,
+        )
