@@ -140,6 +140,38 @@ KINDS["ntm-assessments"] = {
 }
 
 
+def _poverty_review_model():
+    from tamnong.poverty.models import ReviewRecord
+
+    return ReviewRecord
+
+
+def _poverty_reviews(qs, params):
+    if params.get("transition"):
+        qs = qs.filter(transition__in=params["transition"].split(","))
+    return qs.select_related("household")
+
+
+KINDS["poverty-reviews"] = {
+    "model": _poverty_review_model,
+    "title": _("Kết quả rà soát hộ nghèo, cận nghèo"),
+    "columns": [
+        "household",
+        "year",
+        "division",
+        "area",
+        "income",
+        "deprivation_count",
+        "classification",
+        "transition",
+    ],
+    "filters": {"year": "year", "classification": "classification", "area": "area"},
+    "year_field": "year",
+    "apply": _poverty_reviews,
+    "readonly": True,
+}
+
+
 def _kind(kind: str) -> dict:
     if kind not in KINDS:
         raise Http404

@@ -1,10 +1,241 @@
-"""Summary section for the poverty module (filled in once the module lands)."""
+"""Poverty section: poor and near-poor households and rates (from the figures kept up to date by
+the poverty module, never a scan of households), rural/urban, transitions, deprivation profile,
+support and households escaping poverty sustainably."""
 
 from __future__ import annotations
 
-from ..summary import ReportContext, Section, section
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+
+from ..summary import Chart, ReportContext, Section, Table, section
+
+ESCAPED = ("poor_to_near", "escaped")
+FELL_IN = ("new_poor", "re_poor", "near_to_poor")
 
 
-@section("poverty", order={"ntm": 10, "ocop": 20, "poverty": 30}["poverty"])
-def poverty_section(ctx: ReportContext) -> Section | None:
-    return None
+def _rate(part: int, whole: int) -> Decimal | None:
+    return (
+        (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        if whole
+        else None
+    )
+
+
+def yearly_totals(ctx: ReportContext, years) -> dict[int, dict]:
+    """Sum the figure rows of the units under the report's division, per year (and area)."""
+    from tamnong.poverty.models import PovertyFigure
+
+    out: dict[int, dict] = {}
+    rows = PovertyFigure.objects.filter(ctx.records_q(), year__in=list(years)).values(
+        "year",
+        "area",
+        "standard_key",
+        "households",
+        "poor",
+        "near_poor",
+        "poor_deprived",
+        "transitions",
+    )
+    for r in rows:
+        t = out.setdefault(
+            r["year"],
+            {
+                "households": 0,
+                "poor": 0,
+                "near_poor": 0,
+                "standard": r["standard_key"],
+                "areas": defaultdict(lambda: defaultdict(int)),
+                "deprived": defaultdict(int),
+                "transitions": defaultdict(int),
+            },
+        )
+        for k in ("households", "poor", "near_poor"):
+            t[k] += r[k]
+            t["areas"][r["area"]][k] += r[k]
+        for k, v in r["poor_deprived"].items():
+            t["deprived"][k] += v
+        for k, v in r["transitions"].items():
+            t["transitions"][k] += v
+    return out
+
+
+@section("poverty", order=30)
+def poverty(ctx: ReportContext) -> Section:
+    title = "Giảm nghèo bền vững"
+    try:
+        from tamnong.poverty.models import Area, Standard
+    except ImportError:
+        return Section("poverty", title, [["Phân hệ giảm nghèo chưa được cài đặt."]])
+    p = ctx.period
+    years = list(range(p.start - 1, p.end + 1))
+    totals = yearly_totals(ctx, years)
+    in_period = [y for y in p.years if y in totals]
+    if not in_period:
+        return Section("poverty", title, [[f"Chưa có kết quả rà soát hộ nghèo trong kỳ {p}."]])
+    year = in_period[-1]
+    t = totals[year]
+    link = lambda **kw: ctx.link("poverty-reviews", year=year, **kw)  # noqa: E731
+    poor_rate, near_rate = _rate(t["poor"], t["households"]), _rate(t["near_poor"], t["households"])
+    sentence = [
+        f"Kết quả rà soát năm {year}: ",
+        ctx.n(t["households"], link()),
+        " hộ, trong đó ",
+        ctx.n(t["poor"], link(classification="poor")),
+        " hộ nghèo, chiếm ",
+        ctx.pct(poor_rate),
+        "; ",
+        ctx.n(t["near_poor"], link(classification="near_poor")),
+        " hộ cận nghèo, chiếm ",
+        ctx.pct(near_rate),
+    ]
+    prev = totals.get(year - 1)
+    if prev and prev["households"]:
+        delta = poor_rate - _rate(prev["poor"], prev["households"])
+        word = "giảm" if delta < 0 else ("tăng" if delta > 0 else "không đổi")
+        sentence.append(
+            f". Tỷ lệ hộ nghèo {word}"
+            + (f" {ctx.n(abs(delta), decimals=2).text} điểm phần trăm" if delta else "")
+            + f" so với năm {year - 1}"
+        )
+    paragraphs = [[*sentence, "."]]
+
+    areas = []
+    labels = dict(Area.choices)
+    for area, a in sorted(t["areas"].items()):
+        areas.append(
+            [
+                str(labels[area]),
+                ctx.n(a["households"], link(area=area)),
+                ctx.n(a["poor"], link(area=area, classification="poor")),
+                ctx.pct(_rate(a["poor"], a["households"])),
+                ctx.n(a["near_poor"], link(area=area, classification="near_poor")),
+                ctx.pct(_rate(a["near_poor"], a["households"])),
+            ]
+        )
+    tables = [
+        Table(
+            f"Hộ nghèo, cận nghèo năm {year} theo khu vực",
+            ["Khu vực", "Số hộ", "Hộ nghèo", "Tỷ lệ", "Hộ cận nghèo", "Tỷ lệ"],
+            areas,
+            numeric=[1, 2, 3, 4, 5],
+        )
+    ]
+
+    escaped = sum(totals[y]["transitions"].get(k, 0) for y in in_period for k in ESCAPED)
+    fell_in = {k: sum(totals[y]["transitions"].get(k, 0) for y in in_period) for k in FELL_IN}
+    if escaped or any(fell_in.values()):
+        paragraphs.append(
+            [
+                f"Trong kỳ {p}, ",
+                ctx.n(escaped, ctx.link("poverty-reviews", transition=",".join(ESCAPED))),
+                " lượt hộ thoát nghèo; ",
+                ctx.n(fell_in["new_poor"], ctx.link("poverty-reviews", transition="new_poor")),
+                " hộ nghèo phát sinh mới, ",
+                ctx.n(fell_in["re_poor"], ctx.link("poverty-reviews", transition="re_poor")),
+                " hộ tái nghèo, ",
+                ctx.n(
+                    fell_in["near_to_poor"], ctx.link("poverty-reviews", transition="near_to_poor")
+                ),
+                " hộ cận nghèo trở thành hộ nghèo.",
+            ]
+        )
+    sustainable = _escaped_sustainably(ctx, in_period)
+    if sustainable and sustainable["escaped"]:
+        paragraphs.append(
+            [
+                "Trong số ",
+                ctx.n(sustainable["escaped"]),
+                " hộ thoát nghèo, ",
+                ctx.n(sustainable["sustained"]),
+                " hộ không tái nghèo ở các kỳ rà soát sau (thoát nghèo bền vững), đạt ",
+                ctx.pct(_rate(sustainable["sustained"], sustainable["escaped"])),
+                ".",
+            ]
+        )
+    support = _support(ctx, in_period)
+    if support["households"]:
+        paragraphs.append(
+            [
+                "Đã hỗ trợ ",
+                ctx.n(support["households"]),
+                " lượt hộ, tổng kinh phí ",
+                ctx.n(support["amount"] / 1_000_000, decimals=1, unit="triệu đồng"),
+                ".",
+            ]
+        )
+    if support["sponsored"]:
+        paragraphs.append(
+            [ctx.n(support["sponsored"]), " hộ nghèo được phân công đơn vị nhận giúp đỡ."]
+        )
+
+    standard = Standard.objects.filter(key=t["standard"]).first()
+    names = {str(i["no"]): i["name"] for i in (standard.indicators if standard else [])}
+    deprived = sorted(t["deprived"].items(), key=lambda kv: int(kv[0]))
+    if t["poor"] and deprived:
+        tables.append(
+            Table(
+                f"Tỷ lệ hộ nghèo thiếu hụt theo chỉ số năm {year}",
+                ["Chỉ số", "Số hộ nghèo thiếu hụt", "Tỷ lệ"],
+                [[names.get(k, k), ctx.n(v), ctx.pct(_rate(v, t["poor"]))] for k, v in deprived],
+                numeric=[1, 2],
+            )
+        )
+    if standard:
+        paragraphs.append([f"Chuẩn nghèo áp dụng: {standard.title}."])
+    chart = Chart(
+        "poverty-rates",
+        "Tỷ lệ hộ nghèo, cận nghèo theo năm (%)",
+        [str(y) for y in in_period],
+        [
+            {
+                "label": "Hộ nghèo",
+                "data": [
+                    float(_rate(totals[y]["poor"], totals[y]["households"]) or 0) for y in in_period
+                ],
+            },
+            {
+                "label": "Hộ cận nghèo",
+                "data": [
+                    float(_rate(totals[y]["near_poor"], totals[y]["households"]) or 0)
+                    for y in in_period
+                ],
+            },
+        ],
+        kind="line",
+        unit="%",
+    )
+    return Section("poverty", title, paragraphs, tables, [chart])
+
+
+def _escaped_sustainably(ctx: ReportContext, years) -> dict | None:
+    from tamnong.poverty.services import escaped_sustainably
+
+    if not ctx.division.is_current:
+        return None  # counted per household on the current map only
+    out = {"escaped": 0, "sustained": 0}
+    for y in years[:-1]:  # the last year has no later review to confirm it yet
+        r = escaped_sustainably(ctx.division, y)
+        out["escaped"] += r["escaped"]
+        out["sustained"] += r["sustained"]
+    return out
+
+
+def _support(ctx: ReportContext, years) -> dict:
+    from django.db.models import Count, Sum
+
+    from tamnong.poverty.models import Sponsorship, SupportRecord
+
+    rows = SupportRecord.objects.filter(
+        ctx.records_q("household__division"), year__in=list(years)
+    ).aggregate(n=Count("household", distinct=True), amount=Sum("amount"))
+    sponsored = (
+        Sponsorship.objects.filter(ctx.records_q("household__division"), from_year__lte=years[-1])
+        .values("household")
+        .distinct()
+        .count()
+    )
+    return {
+        "households": rows["n"] or 0,
+        "amount": rows["amount"] or Decimal(0),
+        "sponsored": sponsored,
+    }

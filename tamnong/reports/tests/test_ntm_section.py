@@ -1,7 +1,6 @@
 """The NTM section reproduces figures like "29 communes meet 19 criteria, 5 meet 15–18 …; the
 province averages 12.81 criteria per commune, +0.36 on the previous year" from assessments."""
 
-from tamnong.ntm.tests.conftest import no_sources, region_set  # noqa: F401  (fixtures)
 from tamnong.ntm.tests.test_figures import assess
 from tamnong.reports.summary import Period, build_summary, paragraph_text
 
@@ -13,7 +12,7 @@ def ntm_section(user, division, period):
 
 def test_bands_average_and_change_come_from_the_assessments(
     client, personas, region_set, no_sources, geo
-):  # noqa: F811
+):
     u = personas.coordinator
     assess(u, geo.old_commune_an, 2024, 3, no_sources)  # 2024 on the old map: 3, 1, 0, 2 → 1,50
     assess(u, geo.old_commune_binh, 2024, 1, no_sources)

@@ -1,0 +1,72 @@
+"""The poverty section reproduces figures like "1,581 poor households, 0.69%; 4,236 near-poor,
+1.86%" from review records imported through the poverty module."""
+
+import pytest
+
+from tamnong.poverty.importer import import_file
+from tamnong.poverty.tests.helpers import row, write_csv
+from tamnong.reports.summary import Period, build_summary, paragraph_text
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def poverty_section(user, division, period):
+    report = build_summary(user, division, Period.parse(period))
+    return next(s for s in report.sections if s.key == "poverty")
+
+
+def test_counts_rates_and_transitions_come_from_the_reviews(client, personas, geo, media):
+    rows = []
+    # 2024: 8 households in Xã An Bình: 3 poor, 2 near-poor.
+    for i in range(8):
+        income, deprived = (
+            (1_000_000, "1,2,3") if i < 3 else ((1_200_000, "1") if i < 5 else (3_000_000, ""))
+        )
+        rows.append(row(f"H{i}", year=2024, income=income, deprived=deprived))
+    # 2025: H0 escapes, H1 stays poor, H2 becomes near-poor, H5 falls into poverty; 1 household more.
+    plan_2025 = {
+        0: (3_000_000, ""),
+        1: (1_000_000, "1,2,3"),
+        2: (1_200_000, ""),
+        3: (1_200_000, ""),
+        4: (1_200_000, ""),
+        5: (900_000, "1,2,3,4"),
+        6: (3_000_000, ""),
+        7: (3_000_000, ""),
+        8: (3_000_000, ""),
+    }
+    for i, (income, deprived) in plan_2025.items():
+        rows.append(row(f"H{i}", year=2025, income=income, deprived=deprived))
+    rows.append(
+        row("X1", year=2025, commune="90001", income=500_000, deprived="1,2,3")
+    )  # other province
+    assert import_file(write_csv(media / "ho.csv", rows)).ok
+    section = poverty_section(personas.coordinator, geo.province, "2024-2025")
+    first = paragraph_text(section.paragraphs[0])
+    assert first == (
+        "Kết quả rà soát năm 2025: 9 hộ, trong đó 2 hộ nghèo, chiếm 22,22%; 3 hộ cận nghèo, "
+        "chiếm 33,33%. Tỷ lệ hộ nghèo giảm 15,28 điểm phần trăm so với năm 2024."
+    )
+    moves = paragraph_text(section.paragraphs[1])
+    assert moves.startswith("Trong kỳ 2024–2025, 2 lượt hộ thoát nghèo; 1 hộ nghèo phát sinh mới")
+    client.force_login(personas.coordinator)
+    poor = next(p for p in section.paragraphs[0] if getattr(p, "link", None) and p.text == "2")
+    listed = client.get(poor.link).context["rows"]
+    assert sorted(r[0].code for r in listed) == ["H1", "H5"]
+    assert section.charts[0].rows == [("2024", [37.5, 25.0]), ("2025", [22.22, 33.33])]
+
+
+def test_a_commune_officer_sees_only_their_communes_households(personas, geo, media):
+    rows = [
+        row("A1", year=2025, income=1_000_000, deprived="1,2,3"),
+        row("C1", year=2025, commune="10003", income=1_000_000, deprived="1,2,3"),
+    ]
+    assert import_file(write_csv(media / "ho.csv", rows)).ok
+    section = poverty_section(personas.alice, geo.commune_a, "2025")
+    assert paragraph_text(section.paragraphs[0]).startswith(
+        "Kết quả rà soát năm 2025: 1 hộ, trong đó 1 hộ nghèo"
+    )
