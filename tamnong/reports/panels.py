@@ -6,9 +6,11 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 
+from tamnong.core import formatting
+
 from .dashboard import Panel, panel
 from .models import Activity, FundingRecord
-from .summary import Chart, ReportContext
+from .summary import Chart, ReportContext, Table
 
 
 @panel("funding", order=40)
@@ -73,4 +75,178 @@ def activities(ctx: ReportContext) -> Panel:
         [str(y) for y in p.years],
         [{"label": "Hoạt động", "data": [rows.get(y, {}).get("n") or 0 for y in p.years]}],
     )
+    return result
+
+
+@panel("ntm", order=10)
+def ntm(ctx: ReportContext) -> Panel | None:
+    from .sections.ntm import ntm_figures
+
+    year = ctx.period.end
+    data = ntm_figures(ctx, year)
+    if data is None:
+        return None
+    result = Panel("ntm", f"Nông thôn mới năm {year}")
+    main = next((s for s in data["sets"] if s["kind"] == "commune_ntm"), None)
+    if main is None:
+        result.empty = "Chưa có kết quả đánh giá xã nông thôn mới năm này."
+        return result
+    link = ctx.link("ntm-assessments", year=year, set=main["key"])
+    reached = sum(st["count"] for st in data["statuses"] if st["code"] != "not_yet")
+    result.figures = [
+        ("Xã được đánh giá", ctx.n(main["assessed"], link)),
+        ("Xã đạt chuẩn trở lên", ctx.n(reached, ctx.link("ntm-assessments", year=year))),
+        ("Bình quân tiêu chí/xã", ctx.n(Decimal(main["average"]), link, decimals=2)),
+    ]
+    averages = []
+    for y in ctx.period.years:
+        d = data if y == year else ntm_figures(ctx, y)
+        s = next((s for s in (d or {}).get("sets", []) if s["kind"] == "commune_ntm"), None)
+        averages.append(float(s["average"]) if s and s["average"] else 0)
+    result.chart = Chart(
+        "dash-ntm",
+        "Bình quân tiêu chí/xã theo năm",
+        [str(y) for y in ctx.period.years],
+        [{"label": "Tiêu chí/xã", "data": averages}],
+        kind="line",
+    )
+    ranked = sorted(
+        (c for c in data["communes"] if c["set_key"] == main["key"]),
+        key=lambda c: (-c["criteria_met"], c["name"]),
+    )
+    result.table = Table(
+        "Xếp hạng xã theo số tiêu chí đạt",
+        ["#", "Xã", "Tiêu chí đạt", "Tình trạng"],
+        [[i + 1, c["name"], c["criteria_met"], c["status_label"]] for i, c in enumerate(ranked)],
+        numeric=[0, 2],
+    )
+    return result
+
+
+@panel("ocop", order=20)
+def ocop(ctx: ReportContext) -> Panel | None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    try:
+        from tamnong.ocop.models import Certificate
+    except ImportError:
+        return None
+    from .sections.ocop import ocop_figures
+
+    today = timezone.localdate()
+    data = ocop_figures(ctx, today, dt.date(today.year, 1, 1))
+    valid = data["valid_products"]
+    link = ctx.link("ocop-certificates", on=today.isoformat(), state="valid")
+    result = Panel("ocop", "Sản phẩm OCOP")
+    result.figures = [("Sản phẩm còn hiệu lực", ctx.n(valid["total"], link))] + [
+        (
+            f"{s} sao",
+            ctx.n(
+                valid["by_stars"].get(s, 0),
+                ctx.link("ocop-certificates", on=today.isoformat(), state="valid", stars=s),
+            ),
+        )
+        for s in ("5", "4", "3")
+    ]
+    soon = (
+        Certificate.objects.valid_on(today)
+        .filter(ctx.records_q(), expires_on__lte=today + dt.timedelta(days=90))
+        .select_related("product", "producer")
+        .order_by("expires_on")[:50]
+    )
+    result.table = Table(
+        "Giấy chứng nhận hết hạn trong 90 ngày tới",
+        ["Sản phẩm", "Chủ thể", "Hạng sao", "Hết hạn ngày"],
+        [
+            [
+                c.product.name,
+                c.producer.name,
+                c.stars,
+                formatting.date(c.expires_on - dt.timedelta(days=1)),
+            ]
+            for c in soon
+        ],
+        numeric=[2],
+    )
+    return result
+
+
+@panel("poverty", order=30)
+def poverty(ctx: ReportContext) -> Panel | None:
+    try:
+        from tamnong.poverty.models import ReviewRound
+    except ImportError:
+        return None
+    from .sections.poverty import _rate, yearly_totals
+
+    totals = yearly_totals(ctx, ctx.period.years)
+    result = Panel("poverty", "Giảm nghèo")
+    if totals:
+        year = max(totals)
+        t = totals[year]
+        link = ctx.link("poverty-reviews", year=year)
+        result.title = f"Giảm nghèo – rà soát năm {year}"
+        result.figures = [
+            (
+                "Hộ nghèo",
+                ctx.n(t["poor"], ctx.link("poverty-reviews", year=year, classification="poor")),
+            ),
+            ("Tỷ lệ hộ nghèo", ctx.pct(_rate(t["poor"], t["households"]), link)),
+            (
+                "Hộ cận nghèo",
+                ctx.n(
+                    t["near_poor"],
+                    ctx.link("poverty-reviews", year=year, classification="near_poor"),
+                ),
+            ),
+            ("Tỷ lệ hộ cận nghèo", ctx.pct(_rate(t["near_poor"], t["households"]), link)),
+        ]
+        years = sorted(totals)
+        result.chart = Chart(
+            "dash-poverty",
+            "Tỷ lệ hộ nghèo, cận nghèo (%)",
+            [str(y) for y in years],
+            [
+                {
+                    "label": "Hộ nghèo",
+                    "data": [
+                        float(_rate(totals[y]["poor"], totals[y]["households"]) or 0) for y in years
+                    ],
+                },
+                {
+                    "label": "Hộ cận nghèo",
+                    "data": [
+                        float(_rate(totals[y]["near_poor"], totals[y]["households"]) or 0)
+                        for y in years
+                    ],
+                },
+            ],
+            kind="line",
+        )
+    else:
+        result.empty = "Chưa có kết quả rà soát."
+    if ctx.division.is_current:
+        from tamnong.divisions.models import Division, Level
+
+        steps = dict(
+            ReviewRound.objects.filter(ctx.records_q("commune"), year=ctx.period.end).values_list(
+                "commune_id", "step"
+            )
+        )
+        labels = dict(ReviewRound.Step.choices)
+        communes = Division.objects.filter(
+            ctx.records_q(""), level=Level.COMMUNE, map=ctx.division.map
+        )
+        pending = [
+            (c.name, labels[steps.get(c.pk, ReviewRound.Step.PLANNED)])
+            for c in communes.order_by("code")
+            if steps.get(c.pk) != ReviewRound.Step.RECOGNISED
+        ]
+        result.table = Table(
+            f"Xã chưa được công nhận kết quả rà soát năm {ctx.period.end} ({len(pending)})",
+            ["Xã", "Bước hiện tại"],
+            [list(p) for p in pending[:100]],
+        )
     return result

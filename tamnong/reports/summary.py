@@ -121,7 +121,7 @@ class ReportContext:
     def records_q(self, field: str = "division") -> Q:
         """Records counted under the report's division (with lineage, on either map), limited to
         what the user may see."""
-        scope_q = Scope.of(self.user).q(path_field=f"{field}__path")
+        scope_q = Scope.of(self.user).q(path_field=f"{field}__path" if field else "path")
         q = within_q(self.division, field)
         return q if scope_q is None else q & scope_q
 

@@ -70,3 +70,39 @@ def test_a_commune_officer_sees_only_their_communes_households(personas, geo, me
     assert paragraph_text(section.paragraphs[0]).startswith(
         "Kết quả rà soát năm 2025: 1 hộ, trong đó 1 hộ nghèo"
     )
+
+
+def test_the_dashboard_shows_each_programme_for_the_scope(client, personas, geo, media):
+    import datetime as dt
+
+    from django.urls import reverse
+
+    from tamnong.ocop import services as ocop
+    from tamnong.ocop.tests.factories import install_synthetic, quick_certificate
+    from tamnong.poverty.models import ReviewRound
+
+    rows = [
+        row("A1", year=2025, income=1_000_000, deprived="1,2,3"),
+        row("A2", year=2025, income=5_000_000),
+    ]
+    assert import_file(write_csv(media / "ho.csv", rows)).ok
+    ReviewRound.objects.create(commune=geo.commune_c, year=2025, step=ReviewRound.Step.RECOGNISED)
+    install_synthetic()
+    producer = ocop.create_producer(
+        personas.alice, division=geo.commune_a, name="HTX A", kind="cooperative", code="P-1"
+    )
+    soon = ocop.create_product(personas.producer, producer, name="Chè sắp hết hạn", set_no=1)
+    later = ocop.create_product(personas.producer, producer, name="Miến", set_no=1)
+    today = dt.date.today()
+    quick_certificate(
+        soon, today.replace(year=today.year - 3) + dt.timedelta(days=30), stars=4, number="S1"
+    )
+    quick_certificate(later, today - dt.timedelta(days=10), stars=3, number="L1")
+    client.force_login(personas.leader)
+    page = client.get(f"{reverse('reports:dashboard')}?division={geo.province.pk}&year=2025")
+    panels = {p.key: p for p in page.context["panels"]}
+    assert [f.text for _label, f in panels["poverty"].figures] == ["1", "50,00%", "0", "0,00%"]
+    pending = [r[0] for r in panels["poverty"].table.rows]
+    assert "Xã An Bình" in pending and "Xã Châu" not in pending
+    assert [r[0] for r in panels["ocop"].table.rows] == ["Chè sắp hết hạn"]
+    assert panels["ocop"].figures[0][1].text == "2"
