@@ -27,15 +27,27 @@ from _common import BENCH_DIR, ROOT, emit, setup_django  # noqa: E402
 PASSWORD = "TamNong@2025"
 # (path, is_report). {division}, {commune} are filled from the demo province.
 PAGES_BY_ROLE = {
-    "dieuphoi": [("/", False), ("/reports/", False), ("/reports/dashboard/", False),
-                 ("/reports/summary/?division={division}&period=2021-2025", True),
-                 ("/reports/summary/?division={division}&period=2025&format=json", True),
-                 ("/ocop/", False), ("/ntm/", False), ("/poverty/", False)],
-    "lanhdao": [("/reports/dashboard/", False),
-                ("/reports/summary/?division={division}&period=2021-2025", True),
-                ("/api/v1/reports/summary?division={division}&period=2025", True)],
-    "canboxa": [("/", False), ("/reports/dashboard/", False),
-                ("/reports/summary/?division={commune}&period=2025", True), ("/divisions/{commune}/", False)],
+    "dieuphoi": [
+        ("/", False),
+        ("/reports/", False),
+        ("/reports/dashboard/", False),
+        ("/reports/summary/?division={division}&period=2021-2025", True),
+        ("/reports/summary/?division={division}&period=2025&format=json", True),
+        ("/ocop/", False),
+        ("/ntm/", False),
+        ("/poverty/", False),
+    ],
+    "lanhdao": [
+        ("/reports/dashboard/", False),
+        ("/reports/summary/?division={division}&period=2021-2025", True),
+        ("/api/v1/reports/summary?division={division}&period=2025", True),
+    ],
+    "canboxa": [
+        ("/", False),
+        ("/reports/dashboard/", False),
+        ("/reports/summary/?division={commune}&period=2025", True),
+        ("/divisions/{commune}/", False),
+    ],
     None: [("/ocop/catalog/", False)],  # the public, without login
 }
 
@@ -68,8 +80,15 @@ class Client:
         status, page = self.request("GET", "/accounts/login/")
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
         body = f"csrfmiddlewaretoken={token}&username={username}&password={PASSWORD}"
-        status, _ = self.request("POST", "/accounts/login/", body, {
-            "Content-Type": "application/x-www-form-urlencoded", "Referer": "https://127.0.0.1/accounts/login/"})
+        status, _ = self.request(
+            "POST",
+            "/accounts/login/",
+            body,
+            {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": "https://127.0.0.1/accounts/login/",
+            },
+        )
         if status != 302:
             raise SystemExit(f"login failed for {username}: {status}")
 
@@ -110,9 +129,15 @@ def run_users(port: int, users: int, seconds: float, pages_for, warmup: float = 
         t.join()
     latencies.sort()
     pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
-    return {"requests": len(latencies), "p50_ms": round(pick(0.50), 1), "p99_ms": round(pick(0.99), 1),
-            "rps": round(len(latencies) / seconds, 1), "report_rps": round(report_count[0] / seconds, 1),
-            "errors": len(errors), "error_samples": errors[:5]}
+    return {
+        "requests": len(latencies),
+        "p50_ms": round(pick(0.50), 1),
+        "p99_ms": round(pick(0.99), 1),
+        "rps": round(len(latencies) / seconds, 1),
+        "report_rps": round(report_count[0] / seconds, 1),
+        "errors": len(errors),
+        "error_samples": errors[:5],
+    }
 
 
 def main() -> None:
@@ -131,19 +156,47 @@ def main() -> None:
     from tamnong.divisions.models import Division, Level
 
     call_command("divisions", "load", verbosity=0)
-    call_command("demo", "--province", "20", "--households", str(args.households), stdout=open(os.devnull, "w"))
+    call_command("import_ntm", "--builtin", verbosity=0)
+    with open(os.devnull, "w") as quiet:
+        call_command("demo", "--province", "20", "--households", str(args.households), stdout=quiet)
     province = Division.objects.get(level=Level.PROVINCE, code="20", valid_to__isnull=True)
     commune = Division.objects.get(memberships__user__username="canboxa")
     static_root = BENCH_DIR / "static"
-    env = {**os.environ, "TAMNONG_ENV": "production", "SECRET_KEY": "bench-only-" + "x" * 40,
-           "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "0", "STATIC_ROOT": str(static_root),
-           "LOG_LEVEL": "WARNING"}
-    subprocess.run([sys.executable, "-m", "tamnong.cli", "collectstatic", "--noinput", "-v0"], env=env,
-                   check=True, cwd=ROOT)
+    env = {
+        **os.environ,
+        "TAMNONG_ENV": "production",
+        "SECRET_KEY": "bench-only-" + "x" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "STATIC_ROOT": str(static_root),
+        "LOG_LEVEL": "WARNING",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "tamnong.cli", "collectstatic", "--noinput", "-v0"],
+        env=env,
+        check=True,
+        cwd=ROOT,
+    )
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "tamnong.wsgi", "-b", f"127.0.0.1:{args.port}",
-         "-w", str(args.workers), "--worker-class", "gthread", "--threads", str(args.threads),
-         "--log-level", "warning"], env=env, cwd=ROOT)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "tamnong.wsgi",
+            "-b",
+            f"127.0.0.1:{args.port}",
+            "-w",
+            str(args.workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(args.threads),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
     try:
         for _ in range(100):
             try:
@@ -151,22 +204,34 @@ def main() -> None:
                     break
             except OSError:
                 time.sleep(0.2)
-        roles = [r for r in PAGES_BY_ROLE]
+        roles = list(PAGES_BY_ROLE)
 
         def pages_for(i):
             role = roles[i % len(roles)]
-            pages = [(p.format(division=province.pk, commune=commune.pk), rep) for p, rep in PAGES_BY_ROLE[role]]
+            pages = [
+                (p.format(division=province.pk, commune=commune.pk), rep)
+                for p, rep in PAGES_BY_ROLE[role]
+            ]
             return role, pages
 
-        floor = run_users(args.port, args.users, min(args.seconds, 15), lambda i: (None, [("/healthz", False)]))
+        floor = run_users(
+            args.port, args.users, min(args.seconds, 15), lambda i: (None, [("/healthz", False)])
+        )
         result = run_users(args.port, args.users, args.seconds, pages_for)
     finally:
         server.terminate()
         server.wait(timeout=20)
     print(f"errors sample: {result.pop('error_samples')}", file=sys.stderr)
-    emit("load", users=args.users, seconds=args.seconds, households=args.households, **result,
-         floor_p99_ms=floor["p99_ms"], floor_rps=floor["rps"],
-         ratio=round(result["p99_ms"] / floor["p99_ms"], 2) if floor["p99_ms"] else None)
+    emit(
+        "load",
+        users=args.users,
+        seconds=args.seconds,
+        households=args.households,
+        **result,
+        floor_p99_ms=floor["p99_ms"],
+        floor_rps=floor["rps"],
+        ratio=round(result["p99_ms"] / floor["p99_ms"], 2) if floor["p99_ms"] else None,
+    )
 
 
 if __name__ == "__main__":

@@ -139,15 +139,15 @@ def poverty(ctx: ReportContext) -> Section:
                 " hộ cận nghèo trở thành hộ nghèo.",
             ]
         )
-    sustainable = _escaped_sustainably(ctx, in_period)
-    if sustainable and sustainable["escaped"]:
+    sustainable = _escaped_sustainably(totals, in_period)
+    if sustainable["escaped"]:
         paragraphs.append(
             [
                 "Trong số ",
                 ctx.n(sustainable["escaped"]),
                 " hộ thoát nghèo, ",
                 ctx.n(sustainable["sustained"]),
-                " hộ không tái nghèo ở các kỳ rà soát sau (thoát nghèo bền vững), đạt ",
+                " lượt không tái nghèo ở các kỳ rà soát sau trong kỳ báo cáo (thoát nghèo bền vững), đạt ",
                 ctx.pct(_rate(sustainable["sustained"], sustainable["escaped"])),
                 ".",
             ]
@@ -207,17 +207,14 @@ def poverty(ctx: ReportContext) -> Section:
     return Section("poverty", title, paragraphs, tables, [chart])
 
 
-def _escaped_sustainably(ctx: ReportContext, years) -> dict | None:
-    from tamnong.poverty.services import escaped_sustainably
-
-    if not ctx.division.is_current:
-        return None  # counted per household on the current map only
-    out = {"escaped": 0, "sustained": 0}
-    for y in years[:-1]:  # the last year has no later review to confirm it yet
-        r = escaped_sustainably(ctx.division, y)
-        out["escaped"] += r["escaped"]
-        out["sustained"] += r["sustained"]
-    return out
+def _escaped_sustainably(totals: dict[int, dict], years: list[int]) -> dict:
+    """Escapes from poverty in the period that were not followed by a return to poverty (tái nghèo)
+    in a later review of the period, counted from the transition figures (events, not a scan of
+    households): every re-poor record follows an escape of the same household, so sustained =
+    escapes in the years before the last − re-poor records in the years after the first."""
+    escaped = sum(totals[y]["transitions"].get(k, 0) for y in years[:-1] for k in ESCAPED)
+    fell_back = sum(totals[y]["transitions"].get("re_poor", 0) for y in years[1:])
+    return {"escaped": escaped, "sustained": max(0, escaped - fell_back)}
 
 
 def _support(ctx: ReportContext, years) -> dict:

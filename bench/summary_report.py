@@ -1,0 +1,217 @@
+"""Summary report benchmark: a province of ~150 communes with N households (reviews 2022–2025),
+5,000 OCOP products and five years of NTM assessments, at two population sizes.
+
+    .venv/bin/python bench/summary_report.py [--engine postgres|sqlite] [--small 100000]
+        [--large 1000000] [--products 5000] [--runs 30]
+
+For each size: a fresh database, the real map, the demo generator on province 25 (Phú Thọ, 148
+communes) with that many households (through the production import path), OCOP topped up to
+--products products with certificates, then the summary report for 2021–2025 timed through
+Django's test client as the provincial coordinator: HTML and JSON (--runs each), and the PDF.
+The floor is /healthz through the same client in the same run. The ratio is the median HTML time
+at the large size over the median at the small size (goal ≤ 1.3).
+Prints one JSON line last: bench, engine, p95_ms_html, p95_ms_json, pdf_ms, ratio, …
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import emit, rng, setup_django  # noqa: E402
+
+PROVINCE = "25"
+PERIOD = "2021-2025"
+
+
+def seed_ocop(province, n_products: int, seed: int) -> int:
+    """Top up the demo's OCOP registry to n_products products with certificates (bulk, no audit)."""
+    from tamnong.decisions.models import Decision
+    from tamnong.divisions.models import Level
+    from tamnong.ocop.models import (
+        Certificate,
+        CriteriaSet,
+        Producer,
+        ProducerKind,
+        Product,
+        Regime,
+        expiry_date,
+        public_id,
+    )
+
+    have = Product.objects.filter(division__path__startswith=province.path).count()
+    missing = n_products - have
+    if missing <= 0:
+        return have
+    r = rng(seed)
+    communes = list(province.children.filter(level=Level.COMMUNE))
+    sets = list(CriteriaSet.objects.filter(superseded_at__isnull=True))
+    regime = Regime.objects.get(key="qd148-1489")
+    decisions = Decision.objects.bulk_create(
+        Decision(
+            number=f"{200 + k}/QĐ-UBND",
+            signed_on=dt.date(2021 + k, 9, 15),
+            issuer=f"UBND {province.name}",
+            subject="Công nhận sản phẩm OCOP",
+            kind="ocop_recognition",
+            division=province,
+        )
+        for k in range(5)
+    )
+    producers = Producer.objects.bulk_create(
+        Producer(
+            code=f"BS-{i:06d}",
+            name=f"Chủ thể {i}",
+            kind=r.choice(ProducerKind.values),
+            division=r.choice(communes),
+        )
+        for i in range(missing // 4 + 1)
+    )
+    products = Product.objects.bulk_create(
+        Product(
+            code=f"BSP-{i:06d}",
+            producer=producers[i % len(producers)],
+            name=f"Sản phẩm {i}",
+            set_no=(cs := r.choice(sets)).set_no,
+            product_group=cs.product_group,
+            product_subgroup=cs.product_subgroup,
+            product_set=cs.product_set,
+            division=producers[i % len(producers)].division,
+        )
+        for i in range(missing)
+    )
+    certificates = []
+    for i, p in enumerate(products):
+        k = r.randrange(5)
+        issued = dt.date(2021 + k, 9, 15)
+        certificates.append(
+            Certificate(
+                number=f"BS-{i:06d}",
+                public_id=public_id(),
+                product=p,
+                producer=p.producer,
+                division=p.division,
+                decision=decisions[k],
+                regime=regime,
+                stars=r.choice([3, 3, 3, 4, 4, 5]),
+                issued_on=issued,
+                expires_on=expiry_date(issued, 36),
+            )
+        )
+    Certificate.objects.bulk_create(certificates, batch_size=2000)
+    return have + missing
+
+
+def build(engine: str, households: int, products: int, seed: int):
+    setup_django(engine, f"tn_bench_summary_{households}")
+    from django.core.management import call_command
+
+    from tamnong.demo.services import build as build_demo
+    from tamnong.divisions.models import Division, Level
+
+    call_command("divisions", "load", verbosity=0)
+    call_command("import_ntm", "--builtin", verbosity=0)
+    t0 = time.perf_counter()
+    build_demo(PROVINCE, households=households, seed=seed, say=lambda m: print(m, file=sys.stderr))
+    province = Division.objects.get(level=Level.PROVINCE, code=PROVINCE, valid_to__isnull=True)
+    n_products = seed_ocop(province, products, seed)
+    print(
+        f"data built in {time.perf_counter() - t0:.0f} s: {households} households, {n_products} products",
+        file=sys.stderr,
+    )
+    return province
+
+
+def measure(province, runs: int) -> dict:
+    from django.test import Client
+
+    from tamnong.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username="dieuphoi"))
+    base = f"/reports/summary/?division={province.pk}&period={PERIOD}"
+
+    def times(url: str, n: int) -> list[float]:
+        out = []
+        client.get(url)  # warm caches and connections
+        for _ in range(n):
+            t = time.perf_counter()
+            response = client.get(url)
+            out.append((time.perf_counter() - t) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        return sorted(out)
+
+    html, js = times(base, runs), times(base + "&format=json", runs)
+    pdf = times(base + "&format=pdf", max(3, runs // 6))
+    health = times("/healthz", runs)
+    p95 = lambda v: v[min(len(v) - 1, int(0.95 * len(v)))]  # noqa: E731
+    return {
+        "median_ms_html": round(statistics.median(html), 1),
+        "p95_ms_html": round(p95(html), 1),
+        "median_ms_json": round(statistics.median(js), 1),
+        "p95_ms_json": round(p95(js), 1),
+        "pdf_ms": round(statistics.median(pdf), 1),
+        "floor_ms": round(statistics.median(health), 2),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--engine", default="postgres", choices=["postgres", "sqlite"])
+    ap.add_argument("--small", type=int, default=100_000)
+    ap.add_argument("--large", type=int, default=1_000_000)
+    ap.add_argument("--products", type=int, default=5000)
+    ap.add_argument("--runs", type=int, default=30)
+    ap.add_argument("--seed", type=int, default=2025)
+    ap.add_argument("--only", type=int, default=None, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.only is not None:  # one size, in its own process and database
+        province = build(args.engine, args.only, args.products, args.seed)
+        print(json.dumps(measure(province, args.runs)))
+        return
+    results = {}
+    for n in (args.small, args.large):
+        out = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--engine",
+                args.engine,
+                "--only",
+                str(n),
+                "--products",
+                str(args.products),
+                "--runs",
+                str(args.runs),
+                "--seed",
+                str(args.seed),
+            ],
+            check=True,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        results[n] = json.loads(out.stdout.strip().splitlines()[-1])
+        print(f"{n} households: {results[n]}", file=sys.stderr)
+    small, large = results[args.small], results[args.large]
+    emit(
+        "summary_report",
+        engine=args.engine,
+        communes=148,
+        products=args.products,
+        households_small=args.small,
+        households_large=args.large,
+        **large,
+        small=small,
+        ratio=round(large["median_ms_html"] / small["median_ms_html"], 2),
+    )
+
+
+if __name__ == "__main__":
+    main()
