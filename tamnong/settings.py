@@ -165,7 +165,9 @@ LOCALE_PATHS = [BASE_DIR / "tamnong" / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Off: with it on, every integer in a template (ids in links, years) would be grouped ("2.025").
+# Figures are grouped explicitly with the vn_number / vn_percent filters (1.581; 0,69%).
+USE_THOUSAND_SEPARATOR = False
 # Django's own `vi` formats do not group thousands; ours do (1.234.567; 24/02/2023).
 FORMAT_MODULE_PATH = ["tamnong.formats"]
 

@@ -102,20 +102,21 @@ def ntm(ctx: ReportContext) -> Panel | None:
     for y in ctx.period.years:
         d = data if y == year else ntm_figures(ctx, y)
         s = next((s for s in (d or {}).get("sets", []) if s["kind"] == "commune_ntm"), None)
-        averages.append(float(s["average"]) if s and s["average"] else 0)
+        averages.append(float(s["average"]) if s and s["average"] else None)
     result.chart = Chart(
         "dash-ntm",
         "Bình quân tiêu chí/xã theo năm",
         [str(y) for y in ctx.period.years],
         [{"label": "Tiêu chí/xã", "data": averages}],
         kind="line",
+        decimals=2,
     )
     ranked = sorted(
         (c for c in data["communes"] if c["set_key"] == main["key"]),
         key=lambda c: (-c["criteria_met"], c["name"]),
     )
     result.table = Table(
-        "Xếp hạng xã theo số tiêu chí đạt",
+        f"Xếp hạng {len(ranked)} xã theo số tiêu chí đạt",
         ["#", "Xã", "Tiêu chí đạt", "Tình trạng"],
         [[i + 1, c["name"], c["criteria_met"], c["status_label"]] for i, c in enumerate(ranked)],
         numeric=[0, 2],
@@ -224,6 +225,7 @@ def poverty(ctx: ReportContext) -> Panel | None:
                 },
             ],
             kind="line",
+            decimals=2,
         )
     else:
         result.empty = "Chưa có kết quả rà soát."

@@ -40,6 +40,11 @@ class Table:
     rows: list[list]  # cells: str, int, Decimal or Figure
     numeric: list[int] = field(default_factory=list)
 
+    @property
+    def collapsed(self) -> bool:
+        """Long tables (a ranking of every commune) start folded on screen."""
+        return len(self.rows) > 15
+
 
 @dataclass
 class Chart:
@@ -49,6 +54,7 @@ class Chart:
     datasets: list[dict]  # {"label": str, "data": [numbers]}
     kind: str = "bar"
     unit: str = ""
+    decimals: int = 0
 
     @property
     def data(self) -> dict:

@@ -44,9 +44,11 @@ def test_template_filters_follow_the_active_language():
         assert tpl.render(ctx) == "1,581 0.69% 24/02/2023"
 
 
-def test_django_localize_groups_thousands_in_vietnamese():
+def test_ids_and_years_are_never_grouped_but_figures_are():
+    ctx = Context({"n": 1234567, "year": 2025})
     with translation.override("vi"):
-        assert Template("{{ n }}").render(Context({"n": 1234567})) == "1.234.567"
+        assert Template("{{ year }} {{ n }}").render(ctx) == "2025 1234567"
+        assert Template("{% load humanize %}{{ n|intcomma }}").render(ctx) == "1.234.567"
         assert (
             Template("{{ d|date:'SHORT_DATE_FORMAT' }}").render(
                 Context({"d": dt.date(2023, 2, 24)})

@@ -130,7 +130,7 @@ def ntm(ctx: ReportContext) -> Section:
     for y in p.years:
         d = per_year[y]
         main = next((s for s in (d or {}).get("sets", []) if s["kind"] == "commune_ntm"), None)
-        averages.append(float(main["average"]) if main and main["average"] is not None else 0)
+        averages.append(float(main["average"]) if main and main["average"] is not None else None)
     charts = (
         [
             Chart(
@@ -139,6 +139,7 @@ def ntm(ctx: ReportContext) -> Section:
                 [str(y) for y in p.years],
                 [{"label": "Tiêu chí/xã", "data": averages}],
                 kind="line",
+                decimals=2,
             )
         ]
         if any(averages)

@@ -202,6 +202,7 @@ def poverty(ctx: ReportContext) -> Section:
             },
         ],
         kind="line",
+        decimals=2,
         unit="%",
     )
     return Section("poverty", title, paragraphs, tables, [chart])
