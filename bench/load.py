@@ -48,7 +48,10 @@ PAGES_BY_ROLE = {
         ("/reports/summary/?division={commune}&period=2025", True),
         ("/divisions/{commune}/", False),
     ],
-    None: [("/ocop/catalog/", False)],  # the public, without login
+    None: [
+        ("/ocop/danh-muc/", False),
+        ("/ocop/danh-muc/?stars=4", False),
+    ],  # the public, without login
 }
 
 

@@ -226,3 +226,6 @@ JOBS_POLL_SECONDS = float(os.environ.get("JOBS_POLL_SECONDS", "1.0"))
 JOBS_STALE_SECONDS = envint("JOBS_STALE_SECONDS", 300)
 
 DIVISIONS_DATA_DIR = BASE_DIR / "data" / "divisions"
+
+# Public OCOP pages (catalog, verification): requests per client address per minute.
+OCOP_PUBLIC_RATE_LIMIT = envint("OCOP_PUBLIC_RATE_LIMIT", 120)

@@ -110,3 +110,36 @@ def test_api_me_and_divisions_need_only_a_login(client, personas, who):
 def test_anonymous_api_calls_are_refused(client, geo):
     assert client.get("/api/v1/me").status_code == 401
     assert client.get("/api/v1/divisions").status_code == 401
+
+
+# Reports: every role with a division in scope gets its dashboard and summary; producers (who see
+# only their own records) and users without a role get 403; anonymous users go to the login page.
+REPORT_READERS = set(ROLES) - {"producer", "nobody", "anonymous"}
+
+
+@pytest.mark.parametrize("who", ROLES)
+@pytest.mark.parametrize("url", ["/reports/dashboard/", "/reports/summary/?period=2025"])
+def test_report_access(client, personas, geo, who, url):
+    as_persona(client, personas, who)
+    response = client.get(url)
+    if who in REPORT_READERS:
+        assert response.status_code == 200
+    elif who == "anonymous":
+        assert response.status_code == 302
+    else:
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize("who", ["alice", "bob", "leader", "outsider"])
+def test_reports_on_a_division_outside_the_scope_are_refused(client, personas, geo, who):
+    as_persona(client, personas, who)
+    allowed = {
+        "alice": geo.commune_a,
+        "bob": geo.commune_c,
+        "leader": geo.province,
+        "outsider": geo.other_province,
+    }[who]
+    for division in (geo.province, geo.commune_a, geo.commune_c, geo.other_province):
+        code = client.get(f"/reports/summary/?division={division.pk}&period=2025").status_code
+        inside = division.path.startswith(allowed.path)
+        assert code == (200 if inside else 403), (who, division.name)
