@@ -3,7 +3,6 @@
 Refused actions answer 400 (rule broken: `errors: [{field, message}]`), 403 (out of scope, logged),
 404 (unknown), 422 (malformed input)."""
 
-
 import datetime as dt
 from decimal import Decimal
 
