@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections import Counter, defaultdict
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Q
@@ -21,7 +22,7 @@ from tamnong.divisions.models import Division, Level
 from tamnong.divisions.services import within_q
 
 from . import rules
-from .models import Certificate, Channel, Dossier, Producer, ProducerKind
+from .models import Certificate, Channel, Dossier, Producer, ProducerKind, certificate_status
 
 
 def find_division(code: str) -> Division | None:
@@ -59,18 +60,47 @@ def parse_params(user, division: str | None, date: str | None) -> dict:
     return {"division": unit, "on": on}
 
 
+class CertRow(NamedTuple):
+    pk: int
+    product_id: int
+    producer_id: int
+    producer_kind: str
+    stars: int
+    issued_on: dt.date
+    expires_on: dt.date
+    supersedes_id: int | None
+    revoked_on: dt.date | None
+    replaced_on: dt.date | None
+
+    def status_on(self, day: dt.date) -> tuple[str, dt.date | None]:
+        return certificate_status(
+            day, self.issued_on, self.expires_on, self.revoked_on, self.replaced_on
+        )
+
+
 def figures(user, *, division: Division, on: dt.date, since: dt.date | None = None) -> dict:
     since = since or dt.date(on.year, 1, 1)
     where = within_q(division, "division")
-    certs = list(
-        Certificate.objects.filter(where, issued_on__lte=on).select_related(
-            "revocation", "superseded_by", "producer"
+    # Plain rows, not model objects: a province has thousands of certificates.
+    certs = [
+        CertRow(*row)
+        for row in Certificate.objects.filter(where, issued_on__lte=on).values_list(
+            "pk",
+            "product_id",
+            "producer_id",
+            "producer__kind",
+            "stars",
+            "issued_on",
+            "expires_on",
+            "supersedes_id",
+            "revocation__revoked_on",
+            "superseded_by__issued_on",
         )
-    )
+    ]
     by_state: Counter = Counter()
     valid_by_stars: Counter = Counter()
-    valid_products: dict[int, Certificate] = {}
-    latest: dict[int, Certificate] = {}
+    valid_products: dict[int, CertRow] = {}
+    latest: dict[int, CertRow] = {}
     for c in certs:
         state, _day = c.status_on(on)
         by_state[state] += 1
@@ -97,13 +127,12 @@ def figures(user, *, division: Division, on: dt.date, since: dt.date | None = No
                 str(c.stars)
             ] += 1
 
-    producer_kinds: Counter = Counter(c.producer.kind for c in valid_products.values())
     producers_total_by_kind: Counter = Counter()
     seen_producers = set()
     for c in valid_products.values():
         if c.producer_id not in seen_producers:
             seen_producers.add(c.producer_id)
-            producers_total_by_kind[c.producer.kind] += 1
+            producers_total_by_kind[c.producer_kind] += 1
     n_producers = sum(producers_total_by_kind.values())
     targets = rules.producer_type_targets()
     producers = []
@@ -121,7 +150,6 @@ def figures(user, *, division: Division, on: dt.date, since: dt.date | None = No
                 "meets_target": None if target is None or share is None else share >= target,
             }
         )
-    del producer_kinds
 
     channels = (
         Channel.objects.filter(product_id__in=list(valid_products))

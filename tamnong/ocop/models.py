@@ -583,25 +583,15 @@ class Certificate(Issued):
     def status_on(self, day: dt.date) -> tuple[str, dt.date | None]:
         """(status, date it took effect) on `day`: the earliest of expiry, revocation and
         replacement that has happened by then decides."""
-        if day < self.issued_on:
-            return self.Status.PENDING, self.issued_on
-        ends = [(self.expires_on, self.Status.EXPIRED)]
         revocation = getattr(self, "revocation", None) if self._has("revocation") else None
-        if revocation is not None:
-            ends.append((revocation.revoked_on, self.Status.REVOKED))
         successor = getattr(self, "superseded_by", None) if self._has("superseded_by") else None
-        if successor is not None:
-            ends.append((successor.issued_on, self.Status.SUPERSEDED))
-        passed = sorted((d, s) for d, s in ends if d <= day)
-        if not passed:
-            return self.Status.VALID, self.expires_on
-        # A revocation wins over expiry on the same day: the stronger statement.
-        first_day = passed[0][0]
-        same_day = [s for d, s in passed if d == first_day]
-        for status in (self.Status.REVOKED, self.Status.SUPERSEDED, self.Status.EXPIRED):
-            if status in same_day:
-                return status, first_day
-        return passed[0][1], first_day
+        return certificate_status(
+            day,
+            self.issued_on,
+            self.expires_on,
+            revocation.revoked_on if revocation is not None else None,
+            successor.issued_on if successor is not None else None,
+        )
 
     def _has(self, name: str) -> bool:
         try:
@@ -609,6 +599,35 @@ class Certificate(Issued):
         except models.ObjectDoesNotExist:
             return False
         return True
+
+
+def certificate_status(
+    day: dt.date,
+    issued_on: dt.date,
+    expires_on: dt.date,
+    revoked_on: dt.date | None = None,
+    replaced_on: dt.date | None = None,
+) -> tuple[str, dt.date | None]:
+    """The status of a certificate on `day` from its dates (shared by `Certificate.status_on` and
+    the figures, which read plain rows): the earliest of expiry, revocation and replacement that
+    has happened by then decides; on the same day revocation wins, then replacement."""
+    S = Certificate.Status
+    if day < issued_on:
+        return S.PENDING, issued_on
+    ends = [(expires_on, S.EXPIRED)]
+    if revoked_on is not None:
+        ends.append((revoked_on, S.REVOKED))
+    if replaced_on is not None:
+        ends.append((replaced_on, S.SUPERSEDED))
+    passed = sorted((d, st) for d, st in ends if d <= day)
+    if not passed:
+        return S.VALID, expires_on
+    first_day = passed[0][0]
+    same_day = [st for d, st in passed if d == first_day]
+    for status in (S.REVOKED, S.SUPERSEDED, S.EXPIRED):
+        if status in same_day:
+            return status, first_day
+    return passed[0][1], first_day
 
 
 class Revocation(Audited):

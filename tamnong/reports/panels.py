@@ -80,7 +80,7 @@ def activities(ctx: ReportContext) -> Panel:
 
 @panel("ntm", order=10)
 def ntm(ctx: ReportContext) -> Panel | None:
-    from .sections.ntm import ntm_figures
+    from .sections.ntm import ntm_figures, yearly_averages
 
     year = ctx.period.end
     data = ntm_figures(ctx, year)
@@ -98,11 +98,8 @@ def ntm(ctx: ReportContext) -> Panel | None:
         ("Xã đạt chuẩn trở lên", ctx.n(reached, ctx.link("ntm-assessments", year=year))),
         ("Bình quân tiêu chí/xã", ctx.n(Decimal(main["average"]), link, decimals=2)),
     ]
-    averages = []
-    for y in ctx.period.years:
-        d = data if y == year else ntm_figures(ctx, y)
-        s = next((s for s in (d or {}).get("sets", []) if s["kind"] == "commune_ntm"), None)
-        averages.append(float(s["average"]) if s and s["average"] else None)
+    by_year = yearly_averages(ctx, ctx.period.years) or {}
+    averages = [float(by_year[y]) if y in by_year else None for y in ctx.period.years]
     result.chart = Chart(
         "dash-ntm",
         "Bình quân tiêu chí/xã theo năm",

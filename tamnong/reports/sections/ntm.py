@@ -4,7 +4,7 @@ statuses, plan against result, communes with the most criteria missing — from 
 from __future__ import annotations
 
 import functools
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from ..summary import Chart, ReportContext, Section, Table, section
 
@@ -21,13 +21,13 @@ def ntm_figures(ctx: ReportContext, year: int):
 def ntm(ctx: ReportContext) -> Section:
     title = "Xây dựng nông thôn mới"
     p = ctx.period
-    per_year = {y: ntm_figures(ctx, y) for y in p.years}
-    if all(v is None for v in per_year.values()):
+    averages_by_year = yearly_averages(ctx, p.years)
+    if averages_by_year is None:
         return Section("ntm", title, [["Phân hệ nông thôn mới chưa được cài đặt."]])
-    year = max((y for y, d in per_year.items() if d and d["sets"]), default=None)
-    if year is None:
+    year = max(averages_by_year, default=None)
+    data = ntm_figures(ctx, year) if year is not None else None
+    if not data or not data["sets"]:
         return Section("ntm", title, [[f"Chưa có kết quả đánh giá nông thôn mới trong kỳ {p}."]])
-    data = per_year[year]
     paragraphs, tables = [], []
     for s in data["sets"]:
         link = functools.partial(ctx.link, "ntm-assessments", year=year, set=s["key"])
@@ -126,11 +126,7 @@ def ntm(ctx: ReportContext) -> Section:
                 numeric=[1],
             )
         )
-    averages = []
-    for y in p.years:
-        d = per_year[y]
-        main = next((s for s in (d or {}).get("sets", []) if s["kind"] == "commune_ntm"), None)
-        averages.append(float(main["average"]) if main and main["average"] is not None else None)
+    averages = [float(averages_by_year[y]) if y in averages_by_year else None for y in p.years]
     charts = (
         [
             Chart(
@@ -146,6 +142,35 @@ def ntm(ctx: ReportContext) -> Section:
         else []
     )
     return Section("ntm", title, paragraphs, tables, charts)
+
+
+def yearly_averages(ctx: ReportContext, years) -> dict[int, Decimal] | None:
+    """Average criteria met per commune for each year, under the commune NTM sets, from the
+    assessments' summary rows in one grouped query (the chart needs no per-commune detail)."""
+    try:
+        from tamnong.ntm.models import Assessment
+    except ImportError:
+        return None
+    from django.db.models import Count, Sum
+
+    from tamnong.divisions.models import Level
+
+    rows = (
+        Assessment.objects.filter(
+            ctx.records_q(),
+            year__in=list(years),
+            division__level=Level.COMMUNE,
+            criteria_set__kind="commune_ntm",
+        )
+        .values("year")
+        .annotate(n=Count("id"), met=Sum("criteria_met"))
+        .order_by()
+    )
+    return {
+        r["year"]: (Decimal(r["met"]) / r["n"]).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        for r in rows
+        if r["n"]
+    }
 
 
 def _reached(plan: str | None, result: str | None) -> bool | None:

@@ -22,7 +22,7 @@ def ocop(ctx: ReportContext) -> Section:
     title = "Chương trình Mỗi xã một sản phẩm (OCOP)"
     if data is None:
         return Section("ocop", title, [["Phân hệ OCOP chưa được cài đặt."]])
-    prev = ocop_figures(ctx, p.previous.last_day, p.previous.first_day)
+    prev_valid = _valid_products_on(ctx, p.previous.last_day)
     valid, stars = data["valid_products"]["total"], data["valid_products"]["by_stars"]
     day = on.strftime("%d/%m/%Y")
 
@@ -45,8 +45,8 @@ def ocop(ctx: ReportContext) -> Section:
             ]
         sentence.append(")")
     sentence += [" của ", ctx.n(data["producers"]["with_valid_products"]), " chủ thể"]
-    if prev is not None:
-        change = change_text(valid, prev["valid_products"]["total"], unit="sản phẩm")
+    if prev_valid is not None:
+        change = change_text(valid, prev_valid, unit="sản phẩm")
         if change:
             sentence.append(f"; {change}")
     paragraphs.append([*sentence, "."])
@@ -120,6 +120,20 @@ def ocop(ctx: ReportContext) -> Section:
             [f"Chưa có sản phẩm OCOP được chứng nhận tại {ctx.division.name} đến ngày {day}."]
         ]
     return Section("ocop", title, paragraphs, tables)
+
+
+def _valid_products_on(ctx: ReportContext, day) -> int | None:
+    """Products with a certificate in force on `day` (the previous period's end): one count."""
+    from tamnong.ocop.models import Certificate
+
+    return (
+        Certificate.objects.visible_to(ctx.user)
+        .valid_on(day)
+        .filter(ctx.records_q())
+        .values("product")
+        .distinct()
+        .count()
+    )
 
 
 def _by_stars(by_stars: dict) -> str:

@@ -22,40 +22,64 @@ def _rate(part: int, whole: int) -> Decimal | None:
 
 
 def yearly_totals(ctx: ReportContext, years) -> dict[int, dict]:
-    """Sum the figure rows of the units under the report's division, per year (and area)."""
+    """Sums of the figure rows of the units under the report's division, per year and area, with
+    the per-indicator and per-transition counts summed inside the database (the figure rows are
+    per village: a province has thousands of them)."""
+    from django.db import connection
+    from django.db.models import Max, Sum
+
     from tamnong.poverty.models import PovertyFigure
 
+    qs = PovertyFigure.objects.filter(ctx.records_q(), year__in=list(years))
     out: dict[int, dict] = {}
-    rows = PovertyFigure.objects.filter(ctx.records_q(), year__in=list(years)).values(
-        "year",
-        "area",
-        "standard_key",
-        "households",
-        "poor",
-        "near_poor",
-        "poor_deprived",
-        "transitions",
-    )
-    for r in rows:
+    for r in (
+        qs.values("year", "area")
+        .annotate(
+            households=Sum("households"),
+            poor=Sum("poor"),
+            near_poor=Sum("near_poor"),
+            standard=Max("standard_key"),
+        )
+        .order_by()
+    ):
         t = out.setdefault(
             r["year"],
             {
                 "households": 0,
                 "poor": 0,
                 "near_poor": 0,
-                "standard": r["standard_key"],
-                "areas": defaultdict(lambda: defaultdict(int)),
+                "standard": r["standard"],
+                "areas": {},
                 "deprived": defaultdict(int),
                 "transitions": defaultdict(int),
             },
         )
+        t["areas"][r["area"]] = {k: r[k] for k in ("households", "poor", "near_poor")}
         for k in ("households", "poor", "near_poor"):
             t[k] += r[k]
-            t["areas"][r["area"]][k] += r[k]
-        for k, v in r["poor_deprived"].items():
-            t["deprived"][k] += v
-        for k, v in r["transitions"].items():
-            t["transitions"][k] += v
+    if not out:
+        return out
+    ids_sql, params = qs.values("id").query.sql_with_params()
+    table = PovertyFigure._meta.db_table
+    each, value = (
+        ("jsonb_each_text", "CAST(j.value AS integer)")
+        if connection.vendor == "postgresql"
+        else ("json_each", "j.value")
+    )
+    with connection.cursor() as cur:
+        # the deprivation profile is shown for the last year only; transitions for every year
+        last = max(out)
+        for column, key, only in (
+            ("poor_deprived", "deprived", f" AND f.year = {int(last)}"),
+            ("transitions", "transitions", ""),
+        ):
+            cur.execute(
+                f"SELECT f.year, j.key, SUM({value}) FROM {table} f, {each}(f.{column}) j "
+                f"WHERE f.id IN ({ids_sql}){only} GROUP BY f.year, j.key",
+                params,
+            )
+            for year, k, n in cur.fetchall():
+                out[year][key][k] += int(n)
     return out
 
 
