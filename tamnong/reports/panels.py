@@ -177,7 +177,7 @@ def poverty(ctx: ReportContext) -> Panel | None:
         from tamnong.poverty.models import ReviewRound
     except ImportError:
         return None
-    from .sections.poverty import _rate, yearly_totals
+    from .sections.poverty import _rate, rates_chart, yearly_totals
 
     totals = yearly_totals(ctx, ctx.period.years)
     result = Panel("poverty", "Giảm nghèo")
@@ -201,28 +201,8 @@ def poverty(ctx: ReportContext) -> Panel | None:
             ),
             ("Tỷ lệ hộ cận nghèo", ctx.pct(_rate(t["near_poor"], t["households"]), link)),
         ]
-        years = sorted(totals)
-        result.chart = Chart(
-            "dash-poverty",
-            "Tỷ lệ hộ nghèo, cận nghèo (%)",
-            [str(y) for y in years],
-            [
-                {
-                    "label": "Hộ nghèo",
-                    "data": [
-                        float(_rate(totals[y]["poor"], totals[y]["households"]) or 0) for y in years
-                    ],
-                },
-                {
-                    "label": "Hộ cận nghèo",
-                    "data": [
-                        float(_rate(totals[y]["near_poor"], totals[y]["households"]) or 0)
-                        for y in years
-                    ],
-                },
-            ],
-            kind="line",
-            decimals=2,
+        result.chart = rates_chart(
+            "dash-poverty", "Tỷ lệ hộ nghèo, cận nghèo (%)", totals, sorted(totals)
         )
     else:
         result.empty = "Chưa có kết quả rà soát."

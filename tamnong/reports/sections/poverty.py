@@ -206,30 +206,30 @@ def poverty(ctx: ReportContext) -> Section:
         )
     if standard:
         paragraphs.append([f"Chuẩn nghèo áp dụng: {standard.title}."])
-    chart = Chart(
-        "poverty-rates",
-        "Tỷ lệ hộ nghèo, cận nghèo theo năm (%)",
-        [str(y) for y in in_period],
+    chart = rates_chart(
+        "poverty-rates", "Tỷ lệ hộ nghèo, cận nghèo theo năm (%)", totals, in_period
+    )
+    return Section("poverty", title, paragraphs, tables, [chart])
+
+
+def rates_chart(key: str, title: str, totals: dict[int, dict], years) -> Chart:
+    """Poor and near-poor rates by year, as a line chart (report section and dashboard)."""
+
+    def series(field: str) -> list[float]:
+        return [float(_rate(totals[y][field], totals[y]["households"]) or 0) for y in years]
+
+    return Chart(
+        key,
+        title,
+        [str(y) for y in years],
         [
-            {
-                "label": "Hộ nghèo",
-                "data": [
-                    float(_rate(totals[y]["poor"], totals[y]["households"]) or 0) for y in in_period
-                ],
-            },
-            {
-                "label": "Hộ cận nghèo",
-                "data": [
-                    float(_rate(totals[y]["near_poor"], totals[y]["households"]) or 0)
-                    for y in in_period
-                ],
-            },
+            {"label": "Hộ nghèo", "data": series("poor")},
+            {"label": "Hộ cận nghèo", "data": series("near_poor")},
         ],
         kind="line",
         decimals=2,
         unit="%",
     )
-    return Section("poverty", title, paragraphs, tables, [chart])
 
 
 def _escaped_sustainably(totals: dict[int, dict], years: list[int]) -> dict:
