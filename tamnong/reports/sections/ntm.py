@@ -33,7 +33,11 @@ def ntm(ctx: ReportContext) -> Section:
         link = functools.partial(ctx.link, "ntm-assessments", year=year, set=s["key"])
         sentence = [
             f"Năm {year}, theo {s['title']}"
-            + (" (dữ liệu minh họa)" if s["synthetic"] else "")
+            + (
+                " (dữ liệu minh họa)"
+                if s["synthetic"] and "minh họa" not in s["title"].lower()
+                else ""
+            )
             + ", ",
             ctx.n(s["assessed"], link()),
             f"/{ctx.n(data['communes_total']).text} xã được đánh giá: ",
@@ -41,7 +45,7 @@ def ntm(ctx: ReportContext) -> Section:
         for i, band in enumerate(s["bands"]):
             sentence += ([", "] if i else []) + [
                 ctx.n(band["count"], link(band=band["code"])),
-                f" xã {band['label']}",
+                f" xã {band['label'][:1].lower()}{band['label'][1:]}",
             ]
         if s["average"] is not None:
             sentence += [
