@@ -1,0 +1,248 @@
+"""The OCOP round trip in a real headless Chromium (Debian's package; no browser download).
+
+Every workflow step is clicked and filled on the HTML pages, each user in a browser context of
+their own; only the setting (criteria set, producer record, council members' accounts) comes from
+the factories. Skipped, with the reason printed, when `chromium` is not installed.
+"""
+
+import os
+import re
+import shutil
+from urllib.parse import urlsplit
+
+import pytest
+from django.utils import timezone
+
+from tamnong.conftest import PASSWORD
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = [
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="browser tests skipped: Debian package 'chromium' is not installed"
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+# Generous: the machine is shared; these are upper bounds for waiting, never assertions on speed.
+WAIT_MS = 60_000
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls in these tests are
+    # ordinary synchronous setup, not async code.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=CHROMIUM,
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                ],
+            )
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def new_page(browser):
+    """`new_page(username=None)`: a page in a fresh browser context, logged in when a user is named."""
+    contexts = []
+
+    def make(live_server, username: str | None = None):
+        context = browser.new_context(locale="vi-VN")
+        context.set_default_timeout(WAIT_MS)
+        context.set_default_navigation_timeout(WAIT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        if username:
+            page.goto(f"{live_server.url}/accounts/login/")
+            page.fill("#id_username", username)
+            page.fill("#id_password", PASSWORD)
+            submit(page, "button[type=submit]:has-text('Đăng nhập')")
+            assert urlsplit(page.url).path == "/", page.url
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def live(settings, live_server, tmp_path):
+    """The live server, with uploads kept out of var/ and the QR code pointing at this server."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SITE_URL = live_server.url
+    return live_server
+
+
+def submit(page, selector: str) -> None:
+    """Click a submit button and wait for the page the server answers with (after redirects);
+    a refused step shows its Vietnamese message, which the assertion prints."""
+    with page.expect_navigation() as nav:
+        page.click(selector)
+    response = nav.value
+    errors = page.locator("main .messages .error, main .errorlist").all_inner_texts()
+    assert response is not None and response.status == 200 and not errors, (
+        page.url,
+        response and response.status,
+        errors,
+    )
+
+
+def test_the_full_ocop_round_trip_in_chromium(new_page, live, geo, personas):
+    from tamnong.accounts.models import Role
+    from tamnong.ocop import services
+    from tamnong.ocop.models import Certificate, Dossier
+
+    from .factories import SYNTHETIC_SET_NO, install_synthetic, user_with
+
+    install_synthetic()
+    producer = services.create_producer(
+        personas.alice,
+        division=geo.commune_a,
+        name="HTX Miến Na Rì",
+        kind="cooperative",
+        code="P-1",
+    )
+    members = [user_with(f"thanhvien{i}", geo.province, Role.COUNCIL_MEMBER) for i in range(5)]
+    today = timezone.localdate()
+
+    # The producer (producer_ref P-1) registers a product, then a dossier for it.
+    page = new_page(live, "producer")
+    page.goto(f"{live.url}/ocop/chu-the/{producer.pk}/")
+    page.click("a[href$='/san-pham/them/']")
+    page.fill("main form input[name=name]", "Miến dong Na Rì")
+    page.select_option("main form select[name=set_no]", str(SYNTHETIC_SET_NO))
+    submit(page, "main form button[type=submit]")
+    assert page.locator("h1").inner_text().startswith("Miến dong Na Rì")
+    open_form = "main form:has(input[name=action][value=open])"
+    page.select_option(f"{open_form} select[name=kind]", "new")
+    submit(page, f"{open_form} button[type=submit]")
+    dossier = Dossier.objects.get(product__name="Miến dong Na Rì")
+    dossier_url = f"{live.url}/ocop/ho-so/{dossier.pk}/"
+    assert page.url == dossier_url
+
+    # Upload the registration form, self-assess, submit.
+    file_form = "main form:has(input[name=action][value=file])"
+    page.select_option(f"{file_form} select[name=kind]", "registration")
+    page.set_input_files(
+        f"{file_form} input[name=file]",
+        files=[
+            {
+                "name": "phieu-dang-ky.pdf",
+                "mimeType": "application/pdf",
+                "buffer": b"%PDF-1.4 phieu dang ky",
+            }
+        ],
+    )
+    submit(page, f"{file_form} button")
+    assert page.locator("main a:has-text('phieu-dang-ky.pdf')").count() == 1
+    self_form = "main form:has(input[name=action][value=self_assessment])"
+    for code, points in {"1.a": "10", "1.b": "10", "2.a": "15", "3.a": "20"}.items():
+        page.select_option(f"{self_form} select[name='c_{code}']", points)
+    submit(page, f"{self_form} button")
+    assert "Đã lưu bản tự đánh giá." in page.locator("main .messages").inner_text()
+    assert "Tự đánh giá: 55 điểm" in page.locator("main").inner_text()
+    submit(page, "main form:has(input[name=action][value=submit]) button")
+    assert "Đã nộp, chờ xã kiểm tra" in page.locator("main").inner_text()
+
+    # The commune officer checks it, scores the local criterion, reports and forwards it.
+    page = new_page(live, "alice")
+    page.goto(dossier_url)
+    commune_form = "main form:has(input[name=action][value=commune])"
+    page.select_option(f"{commune_form} select[name='c_1.b']", "10")
+    page.fill(f"{commune_form} textarea[name=report]", "Hồ sơ đầy đủ, nguyên liệu tại xã.")
+    submit(page, f"{commune_form} button")
+    assert "Báo cáo đánh giá của xã" in page.locator("main").inner_text()
+    dossier.refresh_from_db()
+    assert dossier.state == Dossier.State.FORWARDED
+
+    # The coordinator sets up a session of five members and a secretary and adds the dossier.
+    page = new_page(live, "coordinator")
+    page.goto(f"{live.url}/ocop/hoi-dong/them/")
+    page.fill("main form input[name=name]", "Phiên 1/2026")
+    page.fill("main form input[name=held_on]", today.isoformat())
+    lines = [f"{m.username} member" for m in members] + ["secretary secretary"]
+    page.fill("main form textarea[name=members]", "\n".join(lines))
+    submit(page, "main form button[type=submit]")
+    session_url = page.url
+    assert re.fullmatch(rf"{re.escape(live.url)}/ocop/hoi-dong/\d+/", session_url)
+    assert "Thành phần (6)" in page.locator("main summary").first.inner_text()
+    add_form = "main form:has(input[name=action][value=add])"
+    page.check(f"{add_form} input[name=dossier][value='{dossier.pk}']")
+    submit(page, f"{add_form} button")
+    assert page.locator("main article a", has_text="Miến dong Na Rì").count() == 1
+
+    # Each member fills the score sheet (the commune's criterion is locked on it).
+    for member, quality in zip(members, ["20", "35", "20", "10", "20"], strict=True):
+        page = new_page(live, member.username)
+        page.goto(session_url)
+        page.click("main summary:has-text('Chấm điểm (phiếu của bạn)')")
+        sheet_form = "main form:has(input[name=action][value=sheet])"
+        assert page.locator(f"{sheet_form} select[name='c_1.b']").count() == 0
+        page.select_option(f"{sheet_form} select[name='c_1.a']", "10")
+        page.select_option(f"{sheet_form} select[name='c_2.a']", "15")
+        page.select_option(f"{sheet_form} select[name='c_3.a']", quality)
+        submit(page, f"{sheet_form} button")
+        assert "Đã nộp phiếu đánh giá." in page.locator("main .messages").inner_text()
+        assert page.locator(sheet_form).count() == 0
+
+    # The secretary closes the scoring: mean of the totals 55, 70, 55, 45, 55 and their spread.
+    page = new_page(live, "secretary")
+    page.goto(session_url)
+    submit(page, "main form:has(input[name=action][value=close]) button")
+    result = page.locator("main article").first.inner_text()
+    assert "trung bình 56,00" in result and "5 phiếu" in result
+    assert "Chênh lệch cao nhất – thấp nhất: 25" in result
+    for m in members:
+        assert m.username in result
+    page.goto(dossier_url)
+    text = page.locator("main").inner_text()
+    assert "Điểm trung bình: 56,00" in text and "Chênh lệch giữa các thành viên: 25" in text
+
+    # The coordinator records the recognition decision; a certificate is issued.
+    page = new_page(live, "coordinator")
+    page.goto(session_url)
+    decision_form = "main form:has(input[name=action][value=recognise])"
+    page.fill(f"{decision_form} input[name=number]", "12/QĐ-UBND")
+    page.fill(f"{decision_form} input[name=signed_on]", today.isoformat())
+    page.fill(f"{decision_form} input[name=issuer]", "UBND tỉnh Tỉnh Mới")
+    submit(page, f"{decision_form} button")
+    assert "Đã ban hành quyết định công nhận." in page.locator("main .messages").inner_text()
+    cert = Certificate.objects.get()
+    page.goto(f"{live.url}/ocop/giay-chung-nhan/")
+    with page.expect_navigation():
+        page.click(f"main a:has-text('{cert.number}')")
+    assert "CÒN HIỆU LỰC" in page.locator("main p.state-valid").inner_text()
+
+    # Its PDF downloads with the browser's session and carries the QR code's address.
+    pdf_href = page.locator("main a[href$='/pdf/']").get_attribute("href")
+    response = page.request.get(f"{live.url}{pdf_href}")
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    body = response.body()
+    assert body.startswith(b"%PDF")
+    qr_url = re.search(rb"/URI \((http[^)]+)\)", body).group(1).decode()
+    assert qr_url == f"{live.url}/ocop/xac-minh/{cert.public_id}/"
+
+    # A visitor (new context, no login) opens the QR address: VALID.
+    page = new_page(live)
+    page.goto(qr_url)
+    status = page.locator("#status").inner_text()
+    assert "CÒN HIỆU LỰC" in status and "VALID" in status
+    text = page.locator("main").inner_text()
+    assert "Miến dong Na Rì" in text and "HTX Miến Na Rì" in text and cert.number in text
