@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tamnong.divisions.models import Division, Level
 
-from .models import Channel, Dossier, DossierFile, Producer, ProducerKind
+from .models import Channel, Dossier, DossierFile, Producer, ProducerKind, Seat
 
 
 class ProducerForm(forms.ModelForm):
@@ -91,6 +91,11 @@ class SessionForm(forms.Form):
         ),
         widget=forms.Textarea(attrs={"rows": 6}),
     )
+
+
+class SeatForm(forms.Form):
+    username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
+    role = forms.ChoiceField(label=_("Vai trò trong phiên"), choices=Seat.Role.choices)
 
 
 class DecisionForm(forms.Form):

@@ -395,6 +395,14 @@ def _require_province(actor, division: Division) -> None:
         raise PermissionDenied("Chỉ Văn phòng điều phối/Sở ngành cấp tỉnh được thực hiện.")
 
 
+def _check_seat_users(division: Division, users: list) -> None:
+    if len({u.pk for u in users}) != len(users):
+        fail("seats", "Một người chỉ giữ một vị trí trong phiên.")
+    for user in users:
+        if not Scope.of(user).covers(division, COUNCIL_ROLES):
+            fail("seats", f"{user} không có vai trò Hội đồng/cán bộ tỉnh trên {division}.")
+
+
 @transaction.atomic
 def create_session(
     actor, *, division: Division, name: str, held_on: dt.date, seats: list[tuple]
@@ -411,12 +419,7 @@ def create_session(
         fail("seats", "Hội đồng cần ít nhất một thành viên chấm điểm.")
     if not any(role == Seat.Role.SECRETARY for _u, role in seats):
         fail("seats", "Hội đồng cần có thư ký.")
-    users = [u for u, _r in seats]
-    if len({u.pk for u in users}) != len(users):
-        fail("seats", "Một người chỉ giữ một vị trí trong phiên.")
-    for user in users:
-        if not Scope.of(user).covers(division, COUNCIL_ROLES):
-            fail("seats", f"{user} không có vai trò Hội đồng/cán bộ tỉnh trên {division}.")
+    _check_seat_users(division, [u for u, _r in seats])
     levels = regime.rules.get("council_levels", ["province"])
     session = CouncilSession.objects.create(
         division=division,
@@ -434,6 +437,61 @@ def create_session(
         division=division,
     )
     return session
+
+
+def can_manage_seats(actor, session: CouncilSession) -> bool:
+    """Province staff (coordination office) or the session's secretary."""
+    return (
+        Scope.of(actor).covers(session.division, PROVINCE_ROLES)
+        or Seat.objects.filter(session=session, user=actor, role=Seat.Role.SECRETARY).exists()
+    )
+
+
+@transaction.atomic
+def add_seats(actor, session: CouncilSession, seats: list[tuple]) -> list[Seat]:
+    """Add people to a session after it was set up (bổ sung thành phần phiên họp).
+
+    While the session is open a secretary or an advisor may join at any time; a scoring seat
+    (chair, member) only until the first score sheet arrives, so that every member of the panel
+    scores the same products independently and the mean is taken over one fixed panel."""
+    session = CouncilSession.objects.select_for_update().get(pk=session.pk)
+    if not can_manage_seats(actor, session):
+        raise PermissionDenied(
+            "Chỉ Văn phòng điều phối cấp tỉnh hoặc thư ký phiên được bổ sung thành phần."
+        )
+    if session.state != CouncilSession.State.OPEN:
+        fail("seats", "Phiên họp đã kết thúc, không bổ sung thành phần.")
+    if not seats:
+        fail("seats", "Chưa chọn người cần bổ sung.")
+    if any(role not in Seat.Role.values for _u, role in seats):
+        fail("seats", "Vai trò trong phiên không hợp lệ.")
+    if (
+        any(role in Seat.SCORING for _u, role in seats)
+        and ScoreSheet.objects.filter(session=session).exists()
+    ):
+        fail(
+            "seats",
+            "Đã có phiếu chấm điểm trong phiên: chỉ bổ sung được thư ký hoặc tổ tư vấn, "
+            "không bổ sung thành viên chấm điểm.",
+        )
+    users = [u for u, _r in seats]
+    _check_seat_users(session.division, users)
+    seated = set(
+        Seat.objects.filter(session=session, user__in=users).values_list(
+            "user__username", flat=True
+        )
+    )
+    if seated:
+        fail("seats", f"Đã có trong phiên: {', '.join(sorted(seated))}.")
+    added = Seat.objects.bulk_create([Seat(session=session, user=u, role=r) for u, r in seats])
+    record(
+        AuditEvent.Action.UPDATE,
+        session,
+        after={"added_seats": [(u.username, r) for u, r in seats]},
+        note="Bổ sung thành phần phiên họp",
+        division=session.division,
+    )
+    return added
 
 
 @transaction.atomic

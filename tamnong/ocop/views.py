@@ -455,6 +455,7 @@ def session_detail(request, pk: int):
     is_staff = scope.covers(session.division, services.PROVINCE_ROLES)
     errors, status = [], 200
     target = None
+    seat_form = forms.SeatForm(initial={"role": Seat.Role.MEMBER})
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -472,6 +473,20 @@ def session_detail(request, pk: int):
                     request.POST.get("comment", ""),
                 )
                 messages.success(request, _("Đã nộp phiếu đánh giá."))
+            elif action == "seat":
+                seat_form = forms.SeatForm(request.POST)
+                if not seat_form.is_valid():
+                    raise ValidationError(
+                        {k: [str(e) for e in v] for k, v in seat_form.errors.items()}
+                    )
+                username = seat_form.cleaned_data["username"].strip()
+                user = User.objects.filter(username__iexact=username).first()
+                if user is None:
+                    raise ValidationError(
+                        {"username": [_("Không có người dùng %(u)s.") % {"u": username}]}
+                    )
+                services.add_seats(request.user, session, [(user, seat_form.cleaned_data["role"])])
+                messages.success(request, _("Đã bổ sung %(u)s vào thành phần phiên.") % {"u": user})
             elif action == "close":
                 services.close_session(request.user, session)
             elif action == "recognise":
@@ -531,6 +546,11 @@ def session_detail(request, pk: int):
             "can_close": session.state == CouncilSession.State.OPEN
             and (is_staff or (seat and seat.role in (Seat.Role.SECRETARY, Seat.Role.CHAIR))),
             "decision_form": forms.DecisionForm(),
+            "seat_form": seat_form
+            if session.state == CouncilSession.State.OPEN
+            and services.can_manage_seats(request.user, session)
+            else None,
+            "scoring_started": ScoreSheet.objects.filter(session=session).exists(),
             "errors": errors,
         },
         status=status,

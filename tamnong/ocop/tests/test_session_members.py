@@ -1,0 +1,110 @@
+"""Adding people to a council session after it was set up (bổ sung thành phần phiên họp)."""
+
+from tamnong.accounts.models import Role
+from tamnong.audit.models import AuditEvent
+from tamnong.ocop import services
+from tamnong.ocop.models import Seat
+
+from .factories import (
+    answers,
+    council,
+    forwarded_dossier,
+    install_synthetic,
+    producer_and_product,
+    user_with,
+)
+from .test_pages import login
+
+
+def seats_of(session) -> dict[str, str]:
+    return dict(session.seats.values_list("user__username", "role"))
+
+
+def test_the_coordinator_adds_a_member_from_the_session_page(client, geo, personas):
+    session, _members = council(geo, personas)
+    user_with("newcomer", geo.province, Role.COUNCIL_MEMBER)
+    url = f"/ocop/hoi-dong/{session.pk}/"
+    login(client, personas.coordinator)
+    assert 'id="seat-form"' in client.get(url).content.decode()
+    r = client.post(url, {"action": "seat", "username": "newcomer", "role": "member"})
+    assert r.status_code == 302 and r["Location"] == url
+    assert seats_of(session)["newcomer"] == Seat.Role.MEMBER
+    assert "Đã bổ sung newcomer vào thành phần phiên." in client.get(url).content.decode()
+    event = AuditEvent.objects.filter(note="Bổ sung thành phần phiên họp").get()
+    assert event.after == {"added_seats": [["newcomer", "member"]]}
+
+
+def test_the_session_secretary_adds_an_advisor(client, geo, personas):
+    session, _members = council(geo, personas)
+    user_with("tuvan", geo.province, Role.DEPARTMENT)
+    url = f"/ocop/hoi-dong/{session.pk}/"
+    login(client, personas.secretary)
+    assert 'id="seat-form"' in client.get(url).content.decode()
+    r = client.post(url, {"action": "seat", "username": "TUVAN", "role": "advisor"})
+    assert r.status_code == 302
+    assert seats_of(session)["tuvan"] == Seat.Role.ADVISOR
+
+
+def test_a_member_or_a_commune_officer_cannot_add_people_and_is_logged(client, geo, personas):
+    session, members = council(geo, personas)
+    user_with("newcomer", geo.province, Role.COUNCIL_MEMBER)
+    url = f"/ocop/hoi-dong/{session.pk}/"
+    login(client, members[0])
+    assert 'id="seat-form"' not in client.get(url).content.decode()
+    r = client.post(url, {"action": "seat", "username": "newcomer", "role": "member"})
+    assert r.status_code == 403
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.DENIED, actor=members[0]).exists()
+    login(client, personas.alice)  # the session is outside a commune officer's scope
+    r = client.post(url, {"action": "seat", "username": "newcomer", "role": "member"})
+    assert r.status_code == 403
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.DENIED, actor=personas.alice).exists()
+    assert "newcomer" not in seats_of(session)
+
+
+def test_bad_additions_are_refused_with_a_message_and_change_nothing(client, geo, personas):
+    session, members = council(geo, personas)
+    url = f"/ocop/hoi-dong/{session.pk}/"
+    login(client, personas.coordinator)
+    before = seats_of(session)
+    for data, message in (
+        ({"username": "khongco", "role": "member"}, "Không có người dùng khongco."),
+        ({"username": members[0].username, "role": "advisor"}, "Đã có trong phiên: member0."),
+        ({"username": "alice", "role": "member"}, "không có vai trò Hội đồng/cán bộ tỉnh"),
+        ({"username": "outsider", "role": "member"}, "không có vai trò Hội đồng/cán bộ tỉnh"),
+        ({"username": "council", "role": "boss"}, "boss không phải là một trong các lựa chọn"),
+        ({"username": "", "role": "member"}, "Trường này là bắt buộc"),
+    ):
+        r = client.post(url, {"action": "seat", **data})
+        assert r.status_code == 400 and message in r.content.decode(), (data, r.content[-1500:])
+    assert seats_of(session) == before
+
+
+def test_once_scoring_started_only_non_scoring_seats_can_join(client, geo, personas):
+    install_synthetic()
+    _producer, product = producer_and_product(geo, personas)
+    dossier = forwarded_dossier(geo, personas, product)
+    session, members = council(geo, personas)
+    services.add_to_session(personas.coordinator, session, [dossier])
+    services.submit_sheet(members[0], session, dossier, answers())
+    user_with("latecomer", geo.province, Role.COUNCIL_MEMBER)
+    url = f"/ocop/hoi-dong/{session.pk}/"
+    login(client, personas.coordinator)
+    assert "chỉ bổ sung được thư ký hoặc tổ tư vấn" in client.get(url).content.decode()
+    r = client.post(url, {"action": "seat", "username": "latecomer", "role": "member"})
+    assert r.status_code == 400 and "không bổ sung thành viên chấm điểm" in r.content.decode()
+    assert (
+        client.post(url, {"action": "seat", "username": "latecomer", "role": "chair"}).status_code
+        == 400
+    )
+    assert "latecomer" not in seats_of(session)
+    r = client.post(url, {"action": "seat", "username": "latecomer", "role": "advisor"})
+    assert r.status_code == 302 and seats_of(session)["latecomer"] == Seat.Role.ADVISOR
+    # After the close nobody joins, and the form is gone.
+    for m in members[1:]:
+        services.submit_sheet(m, session, dossier, answers())
+    services.close_session(personas.secretary, session)
+    user_with("toolate", geo.province, Role.COUNCIL_MEMBER)
+    assert 'id="seat-form"' not in client.get(url).content.decode()
+    r = client.post(url, {"action": "seat", "username": "toolate", "role": "advisor"})
+    assert r.status_code == 400 and "Phiên họp đã kết thúc" in r.content.decode()
+    assert "toolate" not in seats_of(session)
