@@ -124,3 +124,18 @@ def province_choices():
         if cur
         else Division.objects.none()
     )
+
+
+class CentralResultForm(forms.Form):
+    """The ministry's decision on a product forwarded for 5★ (quyết định của Bộ)."""
+
+    stars = forms.TypedChoiceField(
+        label=_("Hạng sao Bộ công nhận"),
+        coerce=int,
+        choices=[(n, _("%(n)s sao") % {"n": n}) for n in (5, 4, 3, 2, 1)],
+    )
+    number = forms.CharField(label=_("Số quyết định"), max_length=60)
+    signed_on = forms.DateField(label=_("Ngày ký"))
+    issuer = forms.CharField(
+        label=_("Cơ quan ban hành"), max_length=200, initial=_("Bộ Nông nghiệp và Môi trường")
+    )

@@ -796,9 +796,9 @@ def record_central_result(
     _require_state(dossier, Dossier.State.FORWARDED_CENTRAL)
     if stars > (dossier.stars or 0):
         fail("stars", "Hạng sao Trung ương công nhận không vượt kết quả của hồ sơ.")
-    dossier.stars = stars
-    dossier.save(update_fields=["stars"])
     if stars not in dossier.regime.certified_stars:
+        dossier.stars = stars
+        dossier.save(update_fields=["stars"])
         _move(dossier, Dossier.State.NOT_RECOGNISED, f"Trung ương: {stars} sao")
         return None
     decision = get_or_create_decision(
@@ -810,6 +810,9 @@ def record_central_result(
         kind="ocop_recognition",
         subject=f"Công nhận sản phẩm OCOP {stars} sao",
     )
+    # Issued while the dossier still holds the council's result, so that the check against the
+    # result recomputed from the sheets compares like with like; a lower rank given by the ministry
+    # (never a higher one) is then kept on the dossier.
     cert = issue_certificate(
         actor,
         product=dossier.product,
@@ -820,6 +823,8 @@ def record_central_result(
         dossier=dossier,
         score=dossier.mean_score,
     )
+    dossier.stars = stars
+    dossier.save(update_fields=["stars"])
     _move(dossier, Dossier.State.RECOGNISED, f"Quyết định {number}")
     return cert
 

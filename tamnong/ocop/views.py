@@ -311,6 +311,9 @@ def dossier_detail(request, pk: int):
     content = dossier.criteria_set.content if dossier.criteria_set else None
     errors, status = [], 200
     file_form = forms.FileForm()
+    is_province = scope.covers(dossier.product.division, services.PROVINCE_ROLES)
+    can_central = is_province and dossier.state == Dossier.State.FORWARDED_CENTRAL
+    central_form = forms.CentralResultForm(initial={"stars": dossier.stars})
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -344,6 +347,27 @@ def dossier_detail(request, pk: int):
                     request.user, dossier, answers=answers, report=request.POST.get("report", "")
                 )
                 return redirect("ocop:dossier", pk=pk)
+            elif action == "central":
+                if not is_province:  # the service refuses too; refuse before reading the form
+                    raise PermissionDenied
+                central_form = forms.CentralResultForm(request.POST)
+                if central_form.is_valid():
+                    cert = services.record_central_result(
+                        request.user, dossier, **central_form.cleaned_data
+                    )
+                    if cert is None:
+                        messages.success(
+                            request,
+                            _("Đã ghi nhận quyết định của Bộ: sản phẩm không được công nhận OCOP."),
+                        )
+                        return redirect("ocop:dossier", pk=pk)
+                    messages.success(
+                        request,
+                        _("Đã ghi nhận quyết định của Bộ và cấp giấy chứng nhận %(n)s.")
+                        % {"n": cert.number},
+                    )
+                    return redirect("ocop:certificate", pk=cert.pk)
+                errors = [str(e) for errs in central_form.errors.values() for e in errs]
             elif action == "return":
                 services.return_dossier(request.user, dossier, request.POST.get("reason", ""))
                 return redirect("ocop:dossier", pk=pk)
@@ -377,6 +401,7 @@ def dossier_detail(request, pk: int):
             "files": dossier.files.all(),
             "file_form": file_form,
             "sheets": sheets,
+            "central_form": central_form if can_central else None,
             "errors": errors,
         },
         status=status,
