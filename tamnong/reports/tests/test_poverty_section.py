@@ -106,3 +106,35 @@ def test_the_dashboard_shows_each_programme_for_the_scope(client, personas, geo,
     assert "Xã An Bình" in pending and "Xã Châu" not in pending
     assert [r[0] for r in panels["ocop"].table.rows] == ["Chè sắp hết hạn"]
     assert panels["ocop"].figures[0][1].text == "2"
+
+
+def test_the_report_figures_match_the_poverty_module(personas, geo, media):
+    from tamnong.poverty import figures
+    from tamnong.reports.sections.poverty import yearly_totals
+    from tamnong.reports.summary import ReportContext
+
+    rows = [
+        row(f"H{i}", year=y, commune=c, income=inc, deprived=d)
+        for i, (c, inc, d) in enumerate(
+            [
+                ("10001", 900_000, "1,2,3"),
+                ("10003", 1_100_000, "1"),
+                ("20002", 1_900_000, "2,5,6"),
+                ("10001", 4_000_000, ""),
+            ]
+        )
+        for y in (2024, 2025)
+    ]
+    assert import_file(write_csv(media / "ho.csv", rows)).ok
+    ctx = ReportContext(personas.coordinator, geo.province, Period.parse("2024-2025"))
+    totals = yearly_totals(ctx, [2024, 2025])
+    for year in (2024, 2025):
+        module = figures.summary(geo.province, year)
+        assert (totals[year]["households"], totals[year]["poor"], totals[year]["near_poor"]) == (
+            module["households"],
+            module["poor"],
+            module["near_poor"],
+        )
+        assert dict(totals[year]["transitions"]) == {
+            k: v for k, v in module["transitions"].items() if v
+        }
