@@ -375,17 +375,33 @@ def within_q(division: Division, field: str = "division") -> models.Q:
         )
         ids.update(frontier)
     cond = models.Q(**{f"{field}_id__in" if field else "pk__in": ids})
-    successors = (
-        Division.objects.filter(
-            pk__in=Lineage.objects.filter(predecessor_id__in=ids).values("successor_id"),
-            level=Level.COMMUNE,
+    # The later communes counted under this unit are those whose backward choice (the rule of
+    # `as_of_map`: the same-level predecessor that kept the code, else the smallest code) lies in
+    # the subtree; decided for all of them from one query on the lineage.
+    links = (
+        Lineage.objects.filter(
+            successor__in=Lineage.objects.filter(predecessor_id__in=ids).values("successor_id"),
+            successor__level=Level.COMMUNE,
+            predecessor__level=Level.COMMUNE,
         )
-        .exclude(map=division.map)
-        .select_related("map")
+        .exclude(successor__map=division.map)
+        .values_list(
+            "successor_id",
+            "successor__code",
+            "successor__path",
+            "predecessor_id",
+            "predecessor__code",
+        )
     )
-    for commune in successors:
-        if as_of_map(commune, division.map.key, division.level) == division:
-            cond |= models.Q(**{f"{path}__startswith": commune.path}) & ~models.Q(
+    choice: dict[int, tuple[tuple[bool, str], str, int]] = {}
+    for succ_id, succ_code, succ_path, pred_id, pred_code in links:
+        rank = (pred_code != succ_code, pred_code)
+        best = choice.get(succ_id)
+        if best is None or rank < best[0]:
+            choice[succ_id] = (rank, succ_path, pred_id)
+    for _rank, succ_path, pred_id in choice.values():
+        if pred_id in ids:
+            cond |= models.Q(**{f"{path}__startswith": succ_path}) & ~models.Q(
                 **{f"{path}__contains": "h"}
             )
     return cond

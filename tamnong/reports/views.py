@@ -201,7 +201,9 @@ def report_divisions(user):
     """Units a user may report on: current provinces/communes in scope, and old provinces inside them."""
     qs = Division.objects.filter(level__in=[Level.PROVINCE, Level.COMMUNE]).select_related("map")
     return (
-        Scope.of(user).filter(qs, path_field="path").order_by("-map__valid_from", "level", "code")
+        Scope.of(user)
+        .filter(qs, path_field="path")
+        .order_by(F("map__valid_from").desc(nulls_last=True), "level", "code")
     )
 
 
@@ -225,10 +227,9 @@ def _report_division(request) -> Division:
     if raw:
         division = get_object_or_404(Division.objects.select_related("map"), pk=raw)
     else:
-        division = (
-            report_divisions(request.user).filter(level=Level.PROVINCE).first()
-            or report_divisions(request.user).first()
-        )
+        # The broadest current unit of the scope (old-map units are chosen explicitly).
+        current = report_divisions(request.user).filter(current_id=F("pk"))
+        division = current.filter(level=Level.PROVINCE).first() or current.first()
         if division is None:
             raise PermissionDenied
     if not scope.covers(division) and not scope.covers(division.current):

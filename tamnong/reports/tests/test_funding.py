@@ -264,3 +264,14 @@ def test_the_dashboard_shows_scoped_figures_with_chart_data_and_csv(client, pers
     page = client.get(f"{reverse('reports:dashboard')}?division={geo.commune_c.pk}&year=2025")
     assert next(p for p in page.context["panels"] if p.key == "funding").empty
     assert client.get(url).status_code == 403
+
+
+def test_without_a_division_the_report_is_on_the_current_province_not_an_old_one(
+    client, personas, geo
+):
+    # The coordinator's scope also holds the two old provinces merged into Tỉnh Mới.
+    client.force_login(personas.coordinator)
+    assert client.get(reverse("reports:dashboard")).context["division"] == geo.province
+    assert (
+        client.get(f"{reverse('reports:summary')}?period=2025").context["division"] == geo.province
+    )
