@@ -16,6 +16,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from tamnong.accounts.services import authenticate_token
 from tamnong.audit import context
+from tamnong.audit.middleware import request_actor
 from tamnong.audit.services import record_denied
 from tamnong.core.api_errors import translate
 
@@ -25,15 +26,7 @@ class TokenAuth(HttpBearer):
         user = authenticate_token(token)
         if user is not None:
             request.user = user
-            context.set_actor(
-                context.Actor(
-                    user=user,
-                    origin="api",
-                    ip=request.META.get("REMOTE_ADDR"),
-                    user_agent=request.META.get("HTTP_USER_AGENT", "")[:255],
-                    path=request.path[:255],
-                )
-            )
+            context.set_actor(request_actor(request, user))
         return user
 
 

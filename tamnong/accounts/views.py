@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -83,7 +82,7 @@ def token_revoke(request, pk: int):
 
 def _manageable_divisions(scope: Scope):
     """Current units (not old ones) inside the user's management scope."""
-    qs = Division.objects.filter(current_id=F("pk"))
+    qs = Division.objects.resolved()
     return scope.filter(qs, path_field="path", roles=services.MANAGER_ROLES).order_by("path")
 
 

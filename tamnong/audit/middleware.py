@@ -7,6 +7,17 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def request_actor(request, user) -> context.Actor:
+    """The acting user and where the request came from, for the audit trail."""
+    return context.Actor(
+        user=user if user is not None and user.is_authenticated else None,
+        origin="api" if request.path.startswith("/api/") else "web",
+        ip=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:255],
+        path=request.path[:255],
+    )
+
+
 class RequestOriginMiddleware:
     """Records the acting user and request origin for every audit event of the request."""
 
@@ -14,16 +25,7 @@ class RequestOriginMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        token = context.set_actor(
-            context.Actor(
-                user=user if user is not None and user.is_authenticated else None,
-                origin="api" if request.path.startswith("/api/") else "web",
-                ip=client_ip(request),
-                user_agent=request.META.get("HTTP_USER_AGENT", "")[:255],
-                path=request.path[:255],
-            )
-        )
+        token = context.set_actor(request_actor(request, getattr(request, "user", None)))
         try:
             return self.get_response(request)
         finally:

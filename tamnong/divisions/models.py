@@ -81,6 +81,10 @@ class DivisionQuerySet(models.QuerySet):
             models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=on),
         )
 
+    def resolved(self) -> DivisionQuerySet:
+        """Units of the map records are counted under today (each is its own `current`)."""
+        return self.filter(current_id=models.F("pk"))
+
     def provinces(self) -> DivisionQuerySet:
         return self.filter(level=Level.PROVINCE)
 

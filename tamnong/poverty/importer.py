@@ -29,6 +29,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from tamnong.divisions.models import URBAN_KINDS, Division, Level, MapVersion
@@ -207,7 +208,7 @@ class Lookups:
             self.communes[mv.pk] = table
         self.villages: dict[str, Unit] = {}
         for pk, code, kind, parent in Division.objects.filter(
-            level=Level.VILLAGE, current_id=models_F_pk()
+            level=Level.VILLAGE, current_id=F("pk")
         ).values_list("id", "code", "kind", "parent_id"):
             self.villages[code] = Unit(pk, parent, kind in URBAN_KINDS)
         self._year_maps: dict[int, list[dict[str, Unit]]] = {}
@@ -235,12 +236,6 @@ class Lookups:
             if unit is not None:
                 return unit
         return None
-
-
-def models_F_pk():
-    from django.db.models import F
-
-    return F("pk")
 
 
 # -- cell parsing -----------------------------------------------------------------------------
@@ -662,7 +657,7 @@ def _editable_communes(user) -> set[int] | None:
     for path in scope.paths(_editor_roles()):
         ids.update(
             Division.objects.filter(
-                level=Level.COMMUNE, path__startswith=path, current_id=models_F_pk()
+                level=Level.COMMUNE, path__startswith=path, current_id=F("pk")
             ).values_list("id", flat=True)
         )
         # a membership on a commune itself

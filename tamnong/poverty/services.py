@@ -341,17 +341,11 @@ def default_division(user) -> Division | None:
     """The broadest current unit the user's scope covers (the province for province roles)."""
     scope = Scope.of(user)
     if scope.is_admin:
-        return Division.objects.filter(level=Level.PROVINCE, current_id=models_pk()).first()
+        return Division.objects.resolved().filter(level=Level.PROVINCE).first()
     grants = sorted(scope.grants, key=lambda g: len(g.path))
     if not grants:
         return None
     return Division.objects.filter(pk=grants[0].division_id).first()
-
-
-def models_pk():
-    from django.db.models import F
-
-    return F("pk")
 
 
 def visible_division(user, code_or_id: str | int | None) -> Division:

@@ -187,7 +187,7 @@ def _kind(kind: str) -> dict:
 
 def editable_divisions(user):
     """Current units where the user may enter records (for form choices)."""
-    qs = Division.objects.filter(current_id=F("pk")).exclude(level=Level.VILLAGE)
+    qs = Division.objects.resolved().exclude(level=Level.VILLAGE)
     return (
         Scope.of(user)
         .filter(
@@ -215,7 +215,7 @@ def index(request):
         "reports/index.html",
         {
             "divisions": divisions.filter(level=Level.PROVINCE)[:100],
-            "communes": divisions.filter(level=Level.COMMUNE, current_id=F("pk"))[:500],
+            "communes": divisions.resolved().filter(level=Level.COMMUNE)[:500],
             "kinds": KINDS,
         },
     )
@@ -228,7 +228,7 @@ def _report_division(request) -> Division:
         division = get_object_or_404(Division.objects.select_related("map"), pk=raw)
     else:
         # The broadest current unit of the scope (old-map units are chosen explicitly).
-        current = report_divisions(request.user).filter(current_id=F("pk"))
+        current = report_divisions(request.user).resolved()
         division = current.filter(level=Level.PROVINCE).first() or current.first()
         if division is None:
             raise PermissionDenied
@@ -405,6 +405,6 @@ def dashboard(request):
             "panels": panels,
             "division": division,
             "year": year,
-            "divisions": report_divisions(request.user).filter(current_id=F("pk"))[:300],
+            "divisions": report_divisions(request.user).resolved()[:300],
         },
     )
