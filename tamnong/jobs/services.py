@@ -5,13 +5,15 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from tamnong.audit import context
@@ -30,6 +32,7 @@ class Progress:
         self.job = job
         self.echo = echo
         self._last = 0.0
+        self._side: _SideWriter | None = None
 
     def __call__(
         self, done: int, total: int | None = None, message: str = "", force: bool = False
@@ -44,14 +47,70 @@ class Progress:
         if message:
             self.job.message = message[:300]
         self.job.heartbeat_at = timezone.now()
-        Job.objects.filter(pk=self.job.pk).update(
-            progress_done=done,
-            progress_total=self.job.progress_total,
-            message=self.job.message,
-            heartbeat_at=self.job.heartbeat_at,
-        )
+        values = {
+            "progress_done": done,
+            "progress_total": self.job.progress_total,
+            "message": self.job.message,
+            "heartbeat_at": self.job.heartbeat_at,
+        }
+        if self._side is not None:
+            self._side.submit(values)
+        else:
+            Job.objects.filter(pk=self.job.pk).update(**values)
         if self.echo:
             self.echo(self.job)
+
+    @contextmanager
+    def detached(self) -> Iterator[Progress]:
+        """Within this block progress is written through a connection of its own, so a job may
+        report while its connection is busy (a COPY stream) or inside a long transaction whose
+        writes nobody sees before the commit."""
+        side = _SideWriter(self.job.pk)
+        side.start()
+        self._side = side
+        try:
+            yield self
+        finally:
+            self._side = None
+            side.close()
+
+
+class _SideWriter(threading.Thread):
+    """Writes the latest progress values of one job on this thread's own connection."""
+
+    def __init__(self, job_pk: int) -> None:
+        super().__init__(name=f"job-{job_pk}-progress", daemon=True)
+        self.job_pk = job_pk
+        self._cv = threading.Condition()
+        self._pending: dict | None = None
+        self._closing = False
+
+    def submit(self, values: dict) -> None:
+        with self._cv:
+            self._pending = values
+            self._cv.notify()
+
+    def close(self) -> None:
+        with self._cv:
+            self._closing = True
+            self._cv.notify()
+        self.join(timeout=30)
+
+    def run(self) -> None:
+        try:
+            while True:
+                with self._cv:
+                    while self._pending is None and not self._closing:
+                        self._cv.wait()
+                    values, self._pending = self._pending, None
+                    if values is None:
+                        return
+                try:
+                    Job.objects.filter(pk=self.job_pk).update(**values)
+                except DatabaseError:  # progress is advisory: never fail the job for it
+                    log.debug("progress of job %s not written", self.job_pk, exc_info=True)
+        finally:
+            connection.close()
 
 
 def enqueue(kind: str, *, user=None, division=None, unique_key: str | None = None, **params) -> Job:

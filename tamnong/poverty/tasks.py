@@ -16,7 +16,7 @@ def import_households(progress, path: str, user_id: int | None = None, file_name
             path,
             user=user,
             file_name=file_name,
-            progress=lambda done, total, msg: progress(done, total, msg),
+            progress=progress,  # a jobs Progress: written on its own connection while importing
         )
     finally:
         Path(path).unlink(missing_ok=True)

@@ -238,3 +238,65 @@ def test_the_upload_page_runs_a_job_and_offers_the_error_report(geo, personas, c
     client.logout()
     client.login(username="bob", password="Mat-khau-thu-1")
     assert client.get(f"/poverty/nhap/{batch.pk}/loi.csv").status_code == 404
+
+
+def _figures():
+    return sorted(
+        PovertyFigure.objects.values_list(
+            "division", "year", "area", "households", "poor", "near_poor", "poor_deprived",
+            "transitions",
+        )
+    )  # fmt: skip
+
+
+def test_a_file_mixing_new_and_registered_households_updates_and_adds(geo, media):
+    """On PostgreSQL the first file goes the direct way (new households of one year); a file
+    that names a registered household after more than one chunk of new ones was partly written
+    that way, then rolled back and checked again through the staging table."""
+    from tamnong.poverty import figures
+
+    from django.db import connection
+
+    first = import_file(write_xlsx(media / "first.xlsx", [row("OLD1"), row("OLD2")]))
+    pg = connection.vendor == "postgresql"
+    assert first.written == ("direct" if pg else "staged")
+    n = 20_050  # more than one chunk of the direct write
+    rows = [row(f"N{i:05d}", income=900_000 + i, deprived="1,2,3" if i % 7 == 0 else "")
+            for i in range(n)]  # fmt: skip
+    rows.append(row("OLD1", income=1_200_000, deprived="1,2,3,4"))
+    result = import_file(write_csv(media / "mixed.csv", rows))
+    assert result.ok, result.error_sample
+    assert result.rows == n + 1 and result.written == "staged"
+    assert Household.objects.count() == n + 2
+    assert ReviewRecord.objects.count() == n + 2
+    old1 = ReviewRecord.objects.get(household__code="OLD1", year=2025)
+    assert (old1.income, old1.classification) == (1_200_000, "poor")
+    counted = _figures()
+    figures.rebuild([2025])
+    assert _figures() == counted
+    assert sum(f[3] for f in counted) == n + 2
+
+
+def test_a_second_year_in_the_file_and_text_needing_escapes_are_stored_as_given(geo, media):
+    head = 'Lò Văn\t"Bảo" \\ Ngọc'
+    rows = [row("T\\1", head=head, housing=12.5), row("T2", year=2024), row("T2", year=2025)]
+    assert import_file(write_xlsx(media / "y.xlsx", rows)).ok
+    assert Household.objects.get(code="T\\1").head_name == head
+    assert ReviewRecord.objects.get(household__code="T\\1").housing_area == 12.5
+    assert list(
+        ReviewRecord.objects.filter(household__code="T2").order_by("year").values_list("year")
+    ) == [(2024,), (2025,)]
+
+
+def test_an_import_job_reports_progress_while_it_writes(geo, media):
+    """Progress is written on its own connection while the import holds its own (COPY)."""
+    from tamnong.jobs.models import Job
+    from tamnong.jobs.services import run_now
+
+    lines = []
+    path = write_csv(media / "big.csv", [row(f"B{i:05d}") for i in range(25_000)])
+    job = run_now("poverty.import", path=str(path), echo=lambda j: lines.append(j.progress_done))
+    assert job.status == Job.Status.DONE, job.error
+    assert job.result["rows"] == 25_000 and ReviewRecord.objects.count() == 25_000
+    assert any(0 < done < 25_000 for done in lines)
+    assert not path.exists()  # the upload is removed after the import
