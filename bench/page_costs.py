@@ -44,8 +44,8 @@ def main() -> None:
     from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-
     from load import PAGES_BY_ROLE
+
     from tamnong.divisions.models import Division, Level
 
     if not args.reuse:

@@ -253,9 +253,9 @@ def test_a_file_mixing_new_and_registered_households_updates_and_adds(geo, media
     """On PostgreSQL the first file goes the direct way (new households of one year); a file
     that names a registered household after more than one chunk of new ones was partly written
     that way, then rolled back and checked again through the staging table."""
-    from tamnong.poverty import figures
-
     from django.db import connection
+
+    from tamnong.poverty import figures
 
     first = import_file(write_xlsx(media / "first.xlsx", [row("OLD1"), row("OLD2")]))
     pg = connection.vendor == "postgresql"
