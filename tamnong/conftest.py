@@ -97,3 +97,13 @@ PASSWORD = "Mat-khau-thu-1"
 def _fast_password_hashing(settings):
     """Tests create many users; production keeps Django's slow default hasher."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_data_cache():
+    """The per-process report cache outlives a test's rolled-back data version: start empty."""
+    from django.core.cache import caches
+
+    caches["data"].clear()
+    yield
+    caches["data"].clear()

@@ -98,6 +98,8 @@ MIDDLEWARE = [
     # Serves the vendored static files in production (gunicorn) without a separate web server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "tamnong.accounts.middleware.SessionRefreshMiddleware",
+    "tamnong.core.datacache.DataVersionMiddleware",
     "tamnong.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -154,9 +156,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_MAX_FAILURES = envint("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_MINUTES = envint("LOGIN_LOCKOUT_MINUTES", 15)
 
-# Sessions expire after inactivity (seconds); every request renews the expiry.
+# Sessions expire after inactivity (seconds). Activity renews the expiry, written at most once
+# per SESSION_REFRESH_SECONDS (accounts.middleware.SessionRefreshMiddleware) rather than on every
+# request: a page view then costs no write and no commit.
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = envint("SESSION_REFRESH_SECONDS", 300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "vi"
@@ -229,3 +234,15 @@ DIVISIONS_DATA_DIR = BASE_DIR / "data" / "divisions"
 
 # Public OCOP pages (catalog, verification): requests per client address per minute.
 OCOP_PUBLIC_RATE_LIMIT = envint("OCOP_PUBLIC_RATE_LIMIT", 120)
+
+# Per-process caches: "default" (rate limits, small lookups) and "data" (reports and dashboards,
+# keyed by the data version, see tamnong/core/datacache.py). DATA_CACHE_SECONDS=0 turns it off.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tn"},
+    "data": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "tn-data",
+        "OPTIONS": {"MAX_ENTRIES": envint("DATA_CACHE_ENTRIES", 500)},
+    },
+}
+DATA_CACHE_SECONDS = envint("DATA_CACHE_SECONDS", 600)

@@ -17,6 +17,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from tamnong.audit import context
+from tamnong.core import datacache
 
 from . import registry
 from .models import Job
@@ -166,6 +167,7 @@ def run(job: Job, echo: Callable[[Job], None] | None = None) -> Job:
             job.progress_done = job.progress_total
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "error", "message", "result", "progress_done", "finished_at"])
+    datacache.bump()  # a job may have changed data in bulk (imports): reports are recomputed
     if echo:
         echo(job)
     return job

@@ -5,7 +5,7 @@ from ninja import Router
 from tamnong.accounts.scoping import Scope
 from tamnong.divisions.models import Division
 
-from .summary import Period, build_summary
+from .summary import Period, cached_summary
 
 router = Router(tags=["reports"])
 
@@ -22,6 +22,6 @@ def summary(request, division: int, period: str):
         from django.core.exceptions import ValidationError
 
         raise ValidationError({"period": [str(exc)]}) from exc
-    return build_summary(
+    return cached_summary(
         request.user, unit, parsed, base_url=request.build_absolute_uri("/").rstrip("/")
     ).as_dict()

@@ -51,6 +51,14 @@ def build_dashboard(user, division, year: int, trend_years: int = 5) -> list[Pan
     return out
 
 
+def cached_dashboard(user, division, year: int) -> list[Panel]:
+    """`build_dashboard` for the page: kept until the data change (core.datacache)."""
+    from tamnong.core import datacache
+
+    parts = (division.pk, year, datacache.scope_key(user))
+    return datacache.cached("dashboard", parts, lambda: build_dashboard(user, division, year))
+
+
 def chart_csv(chart: Chart) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf)

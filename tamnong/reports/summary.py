@@ -214,6 +214,16 @@ def build_summary(
     return Summary(division=division, period=period, generated_at=timezone.now(), sections=out)
 
 
+def cached_summary(user, division: Division, period: Period, base_url: str = "") -> Summary:
+    """`build_summary` for pages and the API: kept until the data change (core.datacache)."""
+    from tamnong.core import datacache
+
+    parts = (division.pk, period.start, period.end, base_url, datacache.scope_key(user))
+    return datacache.cached(
+        "summary", parts, lambda: build_summary(user, division, period, base_url=base_url)
+    )
+
+
 def paragraph_text(parts: list) -> str:
     return "".join(str(p) for p in parts)
 

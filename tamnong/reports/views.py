@@ -23,7 +23,7 @@ from . import render as outputs
 from .catalog import ensure_catalog
 from .forms import ActivityForm, CommendationForm, ContributionForm, FundingForm, ImportForm
 from .models import Activity, Commendation, Contribution, FundingRecord
-from .summary import Period, ReportContext, build_summary
+from .summary import Period, ReportContext, cached_summary
 
 KINDS = {
     "funding": {
@@ -248,7 +248,7 @@ def summary(request):
             request, "reports/summary.html", {"error": str(exc), "division": division}, status=400
         )
     fmt = request.GET.get("format", "html")
-    report = build_summary(
+    report = cached_summary(
         request.user,
         division,
         period,
@@ -383,14 +383,14 @@ def funding_import(request):
 
 @login_required
 def dashboard(request):
-    from .dashboard import build_dashboard, chart_csv
+    from .dashboard import cached_dashboard, chart_csv
 
     division = _report_division(request)
     try:
         year = int(request.GET.get("year") or _default_year())
     except ValueError:
         year = _default_year()
-    panels = build_dashboard(request.user, division, year)
+    panels = cached_dashboard(request.user, division, year)
     if key := request.GET.get("download"):
         chart = next((p.chart for p in panels if p.chart and p.chart.key == key), None)
         if chart is None:

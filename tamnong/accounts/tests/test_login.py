@@ -46,10 +46,18 @@ def test_the_lock_expires(client, personas, settings):
     assert User.objects.get(username="alice").locked_until is None
 
 
-def test_sessions_expire_after_inactivity(client, personas, settings):
+def test_sessions_expire_after_inactivity_and_activity_renews_them(client, personas, settings):
+    from django.contrib.sessions.models import Session
+
     login(client, "alice")
     assert 0 < client.session.get_expiry_age() <= settings.SESSION_COOKIE_AGE
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+    key = client.session.session_key
+    first = Session.objects.get(pk=key).expire_date
+    assert client.get("/").status_code == 200  # within the refresh interval: no write
+    assert Session.objects.get(pk=key).expire_date == first
+    settings.SESSION_REFRESH_SECONDS = 0
+    assert client.get("/").status_code == 200
+    assert Session.objects.get(pk=key).expire_date > first
 
 
 def test_password_change_requires_the_old_password(client, personas):

@@ -1,0 +1,111 @@
+"""Computed views of the data (summary reports, dashboards) cached until the data change.
+
+A report is a pure function of the records, the unit, the period, the viewer's scope, the
+language and the day. Its cache key holds all of these plus the **data version**: one counter
+row raised *after* every commit that changes programme data, so a report is never served from
+before a change its reader could already see. The counter is raised
+
+- on `post_save`/`post_delete` of every model of the programme apps (once per transaction),
+- after every successful write request (POST/PUT/PATCH/DELETE), whatever the view did (bulk
+  updates and raw SQL send no model signal),
+- after every background job (imports run as jobs),
+- when a module announces changed figures (`core.signals.figures_changed`).
+
+Entries also expire after `DATA_CACHE_SECONDS` (a net for a change made outside all of these,
+e.g. SQL typed in a database console); 0 turns the cache off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import DatabaseError, transaction
+from django.db.models import F
+from django.utils import timezone, translation
+
+from .models import DataVersion
+
+T = TypeVar("T")
+DATA_APPS = {"divisions", "ocop", "ntm", "poverty", "reports", "decisions", "accounts"}
+ACCOUNT_MODELS = {"membership"}  # of accounts, only memberships change what a report shows
+
+
+def version() -> int:
+    return DataVersion.objects.filter(pk=1).values_list("n", flat=True).first() or 0
+
+
+def _bump_now() -> None:
+    try:
+        if not DataVersion.objects.filter(pk=1).update(n=F("n") + 1):
+            DataVersion.objects.get_or_create(pk=1, defaults={"n": 1})
+    except DatabaseError:  # e.g. before migrate; entries still expire
+        pass
+
+
+def _changed_in_this_transaction() -> bool:
+    conn = transaction.get_connection()
+    return conn.in_atomic_block and any(item[1] is _bump_now for item in conn.run_on_commit)
+
+
+def bump() -> None:
+    """Raise the data version once the current transaction commits (now, in autocommit)."""
+    if not _changed_in_this_transaction():
+        transaction.on_commit(_bump_now)
+
+
+def scope_key(user) -> tuple:
+    """What of the user a report depends on: the grants, not the person."""
+    from tamnong.accounts.scoping import Scope
+
+    scope = Scope.of(user)
+    return (
+        scope.is_admin,
+        tuple(sorted((g.role, g.division_id, g.producer_ref) for g in scope.grants)),
+    )
+
+
+def cached(kind: str, parts: tuple, compute: Callable[[], T]) -> T:
+    seconds = getattr(settings, "DATA_CACHE_SECONDS", 0)
+    if not seconds or _changed_in_this_transaction():
+        # a transaction that changed data sees its own changes, which nobody else does yet
+        return compute()
+    raw = repr((parts, timezone.localdate().isoformat(), translation.get_language()))
+    key = f"tn:{kind}:{version()}:{hashlib.sha1(raw.encode()).hexdigest()}"
+    store = caches["data"]
+    value = store.get(key)
+    if value is None:
+        value = compute()
+        store.set(key, value, seconds)
+    return value
+
+
+def on_model_change(sender, **kwargs) -> None:
+    meta = sender._meta
+    if meta.app_label in DATA_APPS and (
+        meta.app_label != "accounts" or meta.model_name in ACCOUNT_MODELS
+    ):
+        bump()
+
+
+class DataVersionMiddleware:
+    """Raises the data version after every successful write request."""
+
+    SAFE = {"GET", "HEAD", "OPTIONS", "TRACE"}
+    QUIET = ("/accounts/login/", "/accounts/logout/", "/i18n/")  # no data change
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.method not in self.SAFE
+            and response.status_code < 400
+            and not request.path.startswith(self.QUIET)
+        ):
+            bump()
+        return response
