@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from tamnong.accounts.models import Role
 from tamnong.accounts.scoping import Scope
 from tamnong.audit.services import record_denied
+from tamnong.core import datacache
 from tamnong.divisions.models import Division, Level
 from tamnong.divisions.services import current_map
 
@@ -80,18 +81,25 @@ def index(request):
     )
     if division is None:
         return render(request, "ntm/index.html", {"data": None})
-    years = sorted(
-        set(
-            Assessment.objects.visible_to(request.user)
-            .filter(division__path__startswith=division.path)
-            .values_list("year", flat=True)
-        )
+    scope = datacache.scope_key(request.user)
+    years = datacache.cached(
+        "ntm.years",
+        (division.pk, scope),
+        lambda: sorted(
+            set(
+                Assessment.objects.visible_to(request.user)
+                .filter(division__path__startswith=division.path)
+                .values_list("year", flat=True)
+            )
+        ),
     )
     try:
         year = int(request.GET.get("year") or (years[-1] if years else timezone.localdate().year))
     except ValueError:
         year = timezone.localdate().year
-    data = figures(request.user, division, year)
+    data = datacache.cached(
+        "ntm.figures", (division.pk, year, scope), lambda: figures(request.user, division, year)
+    )
     fmt = request.GET.get("format")
     if fmt == "json":
         return HttpResponse(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from tamnong.accounts.scoping import Scope
 from tamnong.audit.services import record_denied
+from tamnong.core import datacache
 from tamnong.divisions.models import Division, Level
 from tamnong.jobs.services import enqueue
 
@@ -44,13 +45,20 @@ def _division(request, code):
 def index(request):
     division = _division(request, request.GET.get("division"))
     year = _year(request)
-    data = services.report(request.user, division, year)
-    years = sorted(
-        set(
-            ReviewRecord.objects.filter(commune__path__startswith=division.path.split("h")[0])
-            .values_list("year", flat=True)
-            .distinct()
+
+    def compute():
+        data = services.report(request.user, division, year)
+        years = sorted(
+            set(
+                ReviewRecord.objects.filter(commune__path__startswith=division.path.split("h")[0])
+                .values_list("year", flat=True)
+                .distinct()
+            )
         )
+        return data, years, services.support_totals(request.user, division, year)
+
+    data, years, support = datacache.cached(
+        "poverty.index", (division.pk, year, datacache.scope_key(request.user)), compute
     )
     if request.GET.get("format") == "xlsx" and data["figures"]:
         response = HttpResponse(
@@ -84,7 +92,7 @@ def index(request):
                 for k, v in (data["figures"] or {}).get("transitions", {}).items()
             ],
             "can_edit": Scope.of(request.user).can_edit(division),
-            "support": services.support_totals(request.user, division, year),
+            "support": support,
         },
     )
 

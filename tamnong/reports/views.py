@@ -11,10 +11,13 @@ from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from tamnong.accounts.scoping import Scope
 from tamnong.audit.services import record_denied
+from tamnong.core import datacache
 from tamnong.divisions.models import Division, Level
 from tamnong.jobs.services import enqueue
 
@@ -268,8 +271,17 @@ def summary(request):
         response = HttpResponse(outputs.to_pdf(report), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
         return response
+    # the sections are rendered once per data version (core.datacache), the page around them
+    # for each request
+    sections_html = datacache.cached(
+        "summary.html",
+        (division.pk, period.start, period.end, datacache.scope_key(request.user)),
+        lambda: mark_safe(render_to_string("reports/_sections.html", {"report": report})),  # noqa: S308 – our template's output
+    )
     return render(
-        request, "reports/summary.html", {"report": report, "division": division, "period": period}
+        request,
+        "reports/summary.html",
+        {"report": report, "division": division, "period": period, "sections_html": sections_html},
     )
 
 
@@ -398,11 +410,20 @@ def dashboard(request):
         response = HttpResponse(chart_csv(chart), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{key}-{division.code}-{year}.csv"'
         return response
+    panels_html = datacache.cached(
+        "dashboard.html",
+        (division.pk, year, datacache.scope_key(request.user)),
+        lambda: mark_safe(  # noqa: S308 – our template's output
+            render_to_string(
+                "reports/_panels.html", {"panels": panels, "division": division, "year": year}
+            )
+        ),
+    )
     return render(
         request,
         "reports/dashboard.html",
         {
-            "panels": panels,
+            "panels_html": panels_html,
             "division": division,
             "year": year,
             "divisions": report_divisions(request.user).resolved()[:300],
