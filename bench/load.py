@@ -98,6 +98,7 @@ class Client:
 
 def run_users(port: int, users: int, seconds: float, pages_for, warmup: float = 3.0):
     latencies, report_count, errors, lock = [], [0], [], threading.Lock()
+    by_path: dict[str, list[float]] = {}
     start_at = time.perf_counter() + warmup
     stop_at = start_at + seconds
 
@@ -120,6 +121,7 @@ def run_users(port: int, users: int, seconds: float, pages_for, warmup: float = 
                 continue
             with lock:
                 latencies.append(dt)
+                by_path.setdefault(path.split("?")[0], []).append(dt)
                 if status != 200:
                     errors.append((path, status))
                 elif is_report:
@@ -132,6 +134,11 @@ def run_users(port: int, users: int, seconds: float, pages_for, warmup: float = 
         t.join()
     latencies.sort()
     pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
+    for path, values in sorted(by_path.items()):
+        values.sort()
+        p99 = values[min(len(values) - 1, int(0.99 * len(values)))] * 1000
+        print(f"{len(values):6d} p50 {values[len(values) // 2] * 1000:8.1f} ms p99 {p99:8.1f} ms  {path}",
+              file=sys.stderr)  # fmt: skip
     return {
         "requests": len(latencies),
         "p50_ms": round(pick(0.50), 1),
@@ -151,17 +158,29 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--threads", type=int, default=8)
     ap.add_argument("--port", type=int, default=8799)
+    ap.add_argument("--reuse", action="store_true", help="keep the database of an earlier run")
     args = ap.parse_args()
 
-    setup_django("postgres", "tn_bench_load")
+    if args.reuse:
+        os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/tn_bench_load"
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tamnong.settings")
+        import django
+
+        django.setup()
+    else:
+        setup_django("postgres", "tn_bench_load")
     from django.core.management import call_command
 
     from tamnong.divisions.models import Division, Level
 
-    call_command("divisions", "load", verbosity=0)
-    call_command("import_ntm", "--builtin", verbosity=0)
-    with open(os.devnull, "w") as quiet:
-        call_command("demo", "--province", "20", "--households", str(args.households), stdout=quiet)
+    if args.reuse:
+        call_command("migrate", verbosity=0)
+    else:
+        call_command("divisions", "load", verbosity=0)
+        call_command("import_ntm", "--builtin", verbosity=0)
+        with open(os.devnull, "w") as quiet:
+            call_command("demo", "--province", "20", "--households", str(args.households),
+                         stdout=quiet)  # fmt: skip
     province = Division.objects.get(level=Level.PROVINCE, code="20", valid_to__isnull=True)
     commune = Division.objects.get(memberships__user__username="canboxa")
     static_root = BENCH_DIR / "static"

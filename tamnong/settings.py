@@ -235,14 +235,23 @@ DIVISIONS_DATA_DIR = BASE_DIR / "data" / "divisions"
 # Public OCOP pages (catalog, verification): requests per client address per minute.
 OCOP_PUBLIC_RATE_LIMIT = envint("OCOP_PUBLIC_RATE_LIMIT", 120)
 
-# Per-process caches: "default" (rate limits, small lookups) and "data" (reports and dashboards,
+# Caches: "default" per process (rate limits, small lookups) and "data" (reports and dashboards,
 # keyed by the data version, see tamnong/core/datacache.py). DATA_CACHE_SECONDS=0 turns it off.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tn"},
+    # files under var/: shared by the processes of one server (gunicorn workers, job worker),
+    # so a report is computed once per data version, not once per process
     "data": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "tn-data",
-        "OPTIONS": {"MAX_ENTRIES": envint("DATA_CACHE_ENTRIES", 500)},
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        # one folder per database, so two instances (or test runs) sharing var/ never mix
+        "LOCATION": os.environ.get(
+            "DATA_CACHE_DIR",
+            str(
+                VAR_DIR / "cache" / f"data-{DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}-"
+                f"{str(DATABASES['default']['NAME']).replace('/', '_')[-60:]}"
+            ),
+        ),
+        "OPTIONS": {"MAX_ENTRIES": envint("DATA_CACHE_ENTRIES", 2000)},
     },
 }
 DATA_CACHE_SECONDS = envint("DATA_CACHE_SECONDS", 600)

@@ -18,13 +18,16 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tamnong.accounts.models import Role, User
 from tamnong.accounts.scoping import Scope
 from tamnong.audit.services import record_denied
+from tamnong.core import datacache
 from tamnong.divisions.models import Division, Level
 
 from . import criteria as crit
@@ -842,19 +845,28 @@ def catalog(request):
         qs = qs.filter(stars=int(f["stars"]))
     if f["q"]:
         qs = qs.filter(Q(product__name__icontains=f["q"]) | Q(producer__name__icontains=f["q"]))
-    page = Paginator(qs.order_by("-stars", "product__name", "id"), 24).get_page(
-        request.GET.get("page")
+    query = "&".join(f"{k}={v}" for k, v in f.items() if v)
+
+    def render_list():
+        page = Paginator(qs.order_by("-stars", "product__name", "id"), 24).get_page(
+            request.GET.get("page")
+        )
+        html = render_to_string("ocop/_catalog_list.html", {"page": page, "query": query})
+        return mark_safe(html)  # noqa: S308 – our template's output
+
+    # the same for every visitor: rendered once per data version and day (core.datacache)
+    list_html = datacache.cached(
+        "ocop.catalog", (tuple(f.items()), request.GET.get("page", "")), render_list
     )
     communes = []
     if f["province"].isdigit():
         communes = Division.objects.filter(parent_id=f["province"], level=Level.COMMUNE).values(
             "id", "name"
         )
-    query = "&".join(f"{k}={v}" for k, v in f.items() if v)
     return render(
         request,
         "ocop/public_catalog.html",
-        {"page": page, "f": f, "communes": communes, "query": query, **_catalog_choices()},
+        {"list_html": list_html, "f": f, "communes": communes, **_catalog_choices()},
     )
 
 
