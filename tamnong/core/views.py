@@ -3,11 +3,20 @@ from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from tamnong.core import datacache
 from tamnong.divisions.models import Division, Level
 from tamnong.divisions.services import current_map
 
 
 def home(request):
+    counts = datacache.cached("home.units", (), _unit_counts)
+    memberships = []
+    if request.user.is_authenticated:
+        memberships = request.user.memberships.select_related("division__parent")
+    return render(request, "core/home.html", {"stats": counts, "memberships": memberships})
+
+
+def _unit_counts() -> dict:
     cur = current_map()
     counts = dict.fromkeys(
         ["provinces", "communes", "old_provinces", "old_districts", "old_communes"], 0
@@ -23,10 +32,7 @@ def home(request):
             key = ("" if map_id == cur.pk else "old_") + names.get(level, "")
             if key in counts:
                 counts[key] += n
-    memberships = []
-    if request.user.is_authenticated:
-        memberships = request.user.memberships.select_related("division__parent")
-    return render(request, "core/home.html", {"stats": counts, "memberships": memberships})
+    return counts
 
 
 def health(request):

@@ -101,17 +101,26 @@ def _sheet_rows(
 def index(request):
     today = timezone.localdate()
     certs = Certificate.objects.visible_to(request.user)
+
+    def counts() -> dict:
+        return {
+            "producers": Producer.objects.visible_to(request.user).count(),
+            "products": Product.objects.visible_to(request.user).count(),
+            "valid": certs.valid_on(today).count(),
+            "expiring": certs.valid_on(today)
+            .filter(expires_on__lte=today + dt.timedelta(days=30))
+            .count(),
+            "dossiers": list(
+                Dossier.objects.visible_to(request.user)
+                .values("state")
+                .annotate(n=Count("id"))
+                .order_by("state")
+            ),
+        }
+
     context = {
-        "producers": Producer.objects.visible_to(request.user).count(),
-        "products": Product.objects.visible_to(request.user).count(),
-        "valid": certs.valid_on(today).count(),
-        "expiring": certs.valid_on(today)
-        .filter(expires_on__lte=today + dt.timedelta(days=30))
-        .count(),
-        "dossiers": Dossier.objects.visible_to(request.user)
-        .values("state")
-        .annotate(n=Count("id"))
-        .order_by("state"),
+        # the same for everyone with these grants until the data change (core.datacache)
+        **datacache.cached("ocop.index", (datacache.scope_key(request.user),), counts),
         "notifications": Notification.objects.filter(user=request.user, read_at__isnull=True)[:10],
         "is_admin": Scope.of(request.user).is_admin,
         "states": dict(Dossier.State.choices),

@@ -210,17 +210,34 @@ def report_divisions(user):
     )
 
 
+def _unit_options(user) -> tuple[list[tuple[int, str, bool]], list[tuple[int, str, bool]]]:
+    """(provinces, current communes) a user may report on, as (pk, name, is current), kept
+    until the data change: long lists that every report page offers."""
+
+    def compute():
+        divisions = report_divisions(user)
+        provinces = divisions.filter(level=Level.PROVINCE)[:100]
+        communes = divisions.resolved().filter(level=Level.COMMUNE)[:500]
+        return (
+            [(d.pk, d.name, d.is_current) for d in provinces],
+            [(d.pk, d.name, True) for d in communes],
+        )
+
+    return datacache.cached("reports.units", (datacache.scope_key(user),), compute)
+
+
+def _current_units(user) -> list[tuple[int, str, bool]]:
+    provinces, communes = _unit_options(user)
+    return [p for p in provinces if p[2]] + communes
+
+
 @login_required
 def index(request):
-    divisions = report_divisions(request.user)
+    provinces, communes = _unit_options(request.user)
     return render(
         request,
         "reports/index.html",
-        {
-            "divisions": divisions.filter(level=Level.PROVINCE)[:100],
-            "communes": divisions.resolved().filter(level=Level.COMMUNE)[:500],
-            "kinds": KINDS,
-        },
+        {"divisions": provinces, "communes": communes, "kinds": KINDS},
     )
 
 
@@ -426,6 +443,6 @@ def dashboard(request):
             "panels_html": panels_html,
             "division": division,
             "year": year,
-            "divisions": report_divisions(request.user).resolved()[:300],
+            "divisions": _current_units(request.user)[:300],
         },
     )
