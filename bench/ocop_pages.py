@@ -25,6 +25,9 @@ from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# Every request computes its page: the data cache (tamnong/core/datacache.py) would otherwise
+# answer repeated catalog requests from memory. This measures the work done after any change.
+os.environ.setdefault("DATA_CACHE_SECONDS", "0")
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -23,6 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import BENCH_DIR, emit, setup_django  # noqa: E402
+
+# Every request computes its figures: the data cache (tamnong/core/datacache.py) would otherwise
+# answer repeated requests from memory. This measures the work done after any change of data.
+os.environ.setdefault("DATA_CACHE_SECONDS", "0")
 
 
 def one(engine: str, n: int, runs: int, seed: int) -> dict:

@@ -28,6 +28,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import BENCH_DIR, emit, rng, setup_django  # noqa: E402
 
+# Every request computes its figures: the data cache (tamnong/core/datacache.py) would otherwise
+# answer repeated requests from memory. This measures the work done after any change of data.
+os.environ.setdefault("DATA_CACHE_SECONDS", "0")
+
 PROVINCE = "25"
 PERIOD = "2021-2025"
 

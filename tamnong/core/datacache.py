@@ -17,8 +17,11 @@ e.g. SQL typed in a database console); 0 turns the cache off.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 from django.conf import settings
@@ -34,11 +37,23 @@ DATA_APPS = {"divisions", "ocop", "ntm", "poverty", "reports", "decisions", "acc
 ACCOUNT_MODELS = {"membership"}  # of accounts, only memberships change what a report shows
 
 
+_request = threading.local()  # within a request the version is read once
+
+
 def version() -> int:
-    return DataVersion.objects.filter(pk=1).values_list("n", flat=True).first() or 0
+    memo = getattr(_request, "memo", None)
+    if memo is not None and "version" in memo:
+        return memo["version"]
+    value = DataVersion.objects.filter(pk=1).values_list("n", flat=True).first() or 0
+    if memo is not None:
+        memo["version"] = value
+    return value
 
 
 def _bump_now() -> None:
+    memo = getattr(_request, "memo", None)
+    if memo is not None:
+        memo.clear()
     try:
         if not DataVersion.objects.filter(pk=1).update(n=F("n") + 1):
             DataVersion.objects.get_or_create(pk=1, defaults={"n": 1})
@@ -74,13 +89,27 @@ def cached(kind: str, parts: tuple, compute: Callable[[], T]) -> T:
         # a transaction that changed data sees its own changes, which nobody else does yet
         return compute()
     raw = repr((parts, timezone.localdate().isoformat(), translation.get_language()))
-    key = f"tn:{kind}:{version()}:{hashlib.sha1(raw.encode()).hexdigest()}"
+    key = f"tn:{kind}:{_code_stamp()}:{version()}:{hashlib.sha1(raw.encode()).hexdigest()}"
     store = caches["data"]
     value = store.get(key)
     if value is None:
         value = compute()
         store.set(key, value, seconds)
     return value
+
+
+@functools.cache
+def _code_stamp() -> str:
+    """The deployed code (its Python files and templates): entries made by another version of
+    the code are never read, even though the cache outlives a restart. The same for every process
+    of one deployment."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha1()
+    for path in sorted(root.rglob("*")):
+        if path.suffix in {".py", ".html"}:
+            stat = path.stat()
+            digest.update(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:12]
 
 
 def on_model_change(sender, **kwargs) -> None:
@@ -92,7 +121,8 @@ def on_model_change(sender, **kwargs) -> None:
 
 
 class DataVersionMiddleware:
-    """Raises the data version after every successful write request."""
+    """Reads the data version once per request; raises it after every successful write
+    request."""
 
     SAFE = {"GET", "HEAD", "OPTIONS", "TRACE"}
     QUIET = ("/accounts/login/", "/accounts/logout/", "/i18n/")  # no data change
@@ -101,7 +131,11 @@ class DataVersionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
+        _request.memo = {}
+        try:
+            response = self.get_response(request)
+        finally:
+            _request.memo = None
         if (
             request.method not in self.SAFE
             and response.status_code < 400

@@ -11,8 +11,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from tamnong.accounts.models import Role
@@ -112,11 +114,16 @@ def index(request):
         )
         response["Content-Disposition"] = f'attachment; filename="ntm-{division.code}-{year}.xlsx"'
         return response
-    children = (
-        Division.objects.filter(parent=division, level=Level.COMMUNE).order_by("code")
-        if division.level != Level.COMMUNE
-        else []
-    )
+
+    def communes_html():
+        children = (
+            Division.objects.filter(parent=division, level=Level.COMMUNE).order_by("code")
+            if division.level != Level.COMMUNE
+            else []
+        )
+        html = render_to_string("ntm/_communes.html", {"data": data, "children": children})
+        return mark_safe(html)  # noqa: S308 – our template's output
+
     return render(
         request,
         "ntm/index.html",
@@ -125,7 +132,10 @@ def index(request):
             "division": division,
             "year": year,
             "years": years,
-            "children": children,
+            # the table of every commune, rendered once per data version (core.datacache)
+            "communes_html": datacache.cached(
+                "ntm.communes.html", (division.pk, year, scope), communes_html
+            ),
             "can_plan": Scope.of(request.user).covers(division, services.PROVINCE_ROLES),
             "target_form": forms.TargetForm(initial={"year": year}),
         },

@@ -1,8 +1,13 @@
+import json
+
 from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Router
 
 from tamnong.accounts.scoping import Scope
+from tamnong.core import datacache
 from tamnong.divisions.models import Division
 
 from .summary import Period, cached_summary
@@ -22,6 +27,15 @@ def summary(request, division: int, period: str):
         from django.core.exceptions import ValidationError
 
         raise ValidationError({"period": [str(exc)]}) from exc
-    return cached_summary(
-        request.user, unit, parsed, base_url=request.build_absolute_uri("/").rstrip("/")
-    ).as_dict()
+    base = request.build_absolute_uri("/").rstrip("/")
+
+    def body() -> str:
+        made = cached_summary(request.user, unit, parsed, base_url=base)
+        return json.dumps(made.as_dict(), ensure_ascii=False, cls=DjangoJSONEncoder)
+
+    # the JSON text is kept per data version (core.datacache), not only the report
+    parts = (unit.pk, parsed.start, parsed.end, base, datacache.scope_key(request.user))
+    return HttpResponse(
+        datacache.cached("api.summary", parts, body),
+        content_type="application/json; charset=utf-8",
+    )

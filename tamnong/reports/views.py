@@ -268,37 +268,52 @@ def summary(request):
             request, "reports/summary.html", {"error": str(exc), "division": division}, status=400
         )
     fmt = request.GET.get("format", "html")
-    report = cached_summary(
-        request.user,
-        division,
-        period,
-        base_url="" if fmt == "html" else request.build_absolute_uri("/").rstrip("/"),
-    )
+    scope = datacache.scope_key(request.user)
+    base = "" if fmt == "html" else request.build_absolute_uri("/").rstrip("/")
+
+    def report():
+        return cached_summary(request.user, division, period, base_url=base)
+
     name = f"bao-cao-tong-ket-{division.code}-{period.start}-{period.end}"
+    # Each output is made once per data version (core.datacache): the JSON text and the HTML of
+    # the sections are kept as they are served; the page around the sections (user menu, CSRF
+    # token) is rendered for each request.
     if fmt == "json":
-        return HttpResponse(outputs.to_json(report), content_type="application/json; charset=utf-8")
+        body = datacache.cached(
+            "summary.json",
+            (division.pk, period.start, period.end, base, scope),
+            lambda: outputs.to_json(report()),
+        )
+        return HttpResponse(body, content_type="application/json; charset=utf-8")
     if fmt == "xlsx":
         response = HttpResponse(
-            outputs.to_xlsx(report),
+            outputs.to_xlsx(report()),
             content_type=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return response
     if fmt == "pdf":
-        response = HttpResponse(outputs.to_pdf(report), content_type="application/pdf")
+        response = HttpResponse(outputs.to_pdf(report()), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
         return response
-    # the sections are rendered once per data version (core.datacache), the page around them
-    # for each request
-    sections_html = datacache.cached(
-        "summary.html",
-        (division.pk, period.start, period.end, datacache.scope_key(request.user)),
-        lambda: mark_safe(render_to_string("reports/_sections.html", {"report": report})),  # noqa: S308 – our template's output
+
+    def html():
+        made = report()
+        sections = render_to_string("reports/_sections.html", {"report": made})
+        return made.generated_at, mark_safe(sections)  # noqa: S308 – our template's output
+
+    generated_at, sections_html = datacache.cached(
+        "summary.html", (division.pk, period.start, period.end, scope), html
     )
     return render(
         request,
         "reports/summary.html",
-        {"report": report, "division": division, "period": period, "sections_html": sections_html},
+        {
+            "generated_at": generated_at,
+            "division": division,
+            "period": period,
+            "sections_html": sections_html,
+        },
     )
 
 
@@ -419,8 +434,8 @@ def dashboard(request):
         year = int(request.GET.get("year") or _default_year())
     except ValueError:
         year = _default_year()
-    panels = cached_dashboard(request.user, division, year)
     if key := request.GET.get("download"):
+        panels = cached_dashboard(request.user, division, year)
         chart = next((p.chart for p in panels if p.chart and p.chart.key == key), None)
         if chart is None:
             raise Http404
@@ -432,7 +447,12 @@ def dashboard(request):
         (division.pk, year, datacache.scope_key(request.user)),
         lambda: mark_safe(  # noqa: S308 – our template's output
             render_to_string(
-                "reports/_panels.html", {"panels": panels, "division": division, "year": year}
+                "reports/_panels.html",
+                {
+                    "panels": cached_dashboard(request.user, division, year),
+                    "division": division,
+                    "year": year,
+                },
             )
         ),
     )
