@@ -29,6 +29,24 @@ def main(argv: list[str] | None = None) -> None:
         return
     argv[0] = ALIASES.get(argv[0], argv[0])
     execute_from_command_line(["tamnong", *argv])
+    if argv[0] not in READ_ONLY:
+        _data_may_have_changed()
+
+
+# Verbs that never change programme data; after any other one, cached reports are recomputed.
+READ_ONLY = {"serve", "worker", "runserver", "check", "help", "shell", "dbshell", "report",
+             "collectstatic", "makemigrations", "showmigrations", "sqlmigrate", "test"}  # fmt: skip
+
+
+def _data_may_have_changed() -> None:
+    """A maintenance command may change data in bulk (no model signal): raise the data version
+    (tamnong/core/datacache.py) so that reports are computed again."""
+    try:
+        from tamnong.core import datacache
+
+        datacache.bump()
+    except Exception:  # noqa: BLE001 – advisory; cached entries expire anyway
+        pass
 
 
 if __name__ == "__main__":

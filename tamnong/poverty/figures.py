@@ -234,16 +234,27 @@ def summary(division, year: int, user=None, by_child: bool = False) -> dict | No
     )
     if not rows:
         return None
-    total, areas, children = _empty(), defaultdict(_empty), defaultdict(_empty)
+    # Each row is added once, to its (area, child) group; the totals, areas and children are
+    # then sums of those few groups (a province: ~1.000 village rows, ~300 groups).
+    groups: dict[tuple[int, int | None], dict] = {}
     depth = len(division.path)
     for row in rows:
-        _add(total, row)
-        _add(areas[row["area"]], row)
+        child = None
         if by_child:
             rest = row["path"][depth:]
-            child = rest.split("/", 1)[0] if rest else ""
-            if child and not child.startswith("h"):
-                _add(children[int(child)], row)
+            head = rest.split("/", 1)[0] if rest else ""
+            if head and not head.startswith("h"):
+                child = int(head)
+        group = groups.get((row["area"], child))
+        if group is None:
+            group = groups[(row["area"], child)] = _empty()
+        _add(group, row)
+    total, areas, children = _empty(), defaultdict(_empty), defaultdict(_empty)
+    for (area, child), group in groups.items():
+        _add(total, group)
+        _add(areas[area], group)
+        if child is not None:
+            _add(children[child], group)
     out = _finish(total)
     out["standard"] = rows[0]["standard_key"]
     out["year"] = year

@@ -853,7 +853,6 @@ class _Direct:
 
         self.hh, self.rec = Household._meta.db_table, ReviewRecord._meta.db_table
         self.year: int | None = None
-        self.fresh_year: bool | None = None  # no record of that year before this import
         self._mixed = False
         self._error: BaseException | None = None
         self._lines: list[str] = []
@@ -964,11 +963,6 @@ class _Direct:
                     self._error = exc
 
     def _store(self, cur, chunk: bytes) -> None:
-        if self.fresh_year is None:
-            cur.execute(
-                f"SELECT NOT EXISTS (SELECT 1 FROM {self.rec} WHERE year = %s)", [self.year]
-            )
-            self.fresh_year = cur.fetchone()[0]
         with cur.copy(
             f"COPY {self.TABLE} (code, year, commune_id, unit_id, head, members, area, ethnic, "
             "policy, income, housing, mask, dcount, standard_id, klass) FROM STDIN"
@@ -1016,8 +1010,9 @@ def _import_direct(rows, total, user, batch, result, errors, say):
                 raise _Fallback
             say(result.rows, result.rows, "Cập nhật số liệu tổng hợp…")
             communes = {agg[0] for agg in result.figures.values()}
-            if sink.fresh_year:
-                PovertyFigure.objects.filter(year=sink.year, commune_id__in=communes).delete()
+            # Figures are kept with every record: none for these communes and year means no
+            # record was there before this file, whose own counts are then the whole figures.
+            if not PovertyFigure.objects.filter(year=sink.year, commune_id__in=communes).exists():
                 _store_file_figures(result.figures)
             else:
                 figures.rebuild({sink.year}, communes)

@@ -300,3 +300,20 @@ def test_an_import_job_reports_progress_while_it_writes(geo, media):
     assert job.result["rows"] == 25_000 and ReviewRecord.objects.count() == 25_000
     assert any(0 < done < 25_000 for done in lines)
     assert not path.exists()  # the upload is removed after the import
+
+
+def test_files_of_new_households_added_commune_by_commune_keep_the_figures_right(geo, media):
+    from tamnong.poverty import figures
+
+    def file(name, codes, commune):
+        rows = [row(c, commune=commune, income=1_000_000, deprived="1,2,3" if i % 2 else "")
+                for i, c in enumerate(codes)]  # fmt: skip
+        return write_xlsx(media / name, rows)
+
+    assert import_file(file("a.xlsx", ["A1", "A2", "A3"], "10001")).ok
+    assert import_file(file("c.xlsx", ["C1", "C2"], "10003")).ok  # other commune, same year
+    assert import_file(file("a2.xlsx", ["A4", "A5"], "10001")).ok  # same commune again
+    counted = _figures()
+    figures.rebuild([2025])
+    assert _figures() == counted
+    assert sum(f[3] for f in counted) == 7
