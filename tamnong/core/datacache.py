@@ -100,13 +100,13 @@ def cached(kind: str, parts: tuple, compute: Callable[[], T]) -> T:
 
 @functools.cache
 def _code_stamp() -> str:
-    """The deployed code (its Python files and templates): entries made by another version of
+    """The deployed code (Python files, templates, translations): entries made by another version of
     the code are never read, even though the cache outlives a restart. The same for every process
     of one deployment."""
     root = Path(__file__).resolve().parent.parent
     digest = hashlib.sha1()
     for path in sorted(root.rglob("*")):
-        if path.suffix in {".py", ".html"}:
+        if path.suffix in {".py", ".html", ".mo"}:
             stat = path.stat()
             digest.update(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()[:12]
