@@ -101,8 +101,10 @@ def figures(user, *, division: Division, on: dt.date, since: dt.date | None = No
     valid_by_stars: Counter = Counter()
     valid_products: dict[int, CertRow] = {}
     latest: dict[int, CertRow] = {}
+    state_of: dict[int, str] = {}
     for c in certs:
         state, _day = c.status_on(on)
+        state_of[c.pk] = state
         by_state[state] += 1
         if state == Certificate.Status.VALID:
             valid_products[c.product_id] = c
@@ -113,7 +115,7 @@ def figures(user, *, division: Division, on: dt.date, since: dt.date | None = No
         valid_by_stars[str(c.stars)] += 1
     products_by_state: Counter = Counter()
     for c in latest.values():
-        state, _day = c.status_on(on)
+        state = state_of[c.pk]
         products_by_state["valid" if state == Certificate.Status.VALID else str(state)] += 1
 
     new: Counter = Counter()
@@ -151,14 +153,18 @@ def figures(user, *, division: Division, on: dt.date, since: dt.date | None = No
             }
         )
 
+    # the channels of the unit's products (a join, not a list of thousands of ids), kept for
+    # the products with a valid certificate
     channels = (
-        Channel.objects.filter(product_id__in=list(valid_products))
+        Channel.objects.filter(within_q(division, "product__division"))
         .filter(Q(since__isnull=True) | Q(since__lte=on))
         .filter(Q(until__isnull=True) | Q(until__gte=on))
     )
     by_channel = defaultdict(set)
     countries: Counter = Counter()
     for product_id, kind, country in channels.values_list("product_id", "kind", "country"):
+        if product_id not in valid_products:
+            continue
         by_channel[kind].add(product_id)
         if kind == Channel.Kind.EXPORT and country:
             countries[country] += 1

@@ -614,6 +614,8 @@ def certificate_status(
     S = Certificate.Status
     if day < issued_on:
         return S.PENDING, issued_on
+    if revoked_on is None and replaced_on is None:  # most certificates: expiry alone decides
+        return (S.VALID, expires_on) if day < expires_on else (S.EXPIRED, expires_on)
     ends = [(expires_on, S.EXPIRED)]
     if revoked_on is not None:
         ends.append((revoked_on, S.REVOKED))

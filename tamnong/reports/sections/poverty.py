@@ -59,27 +59,34 @@ def yearly_totals(ctx: ReportContext, years) -> dict[int, dict]:
             t[k] += r[k]
     if not out:
         return out
+    # The per-indicator and per-transition counts are JSON objects with known keys: one scan
+    # sums each key as a column (unnesting every object was three times slower on PostgreSQL).
+    from tamnong.poverty.models import Standard, Transition
+
     ids_sql, params = qs.values("id").query.sql_with_params()
     table = PovertyFigure._meta.db_table
-    each, value = (
-        ("jsonb_each_text", "CAST(j.value AS integer)")
-        if connection.vendor == "postgresql"
-        else ("json_each", "j.value")
+    indicators = max(
+        (len(s.indicators or []) for s in Standard.objects.only("indicators")), default=0
     )
+    keys = [("transitions", "transitions", k) for k in Transition.values] + [
+        ("poor_deprived", "deprived", str(n)) for n in range(1, indicators + 1)
+    ]
+    if connection.vendor == "postgresql":
+        exprs = [f"SUM(CAST(f.{col} ->> %s AS integer))" for col, _t, _k in keys]
+        key_params = [k for _c, _t, k in keys]
+    else:
+        exprs = [f"SUM(CAST(json_extract(f.{col}, %s) AS INTEGER))" for col, _t, _k in keys]
+        key_params = [f'$."{k}"' for _c, _t, k in keys]
     with connection.cursor() as cur:
-        # the deprivation profile is shown for the last year only; transitions for every year
-        last = max(out)
-        for column, key, only in (
-            ("poor_deprived", "deprived", f" AND f.year = {int(last)}"),
-            ("transitions", "transitions", ""),
-        ):
-            cur.execute(
-                f"SELECT f.year, j.key, SUM({value}) FROM {table} f, {each}(f.{column}) j "
-                f"WHERE f.id IN ({ids_sql}){only} GROUP BY f.year, j.key",
-                params,
-            )
-            for year, k, n in cur.fetchall():
-                out[year][key][k] += int(n)
+        cur.execute(
+            f"SELECT f.year, {', '.join(exprs)} FROM {table} f "
+            f"WHERE f.id IN ({ids_sql}) GROUP BY f.year",
+            [*key_params, *params],
+        )
+        for year, *sums in cur.fetchall():
+            for (_col, target, k), n in zip(keys, sums, strict=True):
+                if n:
+                    out[year][target][k] += int(n)
     return out
 
 
