@@ -150,6 +150,37 @@ def run_users(port: int, users: int, seconds: float, pages_for, warmup: float = 
     }
 
 
+def demo_database(engine: str, households: int, reuse: bool):
+    """The demo province in database tn_bench_load (built afresh unless `reuse`), with Django
+    set up on it; returns (province, the commune officer's commune)."""
+    if reuse:
+        if engine == "postgres":
+            os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/tn_bench_load"
+        else:
+            os.environ["DATABASE_URL"] = f"sqlite:///{BENCH_DIR / 'tn_bench_load.sqlite3'}"
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tamnong.settings")
+        import django
+
+        django.setup()
+    else:
+        setup_django(engine, "tn_bench_load")
+    from django.core.management import call_command
+
+    from tamnong.divisions.models import Division, Level
+
+    if reuse:
+        call_command("migrate", verbosity=0)
+    else:
+        call_command("divisions", "load", verbosity=0)
+        call_command("import_ntm", "--builtin", verbosity=0)
+        with open(os.devnull, "w") as quiet:
+            call_command("demo", "--province", "20", "--households", str(households),
+                         stdout=quiet)  # fmt: skip
+    province = Division.objects.get(level=Level.PROVINCE, code="20", valid_to__isnull=True)
+    commune = Division.objects.get(memberships__user__username="canboxa")
+    return province, commune
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--users", type=int, default=50)
@@ -161,28 +192,7 @@ def main() -> None:
     ap.add_argument("--reuse", action="store_true", help="keep the database of an earlier run")
     args = ap.parse_args()
 
-    if args.reuse:
-        os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/tn_bench_load"
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tamnong.settings")
-        import django
-
-        django.setup()
-    else:
-        setup_django("postgres", "tn_bench_load")
-    from django.core.management import call_command
-
-    from tamnong.divisions.models import Division, Level
-
-    if args.reuse:
-        call_command("migrate", verbosity=0)
-    else:
-        call_command("divisions", "load", verbosity=0)
-        call_command("import_ntm", "--builtin", verbosity=0)
-        with open(os.devnull, "w") as quiet:
-            call_command("demo", "--province", "20", "--households", str(args.households),
-                         stdout=quiet)  # fmt: skip
-    province = Division.objects.get(level=Level.PROVINCE, code="20", valid_to__isnull=True)
-    commune = Division.objects.get(memberships__user__username="canboxa")
+    province, commune = demo_database("postgres", args.households, args.reuse)
     static_root = BENCH_DIR / "static"
     env = {
         **os.environ,

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import emit, median, setup_django  # noqa: E402
+from _common import emit, median  # noqa: E402
 
 
 def main() -> None:
@@ -29,39 +29,20 @@ def main() -> None:
 
     os.environ.setdefault("DEBUG", "0")
     os.environ.setdefault("OCOP_PUBLIC_RATE_LIMIT", "1000000")
-    if args.reuse:
-        if args.engine == "postgres":
-            os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/tn_bench_load"
-        else:
-            os.environ["DATABASE_URL"] = f"sqlite:///{Path('var/bench/tn_bench_load.sqlite3')}"
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tamnong.settings")
-        import django
+    from load import PAGES_BY_ROLE, demo_database
 
-        django.setup()
-    else:
-        setup_django(args.engine, "tn_bench_load")
-    from django.core.management import call_command
+    province, commune = demo_database(args.engine, args.households, args.reuse)
     from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from load import PAGES_BY_ROLE
 
-    from tamnong.divisions.models import Division, Level
+    from tamnong.accounts.models import User
 
-    if not args.reuse:
-        call_command("divisions", "load", verbosity=0)
-        call_command("import_ntm", "--builtin", verbosity=0)
-        with open(os.devnull, "w") as quiet:
-            call_command("demo", "--province", "20", "--households", str(args.households),
-                         stdout=quiet)  # fmt: skip
-    province = Division.objects.get(level=Level.PROVINCE, code="20", valid_to__isnull=True)
-    commune = Division.objects.get(memberships__user__username="canboxa")
     results = {}
     for role, pages in PAGES_BY_ROLE.items():
         client = Client()
         if role:
-            client.force_login(__import__("tamnong.accounts.models", fromlist=["User"]).User
-                               .objects.get(username=role))  # fmt: skip
+            client.force_login(User.objects.get(username=role))
         for path, _ in pages:
             url = path.format(division=province.pk, commune=commune.pk)
             times = []
