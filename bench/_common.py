@@ -9,6 +9,7 @@
 - `timed(fn, *a, **kw)` → (result, seconds); `median(values)`.
 - `peak_rss_mb()`: peak resident memory of this process (MiB).
 - `emit(bench, **fields)`: print the one JSON line that must come last.
+- `run_child(script, *argv)`: run a bench in a fresh process, return its last JSON line.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import os
 import random
 import resource
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -86,3 +88,11 @@ def peak_rss_mb() -> float:
 
 def emit(bench: str, **fields) -> None:
     print(json.dumps({"bench": bench, **fields}, ensure_ascii=False), flush=True)
+
+
+def run_child(script: str, *argv: str) -> dict:
+    """Run `script` (a bench) in a fresh process with `argv`; its last stdout line is JSON."""
+    out = subprocess.run(
+        [sys.executable, script, *argv], check=True, stdout=subprocess.PIPE, text=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])

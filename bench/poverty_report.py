@@ -17,13 +17,12 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import BENCH_DIR, emit, setup_django  # noqa: E402
+from _common import BENCH_DIR, emit, run_child, setup_django  # noqa: E402
 
 # Every request computes its figures: the data cache (tamnong/core/datacache.py) would otherwise
 # answer repeated requests from memory. This measures the work done after any change of data.
@@ -95,24 +94,8 @@ def main() -> None:
         return
     res = {}
     for n in (100_000, 1_000_000):
-        out = subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--engine",
-                args.engine,
-                "--only",
-                str(n),
-                "--runs",
-                str(args.runs),
-                "--seed",
-                str(args.seed),
-            ],
-            check=True,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        res[n] = json.loads(out.stdout.strip().splitlines()[-1])
+        res[n] = run_child(__file__, "--engine", args.engine, "--only", str(n),
+                           "--runs", str(args.runs), "--seed", str(args.seed))  # fmt: skip
         print(f"{n}: {res[n]}", file=sys.stderr)
     small, large = res[100_000], res[1_000_000]
     emit(

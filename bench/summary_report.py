@@ -22,13 +22,12 @@ import datetime as dt
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import BENCH_DIR, emit, rng, setup_django  # noqa: E402
+from _common import BENCH_DIR, emit, rng, run_child, setup_django  # noqa: E402
 
 # Every request computes its figures: the data cache (tamnong/core/datacache.py) would otherwise
 # answer repeated requests from memory. This measures the work done after any change of data.
@@ -223,27 +222,10 @@ def main() -> None:
         return
     results = {}
     for n in (args.small, args.large):
-        out = subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--engine",
-                args.engine,
-                "--only",
-                str(n),
-                "--products",
-                str(args.products),
-                "--runs",
-                str(args.runs),
-                "--seed",
-                str(args.seed),
-                *(["--reuse"] if args.reuse else []),
-            ],
-            check=True,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        results[n] = json.loads(out.stdout.strip().splitlines()[-1])
+        results[n] = run_child(
+            __file__, "--engine", args.engine, "--only", str(n), "--products", str(args.products),
+            "--runs", str(args.runs), "--seed", str(args.seed), *(["--reuse"] if args.reuse else []),
+        )  # fmt: skip
         print(f"{n} households: {results[n]}", file=sys.stderr)
     small, large = results[args.small], results[args.large]
     emit(

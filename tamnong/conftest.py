@@ -10,6 +10,8 @@ districts, communes, a split commune and villages) and personas for every role.
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -107,3 +109,44 @@ def _fresh_data_cache():
     caches["data"].clear()
     yield
     caches["data"].clear()
+
+
+# -- browser tests (headless Chromium from Debian's package; no browser download) -------------
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+browser_tests = [
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="browser tests skipped: Debian package 'chromium' is not installed"
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls in these tests are
+    # ordinary synchronous setup, not async code.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=CHROMIUM,
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                ],
+            )
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous

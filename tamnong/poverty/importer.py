@@ -326,35 +326,32 @@ def import_file(
     result = ImportResult(batch_id=batch.pk)
     errors = _ErrorSink(batch.pk, error_dir)
     restore = _tune_connection()
+    # while rows are checked the connection belongs to the COPY stream or the writer: a job's
+    # progress is then written on a connection of its own
     detached = getattr(say, "detached", None) if _is_pg() else None
+    status = None
     try:
-        try:
-            rows, total = open_rows(path)
-            if _is_pg():
-                # New households of one year (a province's first file): written straight into
-                # the tables while the rows are checked, in one transaction (see _Direct).
-                try:
-                    with detached() if detached else nullcontext():
+        with detached() if detached else nullcontext():
+            try:
+                rows, total = open_rows(path)
+                if _is_pg():
+                    # New households of one year (a province's first file): written straight
+                    # into the tables while the rows are checked, in one transaction (_Direct).
+                    try:
                         status = _import_direct(rows, total, user, batch, result, errors, say)
-                except _Fallback:
-                    errors.discard()
-                    result = ImportResult(batch_id=batch.pk)
-                    errors = _ErrorSink(batch.pk, error_dir)
-                    status = None
-            else:
-                status = None
-            if status is None:
-                with detached() if detached else nullcontext():
+                    except _Fallback:
+                        errors.discard()
+                        result = ImportResult(batch_id=batch.pk)
+                        errors = _ErrorSink(batch.pk, error_dir)
+                if status is None:
                     _validate(rows, total, user, result, errors, say)
-        except FileError as exc:
-            status = None
-            errors.add(0, "", str(exc))
+            except FileError as exc:
+                errors.add(0, "", str(exc))
         if status is None:
             result.errors = errors.count
             result.error_sample = errors.sample
             if errors.count:
                 result.error_report = errors.close()
-                _drop_stage()
                 status = ImportBatch.Status.REJECTED
             else:
                 errors.close()

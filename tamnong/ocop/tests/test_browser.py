@@ -5,57 +5,18 @@ their own; only the setting (criteria set, producer record, council members' acc
 the factories. Skipped, with the reason printed, when `chromium` is not installed.
 """
 
-import os
 import re
-import shutil
 from urllib.parse import urlsplit
 
 import pytest
 from django.utils import timezone
 
-from tamnong.conftest import PASSWORD
+from tamnong.conftest import PASSWORD, browser_tests
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = [
-    pytest.mark.skipif(
-        CHROMIUM is None, reason="browser tests skipped: Debian package 'chromium' is not installed"
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = browser_tests
 
 # Generous: the machine is shared; these are upper bounds for waiting, never assertions on speed.
 WAIT_MS = 60_000
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls in these tests are
-    # ordinary synchronous setup, not async code.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(
-                executable_path=CHROMIUM,
-                args=[
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-quic",
-                    "--no-first-run",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                ],
-            )
-            yield browser
-            browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
