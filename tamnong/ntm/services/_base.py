@@ -1,0 +1,92 @@
+"""Shared by the NTM services: role sets, recognition kinds, input errors and the commune's status in a year."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from tamnong.accounts.models import Role
+from tamnong.accounts.scoping import Scope
+from tamnong.divisions.models import Division, Level
+from tamnong.divisions.services import resolve
+
+from ..models import (
+    CommuneStatus,
+    Recognition,
+    RecognitionKind,
+)
+
+PROVINCE_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.DEPARTMENT})
+STATUS_OF_KIND = {
+    RecognitionKind.COMMUNE_NTM: CommuneStatus.NTM,
+    RecognitionKind.COMMUNE_ADVANCED: CommuneStatus.ADVANCED,
+    RecognitionKind.COMMUNE_MODEL: CommuneStatus.MODEL,
+    RecognitionKind.COMMUNE_MODERN: CommuneStatus.MODERN,
+}
+STATUS_RANK = {
+    CommuneStatus.NOT_YET: 0,
+    CommuneStatus.NTM: 1,
+    CommuneStatus.ADVANCED: 2,
+    CommuneStatus.MODEL: 3,
+    CommuneStatus.MODERN: 3,
+}
+DOSSIER_KINDS = {
+    RecognitionKind.COMMUNE_NTM,
+    RecognitionKind.COMMUNE_ADVANCED,
+    RecognitionKind.COMMUNE_MODEL,
+    RecognitionKind.COMMUNE_MODERN,
+    RecognitionKind.VILLAGE_NTM,
+    RecognitionKind.VILLAGE_MODEL,
+}
+HISTORICAL_LEVEL = {
+    RecognitionKind.DISTRICT_NTM: Level.DISTRICT,
+    RecognitionKind.DISTRICT_ADVANCED: Level.DISTRICT,
+    RecognitionKind.TOWN_COMPLETED: Level.DISTRICT,
+    RecognitionKind.PROVINCE_COMPLETED: Level.PROVINCE,
+}
+EVIDENCE_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx", ".doc", ".xls")
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+NOT_JUDGED_NO_THRESHOLD = "chưa có ngưỡng"
+NOT_JUDGED_NO_VALUE = "chưa có số liệu"
+
+
+class NtmInputError(ValueError):
+    """Bad input: `errors` is a list of {field, message}; nothing was written."""
+
+    def __init__(self, errors: list[dict] | str, field: str = "") -> None:
+        if isinstance(errors, str):
+            errors = [{"field": field, "message": errors}]
+        super().__init__(" ".join(e["message"] for e in errors))
+        self.errors = errors
+
+
+def _require_province_role(actor, division) -> None:
+    if not Scope.of(actor).covers(division, PROVINCE_ROLES):
+        raise PermissionDenied(_("Bước này do cấp tỉnh (văn phòng điều phối, sở ngành) thực hiện."))
+
+
+def _valid_in_year(division: Division, year: int) -> bool:
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    return (division.valid_from is None or division.valid_from <= end) and (
+        division.valid_to is None or division.valid_to >= start
+    )
+
+
+def _province_of(division: Division) -> Division | None:
+    return resolve(division, Level.PROVINCE)
+
+
+def status_of(division: Division, year: int) -> str:
+    """The highest recognition of a commune in force at the end of a year."""
+    best = CommuneStatus.NOT_YET
+    for kind, revoked_year in Recognition.objects.filter(
+        division=division, year__lte=year, kind__in=list(STATUS_OF_KIND)
+    ).values_list("kind", "revoked_year"):
+        if revoked_year is not None and revoked_year <= year:
+            continue
+        status = STATUS_OF_KIND[kind]
+        if STATUS_RANK[status] > STATUS_RANK[best]:
+            best = status
+    return best

@@ -1,0 +1,104 @@
+"""OCOP business rules: registry, the evaluation workflow (Decision 148 as amended by 1489),
+council scoring, recognition, certificates and their lifecycle. Views, API and CLI call these
+functions with the acting user; nothing here reads a request.
+
+How the members' sheets combine (written down here and in the regime data, `minimum_rule`):
+- the score is the mean of the members' totals (exact; shown rounded to 0.01);
+- the band is the highest band of the regime whose minimum the mean reaches;
+- a per-star minimum option (or a mandatory criterion) is met when MORE THAN HALF of the members'
+  sheets reach it ("majority"); the regime may say "mean" instead (the mean of the members' points on
+  that criterion reaches it);
+- a heading marker without a level (e.g. "Sở hữu trí tuệ ****") is met by any option above 0 points;
+- minima are cumulative: 4★ also needs the 3★ minima; a product missing a 3★ minimum gets 2★ at most
+  and no certificate;
+- criteria the commune assesses under 1489 take the commune's points on every member's sheet.
+"""
+
+from __future__ import annotations
+
+from ._base import (
+    COUNCIL_ROLES,
+    FILE_TYPES,
+    MAX_FILE_BYTES,
+    PROVINCE_ROLES,
+    SECRETARY_ROLES,
+    fail,
+)
+from .certificates import (
+    get_or_create_decision,
+    issue_certificate,
+    recognise,
+    record_central_result,
+    revoke,
+)
+from .council import (
+    add_seats,
+    add_to_session,
+    can_manage_seats,
+    close_session,
+    create_session,
+    ranking,
+    sheet_answers,
+    submit_sheet,
+)
+from .dossiers import (
+    add_file,
+    commune_assess,
+    current_certificate,
+    open_dossier,
+    return_dossier,
+    save_self_assessment,
+    submit_dossier,
+)
+from .notices import send_expiry_notices
+from .provided import valid_products
+from .registry import (
+    add_channel,
+    add_fair,
+    can_act_for,
+    create_producer,
+    create_product,
+    product_sets,
+    require_producer_access,
+    update_producer,
+)
+
+__all__ = [
+    "COUNCIL_ROLES",
+    "FILE_TYPES",
+    "MAX_FILE_BYTES",
+    "PROVINCE_ROLES",
+    "SECRETARY_ROLES",
+    "fail",
+    "log",
+    "add_channel",
+    "add_fair",
+    "can_act_for",
+    "create_producer",
+    "create_product",
+    "product_sets",
+    "require_producer_access",
+    "update_producer",
+    "add_file",
+    "commune_assess",
+    "current_certificate",
+    "open_dossier",
+    "return_dossier",
+    "save_self_assessment",
+    "submit_dossier",
+    "add_seats",
+    "add_to_session",
+    "can_manage_seats",
+    "close_session",
+    "create_session",
+    "ranking",
+    "sheet_answers",
+    "submit_sheet",
+    "get_or_create_decision",
+    "issue_certificate",
+    "recognise",
+    "record_central_result",
+    "revoke",
+    "valid_products",
+    "send_expiry_notices",
+]

@@ -1,0 +1,260 @@
+"""OCOP recognition decisions and certificates (quyết định công nhận, giấy chứng nhận): issue, record
+the ministry's 5★ result, revoke."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+
+from tamnong.audit.services import record_transition
+from tamnong.decisions.models import Decision
+from tamnong.divisions.models import Division, Level
+from tamnong.divisions.services import resolve
+
+from ..models import (
+    Certificate,
+    Dossier,
+    Product,
+    Regime,
+    Revocation,
+    expiry_date,
+)
+from ._base import _changed, _move, fail
+from .council import _require_province, ranking
+from .dossiers import _require_state
+
+
+def get_or_create_decision(
+    actor,
+    *,
+    number: str,
+    signed_on: dt.date,
+    issuer: str,
+    division: Division,
+    kind: str,
+    subject: str,
+    signer: str = "",
+) -> Decision:
+    if not number.strip():
+        fail("number", "Cần số quyết định.")
+    if not issuer.strip():
+        fail("issuer", "Cần cơ quan ban hành.")
+    existing = Decision.objects.filter(issuer=issuer, number=number, signed_on=signed_on).first()
+    if existing is not None:
+        if existing.kind != kind:
+            fail("number", f"Quyết định {number} đã được ghi nhận với nội dung khác.")
+        return existing
+    return Decision.objects.create(
+        number=number.strip(),
+        signed_on=signed_on,
+        effective_on=signed_on,
+        issuer=issuer.strip(),
+        signer=signer,
+        subject=subject[:500],
+        kind=kind,
+        division=division,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+
+
+def _certificate_number(product: Product, issued_on: dt.date) -> str:
+    province = resolve(product.division, Level.PROVINCE)
+    prefix = f"OCOP-{province.code if province else 'VN'}-{issued_on.year}-"
+    n = Certificate.objects.filter(number__startswith=prefix).count() + 1
+    while Certificate.objects.filter(number=f"{prefix}{n:04d}").exists():
+        n += 1
+    return f"{prefix}{n:04d}"
+
+
+def issue_certificate(
+    actor,
+    *,
+    product: Product,
+    decision: Decision,
+    stars: int,
+    issued_on: dt.date,
+    regime: Regime,
+    dossier: Dossier | None = None,
+    score: Decimal | None = None,
+    number: str = "",
+    expires_on: dt.date | None = None,
+) -> Certificate:
+    """Issue a certificate; a product's earlier certificate is superseded (re-evaluation/upgrade).
+
+    Never issues for a star the regime does not certify, nor above the dossier's result."""
+    if stars not in regime.certified_stars:
+        fail("stars", f"Hạng {stars} sao không được cấp giấy chứng nhận.")
+    if dossier is not None and dossier.kind != Dossier.Kind.IMPORTED:
+        if dossier.stars is None or stars > dossier.stars:
+            fail("stars", "Kết quả chấm điểm không cho phép cấp hạng sao này.")
+        if dossier.criteria_set_id:
+            again = ranking(dossier)
+            if again.stars != dossier.stars or again.mean != dossier.mean_score:
+                fail(
+                    "dossier",
+                    "Kết quả lưu khác kết quả tính lại từ phiếu đánh giá; không cấp giấy chứng nhận.",
+                )
+    months = int(regime.rules.get("certificate_months", 36))
+    previous = (
+        Certificate.objects.filter(product=product, issued_on__lte=issued_on)
+        .exclude(superseded_by__isnull=False)
+        .order_by("-issued_on", "-id")
+        .first()
+    )
+    reason = ""
+    if previous is not None:
+        reason = {
+            Dossier.Kind.UPGRADE: "Nâng hạng",
+            Dossier.Kind.RENEWAL: "Đánh giá lại",
+        }.get(dossier.kind if dossier else "", "Đánh giá lại, cấp giấy chứng nhận mới")
+    cert = Certificate(
+        number=number or _certificate_number(product, issued_on),
+        product=product,
+        producer=product.producer,
+        division=product.division,
+        dossier=dossier,
+        decision=decision,
+        regime=regime,
+        stars=stars,
+        score=score,
+        issued_on=issued_on,
+        expires_on=expires_on or expiry_date(issued_on, months),
+        supersedes=previous,
+        correction_reason=reason,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    cert.save()
+    transaction.on_commit(lambda: _changed(product.division, issued_on))
+    return cert
+
+
+@transaction.atomic
+def recognise(
+    actor,
+    dossiers: list[Dossier],
+    *,
+    number: str,
+    signed_on: dt.date,
+    issuer: str,
+    signer: str = "",
+) -> tuple[Decision, list[Certificate]]:
+    """The province's recognition decision (quyết định công nhận) for scored 3★/4★ products."""
+    if not dossiers:
+        fail("dossiers", "Chọn ít nhất một sản phẩm.")
+    province = resolve(dossiers[0].product.division, Level.PROVINCE)
+    _require_province(actor, province)
+    for d in dossiers:
+        if not d.product.division.path.startswith(province.path):
+            fail("dossiers", "Các sản phẩm của một quyết định phải cùng một tỉnh.")
+        if d.state != Dossier.State.SCORED:
+            fail("dossiers", f"«{d.product}»: hồ sơ chưa được Hội đồng chấm xong hoặc không đạt.")
+        if d.regime.recognising_level(d.stars) not in ("province", "district"):
+            fail("dossiers", f"«{d.product}»: hạng {d.stars} sao không do tỉnh công nhận.")
+    decision = get_or_create_decision(
+        actor,
+        number=number,
+        signed_on=signed_on,
+        issuer=issuer,
+        division=province,
+        kind="ocop_recognition",
+        subject=f"Công nhận {len(dossiers)} sản phẩm đạt chuẩn OCOP",
+        signer=signer,
+    )
+    certs = []
+    for d in dossiers:
+        certs.append(
+            issue_certificate(
+                actor,
+                product=d.product,
+                decision=decision,
+                stars=d.stars,
+                issued_on=signed_on,
+                regime=d.regime,
+                dossier=d,
+                score=d.mean_score,
+            )
+        )
+        _move(d, Dossier.State.RECOGNISED, f"Quyết định {number}")
+    return decision, certs
+
+
+@transaction.atomic
+def record_central_result(
+    actor, dossier: Dossier, *, stars: int, number: str, signed_on: dt.date, issuer: str
+) -> Certificate | None:
+    """Record the ministry's decision on a product forwarded for 5★ (or the lower rank it gave)."""
+    province = resolve(dossier.product.division, Level.PROVINCE)
+    _require_province(actor, province)
+    _require_state(dossier, Dossier.State.FORWARDED_CENTRAL)
+    if stars > (dossier.stars or 0):
+        fail("stars", "Hạng sao Trung ương công nhận không vượt kết quả của hồ sơ.")
+    if stars not in dossier.regime.certified_stars:
+        dossier.stars = stars
+        dossier.save(update_fields=["stars"])
+        _move(dossier, Dossier.State.NOT_RECOGNISED, f"Trung ương: {stars} sao")
+        return None
+    decision = get_or_create_decision(
+        actor,
+        number=number,
+        signed_on=signed_on,
+        issuer=issuer,
+        division=province,
+        kind="ocop_recognition",
+        subject=f"Công nhận sản phẩm OCOP {stars} sao",
+    )
+    # Issued while the dossier still holds the council's result, so that the check against the
+    # result recomputed from the sheets compares like with like; a lower rank given by the ministry
+    # (never a higher one) is then kept on the dossier.
+    cert = issue_certificate(
+        actor,
+        product=dossier.product,
+        decision=decision,
+        stars=stars,
+        issued_on=signed_on,
+        regime=dossier.regime,
+        dossier=dossier,
+        score=dossier.mean_score,
+    )
+    dossier.stars = stars
+    dossier.save(update_fields=["stars"])
+    _move(dossier, Dossier.State.RECOGNISED, f"Quyết định {number}")
+    return cert
+
+
+@transaction.atomic
+def revoke(
+    actor,
+    certificate: Certificate,
+    *,
+    reason: str,
+    number: str,
+    signed_on: dt.date,
+    issuer: str,
+    revoked_on: dt.date | None = None,
+) -> Revocation:
+    province = resolve(certificate.division, Level.PROVINCE)
+    _require_province(actor, province)
+    if not reason.strip():
+        fail("reason", "Cần nêu lý do thu hồi.")
+    if Revocation.objects.filter(certificate=certificate).exists():
+        fail("certificate", "Giấy chứng nhận này đã bị thu hồi.")
+    decision = get_or_create_decision(
+        actor,
+        number=number,
+        signed_on=signed_on,
+        issuer=issuer,
+        division=province,
+        kind="ocop_revocation",
+        subject=f"Thu hồi giấy chứng nhận OCOP {certificate.number}",
+    )
+    revocation = Revocation.objects.create(
+        certificate=certificate,
+        decision=decision,
+        revoked_on=revoked_on or signed_on,
+        reason=reason.strip()[:500],
+    )
+    record_transition(certificate, "valid", "revoked", reason[:200])
+    transaction.on_commit(lambda: _changed(certificate.division, revocation.revoked_on))
+    return revocation

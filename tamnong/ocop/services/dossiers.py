@@ -1,0 +1,212 @@
+"""OCOP dossiers (hồ sơ): registration, self-assessment, files and the commune's check."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from tamnong.accounts.models import EDITOR_ROLES
+from tamnong.accounts.scoping import Scope
+from tamnong.audit.models import AuditEvent
+from tamnong.audit.services import record, record_transition
+
+from .. import criteria as crit
+from ..models import (
+    Certificate,
+    CriteriaSet,
+    Dossier,
+    DossierFile,
+    Product,
+    Regime,
+)
+from ._base import FILE_TYPES, MAX_FILE_BYTES, _move, fail
+from .registry import require_producer_access
+
+
+def current_certificate(product: Product, on: dt.date | None = None) -> Certificate | None:
+    on = on or timezone.localdate()
+    return Certificate.objects.valid_on(on).filter(product=product).order_by("-issued_on").first()
+
+
+@transaction.atomic
+def open_dossier(
+    actor, product: Product, *, kind: str = Dossier.Kind.NEW, registered_on: dt.date | None = None
+) -> Dossier:
+    """Register a product for evaluation (phiếu đăng ký); pins the regime and criteria version."""
+    require_producer_access(actor, product.producer)
+    day = registered_on or timezone.localdate()
+    regime = Regime.on(day)
+    if regime is None or not regime.rules.get("criteria_in_files", True):
+        fail("registered_on", "Không có chế độ đánh giá OCOP áp dụng cho ngày này.")
+    cs = CriteriaSet.objects.for_set(product.set_no, day)
+    if cs is None:
+        fail("product", f"Chưa có bộ tiêu chí cho bộ sản phẩm số {product.set_no}.")
+    if not cs.complete:
+        fail(
+            "product",
+            f"Bộ tiêu chí «{cs.product_set}» ({cs.decision}, phiên bản {cs.version}) chưa đầy đủ: "
+            + "; ".join(d for d in cs.defects if "chưa đầy đủ" in d)
+            + " Quản trị viên cần nạp bộ chính thức trước khi đánh giá.",
+        )
+    previous = current_certificate(product, day)
+    if kind == Dossier.Kind.UPGRADE and previous is None:
+        fail("kind", "Nâng hạng cần một giấy chứng nhận còn hiệu lực.")
+    if kind == Dossier.Kind.RENEWAL and previous is None:
+        previous = product.certificates.order_by("-issued_on").first()
+        if previous is None:
+            fail("kind", "Đánh giá lại cần một giấy chứng nhận đã cấp.")
+    open_states = [
+        Dossier.State.DRAFT,
+        Dossier.State.SUBMITTED,
+        Dossier.State.RETURNED,
+        Dossier.State.FORWARDED,
+        Dossier.State.IN_SESSION,
+        Dossier.State.SCORED,
+    ]
+    if product.dossiers.filter(state__in=open_states).exists():
+        fail("product", "Sản phẩm đang có hồ sơ chưa hoàn tất.")
+    dossier = Dossier.objects.create(
+        product=product,
+        kind=kind,
+        regime=regime,
+        criteria_set=cs,
+        registered_on=day,
+        previous_certificate=previous,
+    )
+    record_transition(dossier, "", Dossier.State.DRAFT, "Đăng ký đánh giá")
+    return dossier
+
+
+def _require_state(dossier: Dossier, *states: str) -> None:
+    if dossier.state not in states:
+        fail(
+            "state",
+            f"Hồ sơ đang ở bước «{dossier.get_state_display()}», không thực hiện được thao tác này.",
+        )
+
+
+@transaction.atomic
+def save_self_assessment(actor, dossier: Dossier, answers: dict) -> Dossier:
+    require_producer_access(actor, dossier.product.producer)
+    _require_state(dossier, Dossier.State.DRAFT, Dossier.State.RETURNED)
+    try:
+        clean, totals = crit.score_sheet(dossier.criteria_set.content, answers)
+    except crit.SheetError as exc:
+        raise ValidationError({e["field"]: [e["message"]] for e in exc.errors}) from exc
+    dossier.self_assessment = {k: crit._plain(v) for k, v in clean.items()}
+    dossier.self_total = totals["total"].quantize(Decimal("0.01"))
+    dossier.save(update_fields=["self_assessment", "self_total"])
+    return dossier
+
+
+@transaction.atomic
+def add_file(actor, dossier: Dossier, *, kind: str, upload, criterion: str = "") -> DossierFile:
+    """Attach a dossier file; type and size are checked, the criterion must exist in the set."""
+    require_producer_access(actor, dossier.product.producer)
+    _require_state(dossier, Dossier.State.DRAFT, Dossier.State.RETURNED)
+    suffix = Path(upload.name).suffix.lower()
+    if suffix not in FILE_TYPES:
+        fail(
+            "file",
+            f"Loại tệp {suffix or '(không có đuôi)'} không được nhận ({', '.join(sorted(FILE_TYPES))}).",
+        )
+    if upload.size > MAX_FILE_BYTES:
+        fail("file", f"Tệp quá lớn (tối đa {MAX_FILE_BYTES // 1024 // 1024} MB).")
+    if kind not in DossierFile.Kind.values:
+        fail("kind", "Loại tệp hồ sơ không hợp lệ.")
+    if criterion and criterion not in crit.criteria_by_code(dossier.criteria_set.content):
+        fail("criterion", f"Không có tiêu chí {criterion} trong bộ tiêu chí của hồ sơ.")
+    f = DossierFile.objects.create(
+        dossier=dossier,
+        kind=kind,
+        criterion=criterion,
+        file=upload,
+        name=Path(upload.name).name[:255],
+        size=upload.size,
+        uploaded_by=actor,
+    )
+    record(
+        AuditEvent.Action.CREATE,
+        f,
+        after={"name": f.name, "kind": kind},
+        division=dossier.product.division,
+    )
+    return f
+
+
+@transaction.atomic
+def submit_dossier(actor, dossier: Dossier) -> Dossier:
+    require_producer_access(actor, dossier.product.producer)
+    _require_state(dossier, Dossier.State.DRAFT, Dossier.State.RETURNED)
+    if not dossier.self_assessment:
+        fail("self_assessment", "Chưa có bản tự đánh giá.")
+    if not dossier.files.filter(kind=DossierFile.Kind.REGISTRATION).exists():
+        fail("files", "Chưa tải lên phiếu đăng ký.")
+    target = Dossier.State.SUBMITTED if dossier.regime.has_commune_step else Dossier.State.FORWARDED
+    _move(dossier, target, "Nộp hồ sơ")
+    return dossier
+
+
+def _require_commune(actor, dossier: Dossier) -> None:
+    if not Scope.of(actor).covers(dossier.product.division, EDITOR_ROLES):
+        raise PermissionDenied("Chỉ cán bộ xã (hoặc tỉnh) phụ trách địa bàn được kiểm tra hồ sơ.")
+
+
+@transaction.atomic
+def return_dossier(actor, dossier: Dossier, reason: str) -> Dossier:
+    _require_commune(actor, dossier)
+    _require_state(dossier, Dossier.State.SUBMITTED)
+    if not reason.strip():
+        fail("reason", "Cần nêu nội dung phải bổ sung.")
+    dossier.return_reason = reason.strip()[:500]
+    _move(dossier, Dossier.State.RETURNED, reason, ("return_reason",))
+    return dossier
+
+
+@transaction.atomic
+def commune_assess(actor, dossier: Dossier, *, answers: dict, report: str) -> Dossier:
+    """The commune checks the dossier, scores the four local criteria (1489), writes its report
+    (Báo cáo đánh giá) and forwards the dossier to the province."""
+    _require_commune(actor, dossier)
+    _require_state(dossier, Dossier.State.SUBMITTED)
+    local = {c["code"]: c for c in crit.commune_criteria(dossier.criteria_set.content)}
+    errors: dict[str, list[str]] = {}
+    clean = {}
+    for code in local:
+        if code not in answers:
+            errors[f"answers.{code}"] = [
+                f"Chưa đánh giá tiêu chí {code} ({local[code]['commune']})."
+            ]
+    for code, value in answers.items():
+        c = local.get(str(code))
+        if c is None:
+            errors[f"answers.{code}"] = [f"Tiêu chí {code} không thuộc nội dung xã đánh giá."]
+            continue
+        pts = crit._num(value)
+        allowed = {Decimal(str(o["points"])) for o in c["options"]} | {Decimal(0)}
+        if pts is None or pts not in allowed:
+            errors[f"answers.{code}"] = [
+                f"Tiêu chí {code}: điểm «{value}» không thuộc các lựa chọn."
+            ]
+            continue
+        clean[str(code)] = crit._plain(pts)
+    if not report.strip():
+        errors["report"] = ["Cần có báo cáo đánh giá của xã."]
+    if errors:
+        raise ValidationError(errors)
+    dossier.commune_answers = clean
+    dossier.commune_report = report.strip()
+    dossier.commune_by = actor
+    dossier.commune_on = timezone.localdate()
+    _move(
+        dossier,
+        Dossier.State.FORWARDED,
+        "Xã đánh giá và đề nghị tỉnh",
+        ("commune_answers", "commune_report", "commune_by", "commune_on"),
+    )
+    return dossier

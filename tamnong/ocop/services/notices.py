@@ -1,0 +1,93 @@
+"""OCOP expiry notices (thông báo hết hạn) sent to certificate holders before expiry."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from tamnong.accounts.models import Membership, Role
+from tamnong.core.formatting import date as vn_date
+
+from ..models import (
+    Certificate,
+    ExpiryNotice,
+    Notification,
+    Regime,
+)
+from ._base import _commune_of
+
+
+def _recipients(cert: Certificate) -> list:
+    """The holder's producer users and the officers of the product's commune."""
+    memberships = list(
+        Membership.objects.filter(
+            role=Role.PRODUCER, producer_ref=cert.producer.code
+        ).select_related("user")
+    )
+    commune = _commune_of(cert.division)
+    if commune is not None:
+        memberships += list(
+            Membership.objects.filter(role=Role.COMMUNE_OFFICER, division=commune).select_related(
+                "user"
+            )
+        )
+    return list({m.user_id: m.user for m in memberships}.values())
+
+
+def send_expiry_notices(today: dt.date | None = None) -> dict:
+    """Tell holders and their commune that a certificate expires within the regime's notice period
+    (30 days): once per certificate, in-app and by e-mail where an address is known."""
+    today = today or timezone.localdate()
+    longest = max((int(r.rules.get("notice_days", 30)) for r in Regime.objects.all()), default=30)
+    candidates = (
+        Certificate.objects.valid_on(today)
+        .filter(expires_on__lte=today + dt.timedelta(days=longest), expiry_notice__isnull=True)
+        .select_related("product", "producer", "division", "regime")
+    )
+    certificates = notified = mails = 0
+    for cert in candidates:
+        days = (cert.expires_on - today).days
+        if days > int(cert.regime.rules.get("notice_days", 30)):
+            continue
+        with transaction.atomic():
+            _notice, created = ExpiryNotice.objects.get_or_create(
+                certificate=cert, defaults={"sent_on": today}
+            )
+            if not created:
+                continue
+            title = (
+                f"Giấy chứng nhận OCOP {cert.number} ({cert.product}) hết hiệu lực ngày "
+                f"{vn_date(cert.expires_on)}"
+            )
+            body = (
+                f"Sản phẩm «{cert.product}» của {cert.producer} ({cert.stars} sao) có giấy chứng nhận "
+                f"số {cert.number} hết hiệu lực ngày {vn_date(cert.expires_on)} (còn {days} ngày). "
+                "Chủ thể cần nộp hồ sơ đánh giá lại (phiếu đăng ký và báo cáo cập nhật kết quả 3 năm)."
+            )
+            link = reverse("ocop:certificate", args=[cert.pk])
+            emails = {cert.producer.email} if cert.producer.email else set()
+            for user in _recipients(cert):
+                _n, new = Notification.objects.get_or_create(
+                    user=user,
+                    key=f"expiry:{cert.pk}",
+                    defaults={"title": title[:255], "body": body, "link": link},
+                )
+                notified += int(new)
+                if user.email:
+                    emails.add(user.email)
+            certificates += 1
+        if emails:
+            send_mail(
+                title,
+                f"{body}\n\n{settings.SITE_URL}{link}",
+                None,
+                sorted(emails),
+                fail_silently=True,
+            )
+            mails += len(emails)
+    return {"certificates": certificates, "notified": notified, "emails": mails}

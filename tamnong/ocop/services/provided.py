@@ -1,0 +1,23 @@
+"""Figures other apps read (NTM reads valid products through `ntm.sources`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tamnong.divisions.models import Division
+
+from ..models import (
+    Certificate,
+)
+
+
+def valid_products(division: Division, on: dt.date, min_stars: int = 3) -> int:
+    """Products with a certificate valid on `on` (issued ≤ on < expiry, not revoked, ≥ min_stars)
+    whose producer is located in `division` or below it (old units included)."""
+    return (
+        Certificate.objects.valid_on(on)
+        .filter(stars__gte=min_stars, producer__division__path__startswith=division.path)
+        .values("product_id")
+        .distinct()
+        .count()
+    )

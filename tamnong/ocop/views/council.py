@@ -1,0 +1,193 @@
+"""OCOP council session pages: list, set-up and the session (seats, sheets, closing)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from tamnong.accounts.models import User
+from tamnong.accounts.scoping import Scope
+
+from .. import forms, services
+from ..models import (
+    CouncilSession,
+    Dossier,
+    ScoreSheet,
+    Seat,
+)
+from ._base import _denied, _errors, _sheet_answers, _sheet_rows, _visible
+
+
+@login_required
+def session_list(request):
+    qs = CouncilSession.objects.visible_to(request.user).annotate(n=Count("dossiers"))
+    return render(request, "ocop/sessions.html", {"sessions": qs})
+
+
+def _parse_seats(text: str) -> list[tuple]:
+    seats, errors = [], []
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = line.split()
+        username, role = parts[0], (parts[1] if len(parts) > 1 else Seat.Role.MEMBER)
+        user = User.objects.filter(username__iexact=username).first()
+        if user is None:
+            errors.append(
+                _("Dòng %(n)s: không có người dùng %(u)s.") % {"n": lineno, "u": username}
+            )
+        elif role not in Seat.Role.values:
+            errors.append(_("Dòng %(n)s: vai trò %(r)s không hợp lệ.") % {"n": lineno, "r": role})
+        else:
+            seats.append((user, role))
+    if errors:
+        raise ValidationError({"members": errors})
+    return seats
+
+
+@login_required
+@_denied
+def session_new(request):
+    form = forms.SessionForm(request.POST or None)
+    provinces = [
+        d
+        for d in forms.province_choices()
+        if Scope.of(request.user).covers(d, services.PROVINCE_ROLES)
+    ]
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and provinces:
+            try:
+                session = services.create_session(
+                    request.user,
+                    division=provinces[0],
+                    name=form.cleaned_data["name"],
+                    held_on=form.cleaned_data["held_on"],
+                    seats=_parse_seats(form.cleaned_data["members"]),
+                )
+            except ValidationError as exc:
+                for msg in _errors(exc):
+                    form.add_error(None, msg)
+            else:
+                return redirect("ocop:session", pk=session.pk)
+        elif not provinces:
+            raise PermissionDenied
+        status = 400
+    return render(
+        request, "ocop/form.html", {"form": form, "title": _("Lập phiên Hội đồng")}, status=status
+    )
+
+
+@login_required
+@_denied
+def session_detail(request, pk: int):
+    session = _visible(request, CouncilSession, pk, select=("division", "regime"))
+    seat = Seat.objects.filter(session=session, user=request.user).first()
+    scope = Scope.of(request.user)
+    is_staff = scope.covers(session.division, services.PROVINCE_ROLES)
+    errors, status = [], 200
+    target = None
+    seat_form = forms.SeatForm(initial={"role": Seat.Role.MEMBER})
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "add":
+                ids = request.POST.getlist("dossier")
+                picked = list(Dossier.objects.visible_to(request.user).filter(pk__in=ids))
+                services.add_to_session(request.user, session, picked)
+            elif action == "sheet":
+                target = get_object_or_404(Dossier, pk=request.POST.get("dossier"))
+                services.submit_sheet(
+                    request.user,
+                    session,
+                    target,
+                    _sheet_answers(request.POST, target.criteria_set.content),
+                    request.POST.get("comment", ""),
+                )
+                messages.success(request, _("Đã nộp phiếu đánh giá."))
+            elif action == "seat":
+                seat_form = forms.SeatForm(request.POST)
+                if not seat_form.is_valid():
+                    raise ValidationError(
+                        {k: [str(e) for e in v] for k, v in seat_form.errors.items()}
+                    )
+                username = seat_form.cleaned_data["username"].strip()
+                user = User.objects.filter(username__iexact=username).first()
+                if user is None:
+                    raise ValidationError(
+                        {"username": [_("Không có người dùng %(u)s.") % {"u": username}]}
+                    )
+                services.add_seats(request.user, session, [(user, seat_form.cleaned_data["role"])])
+                messages.success(request, _("Đã bổ sung %(u)s vào thành phần phiên.") % {"u": user})
+            elif action == "close":
+                services.close_session(request.user, session)
+            elif action == "recognise":
+                form = forms.DecisionForm(request.POST)
+                if not form.is_valid():
+                    raise ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
+                picked = list(session.dossiers.filter(pk__in=request.POST.getlist("dossier")))
+                services.recognise(request.user, picked, **form.cleaned_data)
+                messages.success(request, _("Đã ban hành quyết định công nhận."))
+            else:
+                raise ValidationError(_("Thao tác không hợp lệ."))
+            return redirect("ocop:session", pk=pk)
+        except ValidationError as exc:
+            errors = _errors(exc)
+            status = 400
+        session.refresh_from_db()
+    dossiers = list(session.dossiers.select_related("product__producer", "criteria_set"))
+    mine = {s.dossier_id for s in ScoreSheet.objects.filter(session=session, member=request.user)}
+    show_sheets = (
+        session.state == CouncilSession.State.CLOSED
+        or is_staff
+        or (seat is not None and seat.role == Seat.Role.SECRETARY)
+    )
+    rows = []
+    for d in dossiers:
+        sheets = list(d.sheets.select_related("member")) if show_sheets else []
+        rows.append(
+            {
+                "dossier": d,
+                "sheets": sheets,
+                "count": d.sheets.count(),
+                "mine": d.pk in mine,
+                "form_rows": _sheet_rows(d.criteria_set.content, locked=d.commune_answers)
+                if d.criteria_set and seat and seat.role in Seat.SCORING and d.pk not in mine
+                else [],
+            }
+        )
+    candidates = (
+        Dossier.objects.visible_to(request.user)
+        .filter(
+            state=Dossier.State.FORWARDED, product__division__path__startswith=session.division.path
+        )
+        .select_related("product")
+        if is_staff and session.state == CouncilSession.State.OPEN
+        else []
+    )
+    return render(
+        request,
+        "ocop/session.html",
+        {
+            "session": session,
+            "seats": session.seats.select_related("user"),
+            "seat": seat,
+            "rows": rows,
+            "candidates": candidates,
+            "is_staff": is_staff,
+            "can_close": session.state == CouncilSession.State.OPEN
+            and (is_staff or (seat and seat.role in (Seat.Role.SECRETARY, Seat.Role.CHAIR))),
+            "decision_form": forms.DecisionForm(),
+            "seat_form": seat_form
+            if session.state == CouncilSession.State.OPEN
+            and services.can_manage_seats(request.user, session)
+            else None,
+            "scoring_started": ScoreSheet.objects.filter(session=session).exists(),
+            "errors": errors,
+        },
+        status=status,
+    )

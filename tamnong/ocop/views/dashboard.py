@@ -1,0 +1,60 @@
+"""OCOP home page and notifications."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from tamnong.accounts.scoping import Scope
+from tamnong.core import datacache
+
+from ..models import (
+    Certificate,
+    Dossier,
+    Notification,
+    Producer,
+    Product,
+)
+
+
+@login_required
+def index(request):
+    today = timezone.localdate()
+    certs = Certificate.objects.visible_to(request.user)
+
+    def counts() -> dict:
+        return {
+            "producers": Producer.objects.visible_to(request.user).count(),
+            "products": Product.objects.visible_to(request.user).count(),
+            "valid": certs.valid_on(today).count(),
+            "expiring": certs.valid_on(today)
+            .filter(expires_on__lte=today + dt.timedelta(days=30))
+            .count(),
+            "dossiers": list(
+                Dossier.objects.visible_to(request.user)
+                .values("state")
+                .annotate(n=Count("id"))
+                .order_by("state")
+            ),
+        }
+
+    context = {
+        # the same for everyone with these grants until the data change (core.datacache)
+        **datacache.cached("ocop.index", (datacache.scope_key(request.user),), counts),
+        "notifications": Notification.objects.filter(user=request.user, read_at__isnull=True)[:10],
+        "is_admin": Scope.of(request.user).is_admin,
+        "states": dict(Dossier.State.choices),
+    }
+    return render(request, "ocop/index.html", context)
+
+
+@login_required
+@require_http_methods(["POST"])
+def notification_read(request, pk: int):
+    Notification.objects.filter(user=request.user, pk=pk).update(read_at=timezone.now())
+    return redirect("ocop:index")

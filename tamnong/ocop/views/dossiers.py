@@ -1,0 +1,146 @@
+"""OCOP dossier pages: list and the dossier with its workflow actions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from tamnong.accounts.models import Role
+from tamnong.accounts.scoping import Scope
+
+from .. import criteria as crit
+from .. import forms, services
+from ..models import (
+    Dossier,
+)
+from ._base import _denied, _errors, _sheet_answers, _sheet_rows, _visible
+from .registry import forms_roles
+
+
+@login_required
+def dossier_list(request):
+    qs = Dossier.objects.visible_to(request.user).select_related(
+        "product__producer", "product__division"
+    )
+    state = request.GET.get("state", "")
+    if state:
+        qs = qs.filter(state=state)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "ocop/dossiers.html",
+        {"page": page, "state": state, "states": Dossier.State.choices},
+    )
+
+
+@login_required
+@_denied
+def dossier_detail(request, pk: int):
+    dossier = _visible(
+        request, Dossier, pk, select=("product__producer", "criteria_set", "regime", "session")
+    )
+    scope = Scope.of(request.user)
+    can_producer = services.can_act_for(request.user, dossier.product.producer)
+    can_commune = scope.covers(dossier.product.division, forms_roles())
+    content = dossier.criteria_set.content if dossier.criteria_set else None
+    errors, status = [], 200
+    file_form = forms.FileForm()
+    is_province = scope.covers(dossier.product.division, services.PROVINCE_ROLES)
+    can_central = is_province and dossier.state == Dossier.State.FORWARDED_CENTRAL
+    central_form = forms.CentralResultForm(initial={"stars": dossier.stars})
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "self_assessment":
+                services.save_self_assessment(
+                    request.user, dossier, _sheet_answers(request.POST, content)
+                )
+                messages.success(request, _("Đã lưu bản tự đánh giá."))
+                return redirect("ocop:dossier", pk=pk)
+            if action == "file":
+                file_form = forms.FileForm(request.POST, request.FILES)
+                if file_form.is_valid():
+                    services.add_file(
+                        request.user,
+                        dossier,
+                        kind=file_form.cleaned_data["kind"],
+                        criterion=file_form.cleaned_data["criterion"].strip(),
+                        upload=file_form.cleaned_data["file"],
+                    )
+                    return redirect("ocop:dossier", pk=pk)
+                errors = [str(e) for errs in file_form.errors.values() for e in errs]
+            elif action == "submit":
+                services.submit_dossier(request.user, dossier)
+                return redirect("ocop:dossier", pk=pk)
+            elif action == "commune":
+                local = {c["code"] for c in crit.commune_criteria(content)}
+                answers = {
+                    k: v for k, v in _sheet_answers(request.POST, content).items() if k in local
+                }
+                services.commune_assess(
+                    request.user, dossier, answers=answers, report=request.POST.get("report", "")
+                )
+                return redirect("ocop:dossier", pk=pk)
+            elif action == "central":
+                if not is_province:  # the service refuses too; refuse before reading the form
+                    raise PermissionDenied
+                central_form = forms.CentralResultForm(request.POST)
+                if central_form.is_valid():
+                    cert = services.record_central_result(
+                        request.user, dossier, **central_form.cleaned_data
+                    )
+                    if cert is None:
+                        messages.success(
+                            request,
+                            _("Đã ghi nhận quyết định của Bộ: sản phẩm không được công nhận OCOP."),
+                        )
+                        return redirect("ocop:dossier", pk=pk)
+                    messages.success(
+                        request,
+                        _("Đã ghi nhận quyết định của Bộ và cấp giấy chứng nhận %(n)s.")
+                        % {"n": cert.number},
+                    )
+                    return redirect("ocop:certificate", pk=cert.pk)
+                errors = [str(e) for errs in central_form.errors.values() for e in errs]
+            elif action == "return":
+                services.return_dossier(request.user, dossier, request.POST.get("reason", ""))
+                return redirect("ocop:dossier", pk=pk)
+            else:
+                errors = [_("Thao tác không hợp lệ.")]
+        except ValidationError as exc:
+            errors = _errors(exc)
+        status = 400
+        dossier.refresh_from_db()
+    sheets = (
+        list(dossier.sheets.select_related("member"))
+        if dossier.state not in (Dossier.State.IN_SESSION,)
+        or scope.has_role(Role.ADMIN, Role.COORDINATOR)
+        else []
+    )
+    return render(
+        request,
+        "ocop/dossier.html",
+        {
+            "dossier": dossier,
+            "content": content,
+            "self_rows": _sheet_rows(content, dossier.self_assessment) if content else [],
+            "commune_rows": [
+                r for r in _sheet_rows(content, dossier.commune_answers) if r["commune"]
+            ]
+            if content
+            else [],
+            "can_producer": can_producer
+            and dossier.state in (Dossier.State.DRAFT, Dossier.State.RETURNED),
+            "can_commune": can_commune and dossier.state == Dossier.State.SUBMITTED,
+            "files": dossier.files.all(),
+            "file_form": file_form,
+            "sheets": sheets,
+            "central_form": central_form if can_central else None,
+            "errors": errors,
+        },
+        status=status,
+    )

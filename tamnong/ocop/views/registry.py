@@ -1,0 +1,176 @@
+"""OCOP registry pages: producers and products."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tamnong.accounts.scoping import Scope
+from tamnong.divisions.models import Division, Level
+
+from .. import forms, services
+from ..models import (
+    Producer,
+    Product,
+)
+from ._base import _denied, _errors, _visible
+
+
+@login_required
+def producer_list(request):
+    qs = Producer.objects.visible_to(request.user).select_related("division")
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code=q) | Q(registration_no=q))
+    page = Paginator(qs.order_by("name"), 50).get_page(request.GET.get("page"))
+    return render(request, "ocop/producers.html", {"page": page, "q": q})
+
+
+def _editable_communes(user):
+    scope = Scope.of(user)
+    qs = Division.objects.filter(level=Level.COMMUNE, current_id__isnull=False).select_related(
+        "parent"
+    )
+    qs = qs.filter(map__valid_to__isnull=True)
+    if scope.is_admin:
+        return qs.order_by("name")
+    cond = Q(pk__in=[])
+    for path in scope.paths(roles=forms_roles()):
+        cond |= Q(path__startswith=path)
+    return qs.filter(cond).order_by("name")
+
+
+def forms_roles():
+    from tamnong.accounts.models import EDITOR_ROLES
+
+    return EDITOR_ROLES
+
+
+@login_required
+@_denied
+def producer_new(request):
+    form = forms.ProducerForm(request.POST or None, divisions=_editable_communes(request.user))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                producer = services.create_producer(request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                for msg in _errors(exc):
+                    form.add_error(None, msg)
+            else:
+                messages.success(
+                    request, _("Đã đăng ký chủ thể %(name)s.") % {"name": producer.name}
+                )
+                return redirect("ocop:producer", pk=producer.pk)
+        status = 400
+    return render(
+        request, "ocop/form.html", {"form": form, "title": _("Đăng ký chủ thể OCOP")}, status=status
+    )
+
+
+@login_required
+def producer_detail(request, pk: int):
+    producer = _visible(request, Producer, pk, select=("division",))
+    return render(
+        request,
+        "ocop/producer.html",
+        {
+            "producer": producer,
+            "products": producer.products.all(),
+            "can_act": services.can_act_for(request.user, producer),
+        },
+    )
+
+
+@login_required
+@_denied
+def product_new(request, producer_pk: int):
+    producer = _visible(request, Producer, producer_pk)
+    services.require_producer_access(request.user, producer)
+    form = forms.ProductForm(request.POST or None, sets=services.product_sets())
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                product = services.create_product(request.user, producer, **form.cleaned_data)
+            except ValidationError as exc:
+                for msg in _errors(exc):
+                    form.add_error(None, msg)
+            else:
+                return redirect("ocop:product", pk=product.pk)
+        status = 400
+    title = _("Thêm sản phẩm của %(p)s") % {"p": producer}
+    return render(request, "ocop/form.html", {"form": form, "title": title}, status=status)
+
+
+@login_required
+def product_list(request):
+    qs = Product.objects.visible_to(request.user).select_related("producer", "division")
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code=q) | Q(producer__name__icontains=q))
+    page = Paginator(qs.order_by("name"), 50).get_page(request.GET.get("page"))
+    return render(request, "ocop/products.html", {"page": page, "q": q})
+
+
+@login_required
+@_denied
+def product_detail(request, pk: int):
+    product = _visible(request, Product, pk, select=("producer", "division"))
+    can_act = services.can_act_for(request.user, product.producer)
+    channel_form, fair_form, open_form = (
+        forms.ChannelForm(),
+        forms.FairForm(),
+        forms.OpenDossierForm(),
+    )
+    errors, status = [], 200
+    if request.method == "POST":
+        if not can_act:
+            raise PermissionDenied
+        action = request.POST.get("action")
+        try:
+            if action == "channel":
+                channel_form = forms.ChannelForm(request.POST)
+                if channel_form.is_valid():
+                    services.add_channel(request.user, product, **channel_form.cleaned_data)
+                    return redirect("ocop:product", pk=pk)
+            elif action == "fair":
+                fair_form = forms.FairForm(request.POST)
+                if fair_form.is_valid():
+                    services.add_fair(request.user, product, **fair_form.cleaned_data)
+                    return redirect("ocop:product", pk=pk)
+            elif action == "open":
+                open_form = forms.OpenDossierForm(request.POST)
+                if open_form.is_valid():
+                    dossier = services.open_dossier(
+                        request.user, product, kind=open_form.cleaned_data["kind"]
+                    )
+                    return redirect("ocop:dossier", pk=dossier.pk)
+        except ValidationError as exc:
+            errors = _errors(exc)
+        status = 400
+    return render(
+        request,
+        "ocop/product.html",
+        {
+            "product": product,
+            "can_act": can_act,
+            "channels": product.channels.all(),
+            "fairs": product.fairs.all(),
+            "certificates": product.certificates.select_related("decision").order_by("-issued_on"),
+            "dossiers": product.dossiers.all(),
+            "channel_form": channel_form,
+            "fair_form": fair_form,
+            "open_form": open_form,
+            "errors": errors,
+            "today": timezone.localdate(),
+        },
+        status=status,
+    )
