@@ -20,19 +20,48 @@ import pytest
 MINI = Path(__file__).parent / "divisions" / "tests" / "data" / "mini"
 
 
-@pytest.fixture
-def geo(db):
-    from tamnong.divisions.models import Division, Level
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The mini map is loaded once into the test database; each test's transaction rolls back
+    whatever it changed. A transactional test empties the tables at its end, and the next test
+    that asks for `geo` loads the map again."""
+    with django_db_blocker.unblock():
+        _load_geo()
+
+
+def _load_geo() -> None:
+    from django.test import override_settings
+
     from tamnong.divisions.services import add_village, load_divisions
 
     load_divisions(MINI)
-    new = {d.code: d for d in Division.objects.filter(map__key="new")}
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        admin = _user("root_admin", superuser=True)
+    new = _new_map()
+    for commune, name in (("10001", "Thôn A1"), ("10001", "Thôn A2"), ("10003", "Thôn C1")):
+        add_village(admin, new[commune], name=name, kind="thon")
+
+
+def _new_map() -> dict:
+    from tamnong.divisions.models import Division
+
+    return {d.code: d for d in Division.objects.filter(map__key="new")}
+
+
+@pytest.fixture
+def geo(db):
+    from tamnong.accounts.models import User
+    from tamnong.divisions.models import Division, Level
+
+    admin = User.objects.filter(username="root_admin").first()
+    if admin is None:  # emptied by a transactional test
+        _load_geo()
+        admin = User.objects.get(username="root_admin")
+    new = _new_map()
     old = {(d.level, d.code): d for d in Division.objects.filter(map__key="old")}
-    admin = _user("root_admin", superuser=True)
     villages = {
-        "A1": add_village(admin, new["10001"], name="Thôn A1", kind="thon"),
-        "A2": add_village(admin, new["10001"], name="Thôn A2", kind="thon"),
-        "C1": add_village(admin, new["10003"], name="Thôn C1", kind="thon"),
+        d.name.removeprefix("Thôn "): d
+        for d in Division.objects.filter(map__key="new", level=Level.VILLAGE)
     }
     return SimpleNamespace(
         province=new["01"],
@@ -51,6 +80,19 @@ def geo(db):
         old_commune_dong=old[(Level.COMMUNE, "20001")],
         admin=admin,
     )
+
+
+@pytest.fixture
+def no_map(db):
+    """An empty map, for tests of loading one (the session's mini map comes back at rollback)."""
+    from tamnong.audit.models import AuditEvent
+    from tamnong.divisions.models import Division, Lineage, MapVersion
+
+    AuditEvent.objects.all().delete()
+    Lineage.objects.all().delete()
+    Division.objects.update(parent=None, current=None)
+    Division.objects.all().delete()
+    MapVersion.objects.all().delete()
 
 
 def _user(username: str, superuser: bool = False):
@@ -93,12 +135,13 @@ def personas(geo):
 
 
 PASSWORD = "Mat-khau-thu-1"
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Tests create many users; production keeps Django's slow default hasher."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,6 @@
 from ninja import Router, Schema
 
-from .scoping import Scope
+from tamnong.access.scope import Scope
 
 router = Router(tags=["accounts"])
 

@@ -11,24 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class Role(models.TextChoices):
-    """What a member may do inside the division of the membership."""
-
-    ADMIN = "admin", _("Quản trị hệ thống")
-    COORDINATOR = "coordinator", _("Văn phòng điều phối")
-    DEPARTMENT = "department", _("Cán bộ sở, ngành")
-    COMMUNE_OFFICER = "commune_officer", _("Cán bộ xã")
-    COUNCIL_MEMBER = "council_member", _("Thành viên Hội đồng OCOP")
-    COUNCIL_SECRETARY = "council_secretary", _("Thư ký Hội đồng OCOP")
-    PRODUCER = "producer", _("Chủ thể OCOP")
-    LEADER = "leader", _("Lãnh đạo (xem báo cáo)")
-
-
-# Roles that may create or change domain records in their scope (reading is open to every role
-# of the scope, except producers who only see their own records).
-EDITOR_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.DEPARTMENT, Role.COMMUNE_OFFICER})
-AUDIT_READER_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
+from tamnong.access.roles import AUDIT_READER_ROLES, EDITOR_ROLES, Role  # noqa: F401 (re-exported)
 
 
 class User(AbstractUser):

@@ -9,14 +9,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from tamnong.access.roles import MANAGER_ROLES
+from tamnong.access.scope import Scope
 from tamnong.audit.models import AuditEvent
 from tamnong.audit.services import record, snapshot
 
 from .models import ApiToken, Membership, Role, User
-from .scoping import Scope
-
-# Who may give and take roles inside their scope.
-MANAGER_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
 
 
 @transaction.atomic

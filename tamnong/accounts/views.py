@@ -7,13 +7,14 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tamnong.access.roles import MANAGER_ROLES
+from tamnong.access.scope import Scope
 from tamnong.audit.services import record_denied
 from tamnong.divisions.models import Division, Level
 
 from . import services
 from .forms import LoginForm, MembershipForm, TokenForm
 from .models import Membership
-from .scoping import Scope
 
 
 class LoginView(auth_views.LoginView):
@@ -83,13 +84,13 @@ def token_revoke(request, pk: int):
 def _manageable_divisions(scope: Scope):
     """Current units (not old ones) inside the user's management scope."""
     qs = Division.objects.resolved()
-    return scope.filter(qs, path_field="path", roles=services.MANAGER_ROLES).order_by("path")
+    return scope.filter(qs, path_field="path", roles=MANAGER_ROLES).order_by("path")
 
 
 @login_required
 def members(request):
     scope = Scope.of(request.user)
-    if not scope.has_role(*services.MANAGER_ROLES):
+    if not scope.has_role(*MANAGER_ROLES):
         record_denied(request, "members")
         raise PermissionDenied
     divisions = _manageable_divisions(scope).filter(level__in=[Level.PROVINCE, Level.COMMUNE])
@@ -108,7 +109,7 @@ def members(request):
             return redirect("accounts:members")
         status = 400
     listing = scope.filter(
-        Membership.objects.select_related("user", "division"), roles=services.MANAGER_ROLES
+        Membership.objects.select_related("user", "division"), roles=MANAGER_ROLES
     ).order_by("division__path", "user__username")
     return render(
         request,

@@ -4,8 +4,8 @@ from django.core.exceptions import PermissionDenied
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from tamnong.accounts.models import AUDIT_READER_ROLES
-from tamnong.accounts.scoping import Scope
+from tamnong.access.roles import AUDIT_READER_ROLES
+from tamnong.access.scope import Scope
 
 from .models import AuditEvent
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tamnong.accounts.scoping import ScopedQuerySet
+from tamnong.access.scope import ScopedQuerySet
 
 
 class AuditQuerySet(ScopedQuerySet):

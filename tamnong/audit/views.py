@@ -3,8 +3,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from tamnong.accounts.models import AUDIT_READER_ROLES
-from tamnong.accounts.scoping import Scope
+from tamnong.access.roles import AUDIT_READER_ROLES
+from tamnong.access.scope import Scope
 
 from .models import AuditEvent
 from .services import record_denied

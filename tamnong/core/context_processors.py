@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from tamnong.accounts.scoping import Scope
+from tamnong.access.scope import Scope
 
 
 def site(request):

@@ -74,7 +74,7 @@ def bump() -> None:
 
 def scope_key(user) -> tuple:
     """What of the user a report depends on: the grants, not the person."""
-    from tamnong.accounts.scoping import Scope
+    from tamnong.access.scope import Scope
 
     scope = Scope.of(user)
     return (

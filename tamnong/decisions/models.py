@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tamnong.accounts.scoping import ScopedQuerySet
+from tamnong.access.scope import ScopedQuerySet
 from tamnong.audit.services import Audited
 
 

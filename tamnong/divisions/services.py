@@ -324,7 +324,7 @@ class VillageError(ValueError):
 @transaction.atomic
 def add_village(actor, commune: Division, *, name: str, kind: str, code: str = "") -> Division:
     """Add a village (thôn, ấp, bản, tổ dân phố) below a current commune; audited."""
-    from tamnong.accounts.scoping import Scope
+    from tamnong.access.scope import Scope
     from tamnong.audit.models import AuditEvent
     from tamnong.audit.services import record, snapshot
 

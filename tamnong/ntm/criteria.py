@@ -28,8 +28,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from tamnong.access.scope import Scope
 from tamnong.accounts.models import Role
-from tamnong.accounts.scoping import Scope
 from tamnong.divisions.models import Division, Level
 
 from . import sources

@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from tamnong.access.roles import PROVINCE_ROLES
+from tamnong.access.scope import Scope
 from tamnong.accounts.models import Role
-from tamnong.accounts.scoping import Scope
 from tamnong.audit.services import record_denied
 from tamnong.core import datacache
 from tamnong.divisions.models import Division, Level
@@ -136,7 +137,7 @@ def index(request):
             "communes_html": datacache.cached(
                 "ntm.communes.html", (division.pk, year, scope), communes_html
             ),
-            "can_plan": Scope.of(request.user).covers(division, services.PROVINCE_ROLES),
+            "can_plan": Scope.of(request.user).covers(division, PROVINCE_ROLES),
             "target_form": forms.TargetForm(initial={"year": year}),
         },
     )

@@ -24,7 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from tamnong.accounts.scoping import Scope
+from tamnong.access.scope import Scope
 from tamnong.audit.models import AuditEvent
 from tamnong.audit.services import record
 from tamnong.divisions.models import Division, Level, MapVersion

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tamnong.accounts.scoping import ScopedQuerySet
+from tamnong.access.scope import ScopedQuerySet
 from tamnong.audit.services import Audited
 from tamnong.decisions.models import Issued
 

@@ -20,8 +20,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from tamnong.access.scope import Scope
 from tamnong.accounts.models import Role
-from tamnong.accounts.scoping import Scope
 from tamnong.audit.models import AuditEvent
 from tamnong.audit.services import record
 

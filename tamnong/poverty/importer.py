@@ -708,7 +708,7 @@ def _parse_deprived(text: str, rule: Rule, header: str) -> frozenset[int]:
 def _editable_communes(user) -> set[int] | None:
     if user is None:
         return None
-    from tamnong.accounts.scoping import Scope
+    from tamnong.access.scope import Scope
 
     scope = Scope.of(user)
     if scope.is_admin:
@@ -728,7 +728,7 @@ def _editable_communes(user) -> set[int] | None:
 
 
 def _editor_roles():
-    from tamnong.accounts.models import EDITOR_ROLES
+    from tamnong.access.roles import EDITOR_ROLES
 
     return EDITOR_ROLES
 

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
-from tamnong.accounts.scoping import Scope
+from tamnong.access.scope import Scope
 from tamnong.audit.services import record_transition
 from tamnong.divisions.models import Division, Level
 

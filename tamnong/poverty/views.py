@@ -15,7 +15,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from tamnong.accounts.scoping import Scope
+from tamnong.access.scope import Scope
 from tamnong.audit.services import record_denied
 from tamnong.core import datacache
 from tamnong.divisions.models import Division, Level

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from tamnong.accounts.scoping import Scope
+from tamnong.access.scope import Scope
 from tamnong.audit.models import AuditEvent
 from tamnong.audit.services import record
 from tamnong.divisions.models import Division, Level

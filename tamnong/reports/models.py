@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from tamnong.accounts.scoping import ScopedQuerySet
+from tamnong.access.scope import ScopedQuerySet
 from tamnong.audit.services import Audited
 
 

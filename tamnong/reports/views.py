@@ -16,7 +16,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from tamnong.accounts.scoping import Scope
+from tamnong.access.scope import Scope
 from tamnong.audit.services import record_denied
 from tamnong.core import datacache
 from tamnong.divisions.models import Division, Level

@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from tamnong.access.scope import Scope
 from tamnong.accounts.models import Membership, Role
-from tamnong.accounts.scoping import Scope
 from tamnong.audit.context import Actor, acting
 from tamnong.decisions.models import Decision
 

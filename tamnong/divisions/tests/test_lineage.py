@@ -51,7 +51,7 @@ def test_loading_twice_changes_nothing(geo):
     assert not report.created["new"] and not report.updated["new"]
 
 
-def test_a_bad_file_writes_nothing(tmp_path, db):
+def test_a_bad_file_writes_nothing(tmp_path, no_map):
     for path in MINI.rglob("*"):
         if path.is_file():
             target = tmp_path / path.relative_to(MINI)

@@ -8,7 +8,7 @@ from tamnong.divisions.models import Division, Level, MapVersion
 from tamnong.divisions.services import as_of_map, load_divisions, resolve
 
 
-def test_a_new_map_version_is_loaded_and_old_records_follow_two_steps_of_lineage(tmp_path, db):
+def test_a_new_map_version_is_loaded_and_old_records_follow_two_steps_of_lineage(tmp_path, no_map):
     shutil.copytree(MINI, tmp_path, dirs_exist_ok=True)
     load_divisions(tmp_path)
     old_binh = Division.objects.get(map__key="old", code="10002", level=Level.COMMUNE)

@@ -13,7 +13,7 @@ def new(level, code):
     return Division.objects.get(map__key="vn-2025", level=level, code=code)
 
 
-def test_the_shipped_maps_load_and_resolve_through_lineage(db):
+def test_the_shipped_maps_load_and_resolve_through_lineage(no_map):
     report = load_divisions()
     assert report.unresolved == []
     current = MapVersion.objects.get(key="vn-2025")

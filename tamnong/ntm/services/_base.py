@@ -7,8 +7,8 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from tamnong.accounts.models import Role
-from tamnong.accounts.scoping import Scope
+from tamnong.access.roles import PROVINCE_ROLES
+from tamnong.access.scope import Scope
 from tamnong.divisions.models import Division, Level
 from tamnong.divisions.services import resolve
 
@@ -18,7 +18,6 @@ from ..models import (
     RecognitionKind,
 )
 
-PROVINCE_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.DEPARTMENT})
 STATUS_OF_KIND = {
     RecognitionKind.COMMUNE_NTM: CommuneStatus.NTM,
     RecognitionKind.COMMUNE_ADVANCED: CommuneStatus.ADVANCED,

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tamnong.accounts.scoping import Scope
+from tamnong.access.scope import Scope
 from tamnong.audit.services import record_transition
 from tamnong.decisions.models import Decision
 from tamnong.divisions.models import Division

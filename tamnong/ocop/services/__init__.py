@@ -17,11 +17,8 @@ How the members' sheets combine (written down here and in the regime data, `mini
 from __future__ import annotations
 
 from ._base import (
-    COUNCIL_ROLES,
     FILE_TYPES,
     MAX_FILE_BYTES,
-    PROVINCE_ROLES,
-    SECRETARY_ROLES,
     fail,
 )
 from .certificates import (
@@ -64,13 +61,9 @@ from .registry import (
 )
 
 __all__ = [
-    "COUNCIL_ROLES",
     "FILE_TYPES",
     "MAX_FILE_BYTES",
-    "PROVINCE_ROLES",
-    "SECRETARY_ROLES",
     "fail",
-    "log",
     "add_channel",
     "add_fair",
     "can_act_for",

@@ -7,7 +7,6 @@ import logging
 
 from django.core.exceptions import ValidationError
 
-from tamnong.accounts.models import Role
 from tamnong.audit.services import record_transition
 from tamnong.core.signals import figures_changed
 from tamnong.divisions.models import Division, Level
@@ -20,11 +19,6 @@ from ..models import (
 
 log = logging.getLogger(__name__)
 
-PROVINCE_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.DEPARTMENT})
-SECRETARY_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNCIL_SECRETARY})
-COUNCIL_ROLES = frozenset(
-    {Role.ADMIN, Role.COORDINATOR, Role.DEPARTMENT, Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY}
-)
 FILE_TYPES = {".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx"}
 MAX_FILE_BYTES = 10 * 1024 * 1024
 

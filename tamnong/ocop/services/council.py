@@ -10,8 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from tamnong.access.roles import COUNCIL_ROLES, PROVINCE_ROLES, SECRETARY_ROLES
+from tamnong.access.scope import Scope
 from tamnong.accounts.models import Role
-from tamnong.accounts.scoping import Scope
 from tamnong.audit.models import AuditEvent
 from tamnong.audit.services import record, record_transition
 from tamnong.divisions.models import Division, Level
@@ -24,7 +25,7 @@ from ..models import (
     ScoreSheet,
     Seat,
 )
-from ._base import COUNCIL_ROLES, PROVINCE_ROLES, SECRETARY_ROLES, _move, fail
+from ._base import _move, fail
 from .dossiers import _require_state
 
 

@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from tamnong.accounts.models import EDITOR_ROLES
-from tamnong.accounts.scoping import Scope
+from tamnong.access.roles import EDITOR_ROLES
+from tamnong.access.scope import Scope
 from tamnong.audit.models import AuditEvent
 from tamnong.audit.services import record, record_transition
 

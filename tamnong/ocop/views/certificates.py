@@ -10,7 +10,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from tamnong.accounts.scoping import Scope
+from tamnong.access.roles import PROVINCE_ROLES
+from tamnong.access.scope import Scope
 
 from .. import forms, pdf, services
 from ..models import (
@@ -40,7 +41,7 @@ def certificate_detail(request, pk: int):
     cert = _visible(
         request, Certificate, pk, select=("product", "producer", "decision", "division")
     )
-    can_revoke = Scope.of(request.user).covers(cert.division, services.PROVINCE_ROLES)
+    can_revoke = Scope.of(request.user).covers(cert.division, PROVINCE_ROLES)
     form = forms.RevokeForm(request.POST or None)
     errors, status = [], 200
     if request.method == "POST":

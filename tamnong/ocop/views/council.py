@@ -9,8 +9,9 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from tamnong.access.roles import PROVINCE_ROLES
+from tamnong.access.scope import Scope
 from tamnong.accounts.models import User
-from tamnong.accounts.scoping import Scope
 
 from .. import forms, services
 from ..models import (
@@ -54,9 +55,7 @@ def _parse_seats(text: str) -> list[tuple]:
 def session_new(request):
     form = forms.SessionForm(request.POST or None)
     provinces = [
-        d
-        for d in forms.province_choices()
-        if Scope.of(request.user).covers(d, services.PROVINCE_ROLES)
+        d for d in forms.province_choices() if Scope.of(request.user).covers(d, PROVINCE_ROLES)
     ]
     status = 200
     if request.method == "POST":
@@ -88,7 +87,7 @@ def session_detail(request, pk: int):
     session = _visible(request, CouncilSession, pk, select=("division", "regime"))
     seat = Seat.objects.filter(session=session, user=request.user).first()
     scope = Scope.of(request.user)
-    is_staff = scope.covers(session.division, services.PROVINCE_ROLES)
+    is_staff = scope.covers(session.division, PROVINCE_ROLES)
     errors, status = [], 200
     target = None
     seat_form = forms.SeatForm(initial={"role": Seat.Role.MEMBER})

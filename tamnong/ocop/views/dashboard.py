@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from tamnong.accounts.scoping import Scope
+from tamnong.access.scope import Scope
 from tamnong.core import datacache
 
 from ..models import (

@@ -9,8 +9,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from tamnong.access.roles import PROVINCE_ROLES
+from tamnong.access.scope import Scope
 from tamnong.accounts.models import Role
-from tamnong.accounts.scoping import Scope
 
 from .. import criteria as crit
 from .. import forms, services
@@ -49,7 +50,7 @@ def dossier_detail(request, pk: int):
     content = dossier.criteria_set.content if dossier.criteria_set else None
     errors, status = [], 200
     file_form = forms.FileForm()
-    is_province = scope.covers(dossier.product.division, services.PROVINCE_ROLES)
+    is_province = scope.covers(dossier.product.division, PROVINCE_ROLES)
     can_central = is_province and dossier.state == Dossier.State.FORWARDED_CENTRAL
     central_form = forms.CentralResultForm(initial={"stars": dossier.stars})
     if request.method == "POST":

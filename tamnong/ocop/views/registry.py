@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tamnong.accounts.scoping import Scope
+from tamnong.access.scope import Scope
 from tamnong.divisions.models import Division, Level
 
 from .. import forms, services
@@ -47,7 +47,7 @@ def _editable_communes(user):
 
 
 def forms_roles():
-    from tamnong.accounts.models import EDITOR_ROLES
+    from tamnong.access.roles import EDITOR_ROLES
 
     return EDITOR_ROLES
 

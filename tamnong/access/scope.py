@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 
-from .models import AUDIT_READER_ROLES, EDITOR_ROLES, Role
+from .roles import AUDIT_READER_ROLES, EDITOR_ROLES, Role
 
 
 @dataclass(frozen=True)
