@@ -319,22 +319,6 @@ def support_totals(user, division, year: int) -> dict:
 
 
 # -- reading helpers for pages, API and CLI ------------------------------------------------------
-class _System:
-    """The actor of server-side commands (CLI): sees every division."""
-
-    is_authenticated = True
-    is_superuser = True
-    is_active = True
-    pk = None
-
-    def __init__(self) -> None:
-        self._tamnong_scope = Scope(None, (), True)
-
-    def __str__(self) -> str:
-        return "hệ thống (dòng lệnh)"
-
-
-SYSTEM = _System()
 
 
 def default_division(user) -> Division | None:

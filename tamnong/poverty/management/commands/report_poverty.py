@@ -16,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", "-o", help="tệp ra (mặc định: stdout cho json)")
 
     def handle(self, *args, division, year, format, output=None, **opts):
-        from tamnong.poverty.services import SYSTEM
+        from tamnong.access.actors import SYSTEM
 
         try:
             div = services.visible_division(SYSTEM, division)
