@@ -74,7 +74,9 @@ def convert(raw: dict) -> dict:
                     f"một lựa chọn là chính tiêu chí ({crit['max_points']} điểm), không đạt = 0."
                 )
             if printed[code] > 1 and crit.get("alternative"):
-                case = crit["alternative"].split(":")[0].replace("Trường hợp", "TH").replace(" ", "")
+                case = (
+                    crit["alternative"].split(":")[0].replace("Trường hợp", "TH").replace(" ", "")
+                )
                 crit["code_as_printed"] = code
                 crit["code"] = f"{code}.{case}"
                 notes.append(
