@@ -175,6 +175,13 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
+def _code(value: Any) -> str:
+    """A commune code; written unquoted in YAML it is a number that lost its leading zeros."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:05d}"
+    return _text(value)
+
+
 def plan_change(doc: dict, digest: str = "") -> ChangePlan:
     """Check a change document against the map in the database (nothing is written)."""
     from .services import current_map
@@ -257,7 +264,7 @@ def _event(n, raw, plan, errors, used_sources, target_codes) -> Event | None:
         errors.append(f"{where}: hiện chỉ nạp được thay đổi cấp xã (level: commune).")
         return None
     codes = raw.get("from")
-    codes = [_text(c) for c in (codes if isinstance(codes, list) else [codes]) if _text(c)]
+    codes = [_code(c) for c in (codes if isinstance(codes, list) else [codes]) if _code(c)]
     targets_raw = raw.get("to")
     targets_raw = targets_raw if isinstance(targets_raw, list) else [targets_raw]
     if not codes:
@@ -300,7 +307,7 @@ def _event(n, raw, plan, errors, used_sources, target_codes) -> Event | None:
             return None
         first = sources[0]
         one_to_one = kind in ONE_TO_ONE
-        code = _text(t.get("code")) or (first.code if one_to_one else "")
+        code = _code(t.get("code")) or (first.code if one_to_one else "")
         name = _text(t.get("name")) or (first.name if kind == Lineage.Kind.RECODE else "")
         unit_kind = _text(t.get("kind")) or first.kind
         parent_code = _text(t.get("parent")) or (first.parent.code if first.parent else "")

@@ -124,6 +124,10 @@ def test_records_keep_their_unit_and_reports_name_the_unit_of_their_day(geo, per
         Division.objects.filter(within_q(geo.old_district, "")).values_list("pk", flat=True)
     )
     assert {ward.pk, village.pk} <= as_old
+    # The NTM API's default lookup by code gives the unit in force.
+    from tamnong.ntm.api import find_division
+
+    assert find_division("10003") == ward and find_division("10003", "new") == old
     # Bob held his role on Xã Châu: he holds it on the ward, and the move is in the audit trail.
     assert personas.bob.memberships.get().division == ward
     assert AuditEvent.objects.filter(
