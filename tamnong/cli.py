@@ -1,6 +1,8 @@
 """`tamnong` command-line entry: imports, reports and maintenance.
 
     tamnong divisions load          load/update administrative divisions from data/divisions
+    tamnong divisions apply-change FILE [--dry-run]
+                                    apply a change of units (e.g. communes turned into wards)
     tamnong demo --province 20      build the demo province (deterministic)
     tamnong worker                  run the background job worker
     tamnong serve                   web server + worker (what `make run` uses)

@@ -338,6 +338,17 @@ def build_lineage(old_p, old_d, old_w, new_p, new_w):
 # Checks
 # --------------------------------------------------------------------------------------------
 
+def previous_changes() -> list[dict]:
+    """The `changes` entries of the current MANIFEST.json, with the sha256 of each file now."""
+    path = OUT / "MANIFEST.json"
+    if not path.exists():
+        return []
+    entries = json.loads(path.read_text(encoding="utf-8")).get("changes", [])
+    for entry in entries:
+        entry["sha256"] = hashlib.sha256((OUT / entry["file"]).read_bytes()).hexdigest()
+    return entries
+
+
 def check_units(key: str, rows: list[list[str]]) -> None:
     seen = set()
     by_level = defaultdict(set)
@@ -439,6 +450,9 @@ def main() -> int:
                 "sha256": sha_lin,
             }
         ],
+        # Change files (data/divisions/changes/, written by hand, one per resolution) are kept:
+        # the loader applies them on top of the maps above.
+        "changes": previous_changes(),
         "generated_by": "tools/gen_divisions.py",
         "package": f"vietnam-provinces {pkg_version}",
         "license_note": "Mã và tên ĐVHC là dữ liệu công bố của Nhà nước (Cục Thống kê). Gói "

@@ -27,3 +27,10 @@ class VillageForm(forms.Form):
         if len(name) < 2:
             raise forms.ValidationError(_("Tên quá ngắn."))
         return name
+
+
+class ChangeUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp thay đổi (YAML)"),
+        help_text=_("Định dạng: data/divisions/README.md, mục «Tệp thay đổi»."),
+    )

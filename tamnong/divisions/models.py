@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +30,17 @@ class MapVersion(models.Model):
     data_date = models.CharField(_("ngày dữ liệu"), max_length=40, blank=True)
     checksum = models.CharField(max_length=64, blank=True)
     loaded_at = models.DateTimeField(auto_now=True)
+    # A change version (e.g. a resolution turning communes into wards) holds only the units it
+    # creates, on top of `base`: the units it replaces end the day before it takes effect, and
+    # every other unit of the base map stays in force.
+    base = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="changes",
+        verbose_name=_("bản đồ gốc"),
+    )
 
     class Meta:
         ordering = ["valid_from"]
@@ -176,6 +188,8 @@ class Lineage(models.Model):
         RENAME = "rename", _("Đổi tên")
         RECODE = "recode", _("Đổi mã")
         DISSOLVE = "dissolve", _("Giải thể cấp hành chính")
+        # Same territory and population, another type (xã → phường, thị trấn → phường …).
+        RECLASSIFY = "reclassify", _("Chuyển loại đơn vị")
 
     predecessor = models.ForeignKey(
         Division, on_delete=models.CASCADE, related_name="successor_links"
@@ -208,3 +222,35 @@ class Lineage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.predecessor} → {self.successor} ({self.get_kind_display()})"
+
+
+class MapChangeUpload(models.Model):
+    """An administrator's change file waiting for confirmation: what applying it would change."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Chờ xác nhận")
+        APPLIED = "applied", _("Đã áp dụng")
+        REJECTED = "rejected", _("Có lỗi, không áp dụng được")
+        DISCARDED = "discarded", _("Đã hủy")
+
+    file_name = models.CharField(_("tệp"), max_length=255)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    text = models.TextField(_("nội dung tệp"), blank=True)
+    checksum = models.CharField(max_length=64, blank=True)
+    summary = models.JSONField(default=dict)
+    changes = models.JSONField(default=list)
+    errors = models.JSONField(default=list)
+    result = models.ForeignKey(
+        MapVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("tệp thay đổi đơn vị hành chính")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"

@@ -107,10 +107,21 @@ def load_divisions(
             effective=_date(spec["effective_date"]),
             basis=spec.get("basis", ""),
         )
+    # Changes on top of the maps (data/divisions/changes/): applied once, in order, through the
+    # same service as an administrator's upload.
+    from .changes import apply_shipped
+
+    for spec in manifest.get("changes", []):
+        path = data_dir / spec["file"]
+        if spec.get("sha256") and spec["sha256"] != _sha256(path):
+            raise DivisionDataError(f"{spec['file']}: sha256 không khớp với MANIFEST.json")
+        say(f"thay đổi: đọc {spec['file']}")
+        if apply_shipped(path):
+            report.created["changes"] += 1
     say("tính đơn vị hiện hành và đường dẫn phạm vi")
-    report.unresolved = refresh_paths(latest)
-    if _carry_villages(latest):
-        report.unresolved = refresh_paths(latest)
+    report.unresolved = refresh_paths()
+    if _carry_villages():
+        report.unresolved = refresh_paths()
     return report
 
 
@@ -124,6 +135,12 @@ def _upsert_units(
 ) -> dict[tuple[str, str], Division]:
     levels = {choice.value for choice in Level}
     existing = {(d.level, d.code): d for d in Division.objects.filter(map=mv)}
+    # Units a change version replaced end the day before it (not with their map).
+    closed = dict(
+        Lineage.objects.filter(predecessor__map=mv, successor__map__base__isnull=False)
+        .values_list("predecessor_id", "effective_date")
+        .distinct()
+    )
     seen: set[tuple[str, str]] = set()
     new, changed = [], []
     for lineno, row in enumerate(rows, start=2):
@@ -134,6 +151,9 @@ def _upsert_units(
             raise DivisionDataError(f"{mv.key} dòng {lineno}: mã {row['code']} trùng")
         seen.add(key)
         unit = existing.get(key)
+        valid_to = mv.valid_to
+        if unit is not None and unit.pk in closed:
+            valid_to = closed[unit.pk] - dt.timedelta(days=1)
         if unit is None:
             unit = Division(map=mv, code=row["code"], level=row["level"], path="")
             new.append(unit)
@@ -141,11 +161,11 @@ def _upsert_units(
             row["name"],
             row["kind"],
             mv.valid_from,
-            mv.valid_to,
+            valid_to,
         ):
             changed.append(unit)
         unit.name, unit.kind = row["name"], row["kind"]
-        unit.valid_from, unit.valid_to = mv.valid_from, mv.valid_to
+        unit.valid_from, unit.valid_to = mv.valid_from, valid_to
         existing[key] = unit
     Division.objects.bulk_create(new, batch_size=2000)
     Division.objects.bulk_update(
@@ -203,76 +223,114 @@ def _upsert_lineage(rows, old, new, effective, basis) -> int:
     return len(links)
 
 
-def _carry_villages(latest: MapVersion) -> int:
+def _carry_villages(latest: MapVersion | None = None) -> int:
     """Villages are entered by provinces, not shipped in the map files: when their commune is
-    replaced by a new map, they move under the commune it resolves to (same village, same id)."""
+    replaced (a new map, or a change version), they move under the commune it resolves to (same
+    village, same id, same validity). `latest` is accepted for compatibility and not used."""
     moved = []
     taken = set(
-        Division.objects.filter(map=latest, level=Level.VILLAGE).values_list("code", flat=True)
+        Division.objects.filter(level=Level.VILLAGE).values_list("map_id", "code").distinct()
     )
     stale = (
         Division.objects.filter(level=Level.VILLAGE)
-        .exclude(map=latest)
+        .exclude(parent__current_id=models.F("parent_id"))
         .select_related("parent__current")
     )
     for village in stale:
         commune = village.parent.current if village.parent else None
-        if commune is None:
+        if commune is None or commune.pk == village.parent_id:
             continue
         code, n = village.code, 1
-        while code in taken:
+        while (commune.map_id, code) in taken:
             code, n = f"{village.code}-{n}", n + 1
-        taken.add(code)
-        village.map, village.parent, village.code = latest, commune, code
-        village.valid_from = latest.valid_from
+        taken.add((commune.map_id, code))
+        village.map_id, village.parent, village.code = commune.map_id, commune, code
+        if village.valid_from is None:
+            village.valid_from = commune.valid_from
         moved.append(village)
     Division.objects.bulk_update(moved, ["map", "parent", "code", "valid_from"], batch_size=2000)
     return len(moved)
 
 
-def refresh_paths(latest: MapVersion) -> list[str]:
-    """Recompute `current` and `path` for every unit. Returns old units that resolve nowhere."""
-    units = {d.pk: d for d in Division.objects.all()}
-    children = defaultdict(list)
-    for d in units.values():
-        children[d.parent_id].append(d)
+def refresh_paths(latest: MapVersion | None = None) -> list[str]:
+    """Recompute `current` and `path` for every unit; returns old units that resolve nowhere.
+
+    A unit is current when it belongs to a map still in force (no `valid_to`) and has no primary
+    successor; any other unit is counted under the end of its chain of primary successors, and
+    its path is its successor's path plus its own marker ("/12/345/h678/", "/12/345/h678/h90/"),
+    so a prefix test finds every unit counted under a current one, and under an old one the
+    units that went through it. Only rows whose current or path changed are written.
+    `latest` is accepted for compatibility and not used."""
+    units = {
+        d.pk: d for d in Division.objects.only("id", "map_id", "parent_id", "current_id", "path")
+    }
+    before = {pk: (d.current_id, d.path) for pk, d in units.items()}
+    open_maps = set(MapVersion.objects.filter(valid_to__isnull=True).values_list("pk", flat=True))
     primary = dict(
         Lineage.objects.filter(primary=True).values_list("predecessor_id", "successor_id")
     )
+    is_current = {pk for pk, d in units.items() if d.map_id in open_maps and pk not in primary}
+    children = defaultdict(list)
+    for d in units.values():
+        children[d.parent_id].append(d)
 
-    def current_of(d: Division, depth: int = 0) -> Division | None:
-        if d.map_id == latest.pk:
-            return d
-        nxt = primary.get(d.pk)
-        if nxt is None or depth > 10:
-            return None
-        return current_of(units[nxt], depth + 1)
-
-    # Current units first, top-down, so that old units can append to their successor's path.
     def walk(d: Division, prefix: str) -> None:
         d.path, d.current_id = f"{prefix}{d.pk}/", d.pk
         for child in children[d.pk]:
-            walk(child, d.path)
+            if child.pk in is_current:
+                walk(child, d.path)
 
-    for root in children[None]:
-        if root.map_id == latest.pk:
-            walk(root, "/")
+    for pk in is_current:
+        d = units[pk]
+        if d.parent_id is None or d.parent_id not in is_current:
+            walk(d, "/")
+
+    done: dict[int, bool] = dict.fromkeys(is_current, True)
+
+    def chain(d: Division, depth: int = 0) -> bool:
+        if d.pk in done:
+            return done[d.pk]
+        nxt = primary.get(d.pk)
+        ok = nxt is not None and depth <= 20 and chain(units[nxt], depth + 1)
+        if ok:
+            succ = units[nxt]
+            d.current_id, d.path = succ.current_id, f"{succ.path}h{d.pk}/"
+        else:
+            d.current_id, d.path = None, f"/h{d.pk}/"
+        done[d.pk] = ok
+        return ok
+
     unresolved = []
     for d in units.values():
-        if d.map_id == latest.pk:
-            continue
-        cur = current_of(d)
-        if cur is None:
-            d.current_id, d.path = None, f"/h{d.pk}/"
-            unresolved.append(f"{d.level} {d.code} {d.name}")
-        else:
-            d.current_id, d.path = cur.pk, f"{cur.path}h{d.pk}/"
-    Division.objects.bulk_update(list(units.values()), ["current", "path"], batch_size=2000)
-    return sorted(unresolved)
+        if not chain(d):
+            unresolved.append(d.pk)
+    changed = [d for pk, d in units.items() if (d.current_id, d.path) != before[pk]]
+    Division.objects.bulk_update(changed, ["current", "path"], batch_size=2000)
+    return sorted(
+        f"{lv} {code} {name}"
+        for lv, code, name in Division.objects.filter(pk__in=unresolved).values_list(
+            "level", "code", "name"
+        )
+    )
 
 
 def current_map() -> MapVersion:
-    return MapVersion.objects.filter(valid_to__isnull=True).order_by("-valid_from").first()
+    """The map in force: the newest full map (change versions only amend it)."""
+    return (
+        MapVersion.objects.filter(valid_to__isnull=True, base__isnull=True)
+        .order_by("-valid_from")
+        .first()
+    )
+
+
+def find_current(code: str, level: str | None = None) -> Division | None:
+    """The unit in force today with this code (a change version's unit before its base unit)."""
+    units = Division.objects.filter(code=code, current_id=models.F("pk")).exclude(
+        level=Level.VILLAGE
+    )
+    if level:
+        units = units.filter(level=level)
+    return units.select_related("map").order_by("level").first()
 
 
 def resolve(division: Division, level: str | None = None) -> Division | None:
@@ -287,32 +345,50 @@ def resolve(division: Division, level: str | None = None) -> Division | None:
     )
 
 
-def as_of_map(division: Division, map_key: str, level: str | None = None) -> Division | None:
-    """The unit of map `map_key` that `division` is counted under in a report "as of" that map.
+def _predecessor(unit: Division) -> Division | None:
+    """The unit of the previous map a later unit is named after in a report "as of" that map:
+    the same-level predecessor that kept its code (Decision 19/2025 gives each new commune one
+    predecessor's code), else the predecessor with the smallest code."""
+    preds = list(
+        Division.objects.filter(successor_links__successor=unit, level=unit.level).order_by("code")
+    )
+    return next((p for p in preds if p.code == unit.code), preds[0] if preds else None)
 
-    Forward (old → new) follows the primary successor. Backward (new → old) picks the
-    predecessor that kept the new unit's code (Decision 19/2025 gives each new commune one
-    predecessor's code), else the predecessor with the smallest code.
-    """
+
+def as_of(division: Division, day: dt.date, level: str | None = None) -> Division | None:
+    """The unit in force on `day` that `division` is counted under in a report as of that day.
+
+    Forward (older unit, later day) follows the primary successors whose change took effect by
+    then; backward (newer unit, earlier day) picks the predecessor of `_predecessor`, climbing
+    from a village to its commune. A record keeps its unit: this only names it."""
     unit: Division | None = division
-    if unit.map.key != map_key:
-        target = MapVersion.objects.get(key=map_key)
-        if (target.valid_from or dt.date.min) > (division.map.valid_from or dt.date.min):
-            unit = resolve(division)
-        else:
-            while unit is not None and unit.map_id != target.pk:
-                if unit.level == Level.VILLAGE:
-                    unit = unit.parent
-                    continue
-                preds = list(
-                    Division.objects.filter(
-                        successor_links__successor=unit, level=unit.level
-                    ).order_by("code")
-                )
-                unit = next((p for p in preds if p.code == unit.code), preds[0] if preds else None)
+    seen = 0
+    while unit is not None and seen < 20:
+        seen += 1
+        if unit.valid_from is not None and unit.valid_from > day:
+            unit = unit.parent if unit.level == Level.VILLAGE else _predecessor(unit)
+            continue
+        link = (
+            Lineage.objects.filter(predecessor=unit, primary=True, effective_date__lte=day)
+            .select_related("successor")
+            .first()
+        )
+        if link is None:
+            break
+        unit = link.successor
     if unit is None or level is None or unit.level == level:
         return unit
     return next((a for a in unit.ancestors() if a.level == level), None)
+
+
+def as_of_map(division: Division, map_key: str, level: str | None = None) -> Division | None:
+    """The unit of map `map_key` that `division` is counted under in a report "as of" that map,
+    i.e. as of the day the map took effect (`as_of`). For a change version that is the changed
+    unit, or the base map's unit where nothing changed."""
+    target = MapVersion.objects.get(key=map_key)
+    if division.map_id == target.pk and (level is None or division.level == level):
+        return division
+    return as_of(division, target.valid_from or dt.date.min, level)
 
 
 class VillageError(ValueError):
@@ -362,9 +438,11 @@ def within_q(division: Division, field: str = "division") -> models.Q:
     """Records whose `field` (a Division foreign key) count under `division`.
 
     A current unit covers its subtree and the old units that resolve into it (path prefix). A unit
-    of an older map ("as of the old map") covers its own subtree on that map plus the later units
-    that `as_of_map` counts under it, with their villages but without their own old units (those
-    are already in the subtree of the old unit they belonged to), so nothing is counted twice."""
+    of an older map ("as of the old map") covers its own subtree on that map, the older units that
+    resolved through it (their path extends its own), and the later units that `as_of` counts
+    under it, step by step (2025 map → a later change), with the villages of the current ones but
+    without their own old units (those are counted where they belonged), so nothing is counted
+    twice."""
     path = f"{field}__path" if field else "path"
     if division.is_current:
         return models.Q(**{f"{path}__startswith": division.path})
@@ -374,34 +452,49 @@ def within_q(division: Division, field: str = "division") -> models.Q:
             Division.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
         )
         ids.update(frontier)
-    cond = models.Q(**{f"{field}_id__in" if field else "pk__in": ids})
+    key = f"{field}_id" if field else "pk"
+    cond = models.Q(**{f"{key}__in": ids}) | models.Q(**{f"{path}__startswith": division.path})
     # The later communes counted under this unit are those whose backward choice (the rule of
-    # `as_of_map`: the same-level predecessor that kept the code, else the smallest code) lies in
-    # the subtree; decided for all of them from one query on the lineage.
-    links = (
-        Lineage.objects.filter(
-            successor__in=Lineage.objects.filter(predecessor_id__in=ids).values("successor_id"),
-            successor__level=Level.COMMUNE,
-            predecessor__level=Level.COMMUNE,
-        )
-        .exclude(successor__map=division.map)
-        .values_list(
-            "successor_id",
-            "successor__code",
-            "successor__path",
-            "predecessor_id",
-            "predecessor__code",
-        )
-    )
-    choice: dict[int, tuple[tuple[bool, str], str, int]] = {}
-    for succ_id, succ_code, succ_path, pred_id, pred_code in links:
-        rank = (pred_code != succ_code, pred_code)
-        best = choice.get(succ_id)
-        if best is None or rank < best[0]:
-            choice[succ_id] = (rank, succ_path, pred_id)
-    for _rank, succ_path, pred_id in choice.values():
-        if pred_id in ids:
-            cond |= models.Q(**{f"{path}__startswith": succ_path}) & ~models.Q(
-                **{f"{path}__contains": "h"}
+    # `as_of`: the same-level predecessor that kept the code, else the smallest code) is counted
+    # here; decided for all of them from one query on the lineage per step.
+    counted, frontier, seen = set(ids), set(ids), set()
+    while frontier:
+        links = (
+            Lineage.objects.filter(
+                successor__in=Lineage.objects.filter(predecessor_id__in=frontier).values(
+                    "successor_id"
+                ),
+                successor__level=Level.COMMUNE,
+                predecessor__level=Level.COMMUNE,
             )
+            .exclude(successor__map=division.map)
+            .exclude(successor_id__in=seen)
+            .values_list(
+                "successor_id",
+                "successor__code",
+                "successor__path",
+                "successor__current_id",
+                "predecessor_id",
+                "predecessor__code",
+            )
+        )
+        choice: dict[int, tuple[tuple[bool, str], str, bool, int]] = {}
+        for succ_id, succ_code, succ_path, succ_current, pred_id, pred_code in links:
+            rank = (pred_code != succ_code, pred_code)
+            best = choice.get(succ_id)
+            if best is None or rank < best[0]:
+                choice[succ_id] = (rank, succ_path, succ_current == succ_id, pred_id)
+        seen.update(choice)
+        frontier = set()
+        for succ_id, (_rank, succ_path, current, pred_id) in choice.items():
+            if pred_id not in counted:
+                continue
+            frontier.add(succ_id)
+            if current:
+                cond |= models.Q(**{f"{path}__startswith": succ_path}) & ~models.Q(
+                    **{f"{path}__contains": "h"}
+                )
+            else:
+                cond |= models.Q(**{key: succ_id})
+        counted |= frontier
     return cond

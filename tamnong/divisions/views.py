@@ -4,25 +4,41 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tamnong.access.scope import Scope
 from tamnong.audit.services import record_denied
 
-from . import services
-from .forms import VillageForm
-from .models import Division, Level, MapVersion
+from . import changes, services
+from .forms import ChangeUploadForm, VillageForm
+from .models import Division, Level, Lineage, MapChangeUpload, MapVersion
 
 
 @login_required
 def division_list(request):
     maps = list(MapVersion.objects.all())
-    map_key = request.GET.get("map") or (maps[-1].key if maps else "")
+    current = services.current_map()
+    map_key = request.GET.get("map") or (current.key if current else "")
+    selected = next((m for m in maps if m.key == map_key), None)
     q = request.GET.get("q", "").strip()
+    # A current province counts the units in force below it (not the ones a change replaced).
     provinces = (
         Division.objects.filter(map__key=map_key, level=Level.PROVINCE)
-        .annotate(n_children=Count("children"))
+        .annotate(
+            n_children=Count(
+                "children",
+                filter=Q(children__current_id=F("children__id")) | ~Q(current_id=F("id")),
+            )
+        )
         .order_by("code")
+    )
+    changed = (
+        Lineage.objects.filter(successor__map=selected)
+        .select_related("predecessor", "successor__parent")
+        .order_by("successor__code")
+        if selected is not None and selected.base_id
+        else None
     )
     results = None
     if q:
@@ -40,8 +56,10 @@ def division_list(request):
             "maps": maps,
             "map_key": map_key,
             "provinces": provinces,
+            "changed": changed,
             "q": q,
             "results": results,
+            "is_admin": changes_admin(request.user),
         },
     )
 
@@ -50,6 +68,8 @@ def division_list(request):
 def division_detail(request, pk: int):
     unit = get_object_or_404(Division.objects.select_related("map", "parent", "current"), pk=pk)
     children = unit.children.order_by("code")
+    if unit.is_current:  # the units in force below it, not those a change replaced
+        children = children.filter(current_id=F("pk"))
     can_edit = (
         unit.level == Level.COMMUNE and unit.is_current and Scope.of(request.user).can_edit(unit)
     )
@@ -88,5 +108,75 @@ def division_detail(request, pk: int):
             else 0,
             "form": form,
         },
+        status=status,
+    )
+
+
+def changes_admin(user) -> bool:
+    try:
+        changes._require_admin(user)
+    except PermissionDenied:
+        return False
+    return True
+
+
+@login_required
+def change_list(request):
+    """Changes of units loaded on top of the map, and the administrator's upload."""
+    admin = changes_admin(request.user)
+    form = ChangeUploadForm(request.POST or None, request.FILES or None) if admin else None
+    if request.method == "POST":
+        if not admin:
+            record_denied(request, "upload a change of administrative units")
+            raise PermissionDenied
+        if form.is_valid():
+            f = form.cleaned_data["file"]
+            upload = changes.preview_upload(request.user, f.name, f.read())
+            return redirect("divisions:change_upload", pk=upload.pk)
+    versions = (
+        MapVersion.objects.filter(base__isnull=False)
+        .select_related("base")
+        .annotate(n_units=Count("divisions"))
+        .order_by("-valid_from", "-pk")
+    )
+    return render(
+        request,
+        "divisions/changes.html",
+        {
+            "versions": versions,
+            "form": form,
+            "uploads": MapChangeUpload.objects.select_related("result")[:10] if admin else [],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def change_upload(request, pk: int):
+    """The preview of an uploaded change file; applied only when the administrator confirms."""
+    if not changes_admin(request.user):
+        record_denied(request, f"change upload {pk}")
+        raise PermissionDenied
+    upload = get_object_or_404(MapChangeUpload, pk=pk)
+    errors, status = [], 200
+    if request.method == "POST":
+        if (
+            request.POST.get("action") == "discard"
+            and upload.status == MapChangeUpload.Status.PENDING
+        ):
+            upload.status = MapChangeUpload.Status.DISCARDED
+            upload.save(update_fields=["status"])
+            return redirect("divisions:changes")
+        try:
+            mv = changes.apply_upload(request.user, upload)
+        except changes.ChangeError as exc:
+            errors, status = exc.errors, 400
+        else:
+            messages.success(request, _("Đã áp dụng thay đổi «%(name)s».") % {"name": mv.name})
+            return redirect(f"{reverse('divisions:list')}?map={mv.key}")
+    return render(
+        request,
+        "divisions/change_upload.html",
+        {"upload": upload, "errors": errors},
         status=status,
     )

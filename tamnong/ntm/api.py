@@ -11,7 +11,7 @@ from ninja import Router, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 
 from tamnong.divisions.models import Division, Level, MapVersion
-from tamnong.divisions.services import current_map
+from tamnong.divisions.services import current_map, find_current
 
 from . import criteria, services
 from .figures import figures
@@ -488,7 +488,18 @@ def get_figures(request, division: str, year: int, map: str | None = None):
 
 
 def find_division(code: str, map_key: str | None = None) -> Division:
-    mv = get_object_or_404(MapVersion, key=map_key) if map_key else current_map()
+    if not map_key:  # the unit in force today (a ward created in 2026 before its old commune)
+        unit = (
+            find_current(code)
+            or Division.objects.filter(map=current_map(), code=code)
+            .exclude(level=Level.VILLAGE)
+            .order_by("level")
+            .first()
+        )
+        if unit is None:
+            raise Http404
+        return unit
+    mv = get_object_or_404(MapVersion, key=map_key)
     unit = (
         Division.objects.filter(map=mv, code=code)
         .exclude(level=Level.VILLAGE)

@@ -207,6 +207,23 @@ def _criterion(pcode: str, crit: Any) -> tuple[dict | None, list[str], list[str]
         if not isinstance(opt, dict):
             errors.append(f"{where}: lựa chọn {i} không đúng định dạng.")
             continue
+        if opt.get("points") is None:
+            # Blank or impossible in the source, kept null (data/ocop/26-2026/README.md): the set
+            # loads, marked incomplete, until an administrator loads the corrected one.
+            written = opt.get("points_as_written")
+            warnings.append(
+                f"{where}: lựa chọn {i} «{str(opt.get('text') or '').strip()[:80]}» chưa có điểm ("
+                + (f"nguồn ghi «{written}»" if written not in (None, "") else "ô trống trong nguồn")
+                + ") — bộ tiêu chí chưa đầy đủ, cần bổ sung từ văn bản gốc."
+            )
+            options.append(
+                {
+                    "text": str(opt.get("text") or "").strip(),
+                    "points": None,
+                    "required_for_star": None,
+                }
+            )
+            continue
         pts = _num(opt.get("points"))
         if pts is None or pts < 0:
             errors.append(f"{where}: lựa chọn {i} có điểm «{opt.get('points')}» không hợp lệ.")
@@ -226,11 +243,12 @@ def _criterion(pcode: str, crit: Any) -> tuple[dict | None, list[str], list[str]
                 "required_for_star": req,
             }
         )
+    scored = [_num(o["points"]) for o in options if o["points"] is not None]
     if not options:
         errors.append(f"{where}: không có lựa chọn nào.")
-    elif cmax and max(_num(o["points"]) for o in options) < cmax:
+    elif cmax and scored and max(scored) < cmax:
         warnings.append(
-            f"{where}: lựa chọn cao nhất cho {_plain(max(_num(o['points']) for o in options))} "
+            f"{where}: lựa chọn cao nhất cho {_plain(max(scored))} "
             f"điểm, thấp hơn điểm tối đa {_plain(cmax)}."
         )
     reqs: dict[str, int | float | None] = {}
@@ -264,7 +282,10 @@ def _criterion(pcode: str, crit: Any) -> tuple[dict | None, list[str], list[str]
             "mandatory": mandatory,
             "star_requirements": reqs,
             "commune": str(
-                crit.get("assessed_by_commune_1489") or crit.get("commune") or ""
+                crit.get("assessed_by_commune_1489")
+                or crit.get("assessed_by_commune_dieu_7_2")
+                or crit.get("commune")
+                or ""
             ).strip(),
             "alternative": str(crit.get("alternative") or "").strip(),
             "note": str(crit.get("note") or "").strip(),
@@ -346,7 +367,9 @@ def score_sheet(content: dict, answers: dict[str, Any]) -> tuple[dict[str, Decim
             )
             continue
         pts = _num(value)
-        allowed = {Decimal(str(o["points"])) for o in crit["options"]} | {Decimal(0)}
+        allowed = {
+            Decimal(str(o["points"])) for o in crit["options"] if o["points"] is not None
+        } | {Decimal(0)}
         if pts is None or pts not in allowed:
             shown = ", ".join(str(_plain(a)) for a in sorted(allowed))
             errors.append(

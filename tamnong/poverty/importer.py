@@ -243,7 +243,12 @@ class Lookups:
         tables = self._year_maps.get(year)
         if tables is None:
             end = dt.date(year, 12, 31)
-            first = [m for m in self.maps if m.is_valid_on(end)]
+            # Newest first: a change version (xã → phường …) wins over its base map's unit.
+            first = sorted(
+                (m for m in self.maps if m.is_valid_on(end)),
+                key=lambda m: m.valid_from or dt.date.min,
+                reverse=True,
+            )
             current = [m for m in self.maps if m.valid_to is None]
             order = first + [m for m in current if m not in first]
             tables = [self.communes[m.pk] for m in order]

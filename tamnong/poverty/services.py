@@ -17,6 +17,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from tamnong.access.scope import Scope
 from tamnong.audit.services import record_transition
 from tamnong.divisions.models import Division, Level
+from tamnong.divisions.services import as_of
 
 from . import figures
 from .figures import Contribution
@@ -86,6 +87,17 @@ def _round_locked(commune_id: int, year: int) -> bool:
     ).exists()
 
 
+def _area_in(household: Household, year: int) -> int:
+    """Urban or rural in a review year: the kind of the household's unit in force at the end of
+    that year (a xã that became a phường counts urban from then on, `divisions.services.as_of`),
+    unless the household's recorded area differs from its own unit's kind (given explicitly)."""
+    own = Area.URBAN if household.division.is_urban else Area.RURAL
+    if household.area != own:
+        return household.area
+    unit = as_of(household.division, dt.date(year, 12, 31))
+    return Area.URBAN if unit is not None and unit.is_urban else Area.RURAL
+
+
 @transaction.atomic
 def save_review(user, household: Household, year: int, data: ReviewInput) -> ReviewRecord:
     """Create or change one household's review record for a year, keeping transitions and
@@ -115,7 +127,8 @@ def save_review(user, household: Household, year: int, data: ReviewInput) -> Rev
         raise ReviewError(errors)
     mask = deprivation_mask(rule, data.deprived, data.housing_area, data.members)
     count = mask.bit_count()
-    klass = classify(rule, data.income, household.area == Area.URBAN, count)
+    area = _area_in(household, year)
+    klass = classify(rule, data.income, area == Area.URBAN, count)
 
     record = (
         ReviewRecord.objects.select_for_update()
@@ -127,7 +140,7 @@ def save_review(user, household: Household, year: int, data: ReviewInput) -> Rev
     if record is None:
         record = ReviewRecord(household=household, year=year)
     record.commune_id, record.division_id = household.commune_id, household.division_id
-    record.area, record.members = household.area, data.members
+    record.area, record.members = area, data.members
     record.income, record.housing_area = data.income, data.housing_area
     record.deprivations, record.deprivation_count = mask, count
     record.standard, record.classification = std, klass

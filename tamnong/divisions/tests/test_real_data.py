@@ -1,8 +1,12 @@
 """The shipped data files: the official 2025 map, the old map and their lineage, and the demo."""
 
+import datetime as dt
+
+from django.db.models import F
+
 from tamnong.accounts.models import Membership, Role, User
 from tamnong.divisions.models import Division, Level, MapVersion
-from tamnong.divisions.services import as_of_map, load_divisions, resolve
+from tamnong.divisions.services import as_of, as_of_map, load_divisions, resolve
 
 
 def old(level, code):
@@ -44,6 +48,30 @@ def test_the_shipped_maps_load_and_resolve_through_lineage(no_map):
     assert as_of_map(new(Level.COMMUNE, "01894"), "vn-2008", Level.PROVINCE) == old(
         Level.PROVINCE, "06"
     )
+
+    # Resolution 237/NQ-UBTVQH16 (data/divisions/changes/): ten communes of Đồng Nai are wards
+    # from 30/04/2026, on top of the 2025 map; a report as of 29/04/2026 names the xã.
+    change = MapVersion.objects.get(key="nq237-2026")
+    assert change.base == current and change.valid_from.isoformat() == "2026-04-30"
+    loc_ninh = new(Level.COMMUNE, "25270")
+    ward = Division.objects.get(map=change, level=Level.COMMUNE, code="25270")
+    assert (loc_ninh.name, loc_ninh.valid_to.isoformat()) == ("Xã Lộc Ninh", "2026-04-29")
+    assert resolve(loc_ninh) == ward and ward.name == "Phường Lộc Ninh" and ward.is_urban
+    assert as_of(loc_ninh, dt.date(2026, 4, 29)) == loc_ninh
+    assert as_of(loc_ninh, dt.date(2026, 12, 1)) == ward
+    assert as_of(old(Level.COMMUNE, "25270"), dt.date(2026, 12, 1)) == ward  # 2008 → 2025 → 2026
+    dong_nai = new(Level.PROVINCE, "75")
+    in_force = Division.objects.filter(parent=dong_nai, current_id=F("pk"))
+    assert in_force.count() == 95 and in_force.filter(kind="phuong").count() == 33
+    assert (
+        Division.objects.current(dt.date(2026, 4, 29))
+        .filter(parent=dong_nai, kind="phuong")
+        .count()
+        == 23
+    )
+    # Xã Ba Chẽ (Quảng Ninh) is 06970 (NSO list, data/divisions/README.md), not 06978.
+    assert new(Level.COMMUNE, "06970").name == "Xã Ba Chẽ"
+    assert not Division.objects.filter(level=Level.COMMUNE, code="06978").exists()
 
     # Loading again changes nothing.
     again = load_divisions()
