@@ -152,9 +152,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Lockout after repeated failed logins (per account).
+# Lockout after repeated failed logins (per account, and per client address over every account
+# name), counted atomically: see tamnong/accounts/lockout.py.
 LOGIN_MAX_FAILURES = envint("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_MINUTES = envint("LOGIN_LOCKOUT_MINUTES", 15)
+LOGIN_ADDRESS_MAX_FAILURES = envint("LOGIN_ADDRESS_MAX_FAILURES", 10)
+# Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR blocks, comma-separated);
+# empty: the header is ignored and the peer address is the client (tamnong/core/clientip.py).
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES")
 
 # Sessions expire after inactivity (seconds). Activity renews the expiry, written at most once
 # per SESSION_REFRESH_SECONDS (accounts.middleware.SessionRefreshMiddleware) rather than on every
