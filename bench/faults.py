@@ -20,14 +20,15 @@ In a fresh database (var/bench/tn_harden_faults.sqlite3 or PostgreSQL tn_harden_
    and 50 parallel wrong logins over 50 accounts from one address (the address limit).
 
 Prints one JSON line last: bench, engine, imports, rows_per_file, kills, done, interrupted,
-rows_half_written, rows_lost, jobs_running_after_2_min, reruns_without_request,
-uploads_left_behind, max_seconds_to_interrupted, rerun_on_request_ok, login_* fields.
+interrupted_after_commit (killed after the import's commit, before the job recorded its end:
+rows all there, job interrupted), rejected, rows_half_written, rows_lost,
+jobs_running_after_2_min, reruns_without_request, uploads_left_behind,
+max_seconds_to_interrupted, rerun_on_request_ok, login_* and spray_* fields.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import http.cookiejar
 import os
 import re
@@ -49,17 +50,20 @@ PASSWORD = "Mat-khau-dung-2026"
 
 
 def household_file(folder: Path, k: int, rows: int) -> Path:
+    from openpyxl import Workbook
+
     from tamnong.poverty.importer import HEADERS
 
-    path = folder / f"ho-{k:02d}.csv"
+    path = folder / f"ho-{k:02d}.xlsx"
     r = rng(1000 + k)
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(HEADERS)
-        for i in range(rows):
-            c = r.randint(1, 100)
-            w.writerow([f"F{k:02d}-{i:05d}", 2025, f"99{c:03d}", "", f"Hộ {k}-{i}", 4, "", "",
-                        "", r.randint(500_000, 4_000_000), "", ""])  # fmt: skip
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Ho")
+    ws.append(HEADERS)
+    for i in range(rows):
+        c = r.randint(1, 100)
+        ws.append([f"F{k:02d}-{i:05d}", 2025, f"99{c:03d}", "", f"Hộ {k}-{i}", 4, "", "",
+                   "", r.randint(500_000, 4_000_000), "", ""])  # fmt: skip
+    wb.save(path)
     return path
 
 
@@ -164,7 +168,7 @@ def imports(args, user, folder: Path, log) -> dict:
     time.sleep(max(0.0, 120 - (time.time() - max(kills.values()))))
     running = Job.objects.filter(status=Job.Status.RUNNING).count()
 
-    done = interrupted = half = lost = after_commit = reruns = 0
+    done = interrupted = half = lost = after_commit = reruns = rejected = 0
     to_interrupted = []
     for k in range(args.imports):
         prefix = f"F{k:02d}-"
@@ -173,7 +177,10 @@ def imports(args, user, folder: Path, log) -> dict:
         job = Job.objects.get(pk=jobs_of_file[k])
         if {households, records} - {0, args.rows} or households != records:
             half += 1
-        if job.status == Job.Status.DONE:
+        if job.status == Job.Status.DONE and not (job.result or {}).get("ok"):
+            rejected += 1  # a file refused whole (none of these files should be)
+            print(f"file {k} rejected: {job.result.get('error_sample')}", file=sys.stderr)
+        elif job.status == Job.Status.DONE:
             done += 1
             lost += records != args.rows
         elif job.status == Job.Status.INTERRUPTED:
@@ -187,8 +194,9 @@ def imports(args, user, folder: Path, log) -> dict:
     owned_by_ended = [f for files_ in ended.values_list("files", flat=True) for f in files_]
     live = {
         f
-        for files_ in Job.objects.exclude(status__in=[Job.Status.DONE, Job.Status.FAILED])
-        .values_list("files", flat=True)
+        for files_ in Job.objects.exclude(
+            status__in=[Job.Status.DONE, Job.Status.FAILED]
+        ).values_list("files", flat=True)
         for f in files_
     }
     left = [p for p in files.uploads_dir().glob("*") if str(p) not in live]
@@ -218,6 +226,7 @@ def imports(args, user, folder: Path, log) -> dict:
         "done": done,
         "interrupted": interrupted,
         "interrupted_after_commit": after_commit,
+        "rejected": rejected,
         "rows_half_written": half,
         "rows_lost": lost,
         "jobs_running_after_2_min": running,

@@ -236,7 +236,7 @@ JOBS_POLL_SECONDS = float(os.environ.get("JOBS_POLL_SECONDS", "1.0"))
 # A running job's lease lasts JOBS_LEASE_SECONDS and is renewed every JOBS_HEARTBEAT_SECONDS;
 # every worker looks for jobs whose lease ran out every JOBS_SWEEP_SECONDS and marks them
 # interrupted (so within lease + sweep, under a minute, of the worker's death).
-JOBS_LEASE_SECONDS = envint("JOBS_LEASE_SECONDS", 40)
+JOBS_LEASE_SECONDS = envint("JOBS_LEASE_SECONDS", 30)
 JOBS_HEARTBEAT_SECONDS = envint("JOBS_HEARTBEAT_SECONDS", 10)
 JOBS_SWEEP_SECONDS = envint("JOBS_SWEEP_SECONDS", 15)
 # Uploaded copies and temporary files of jobs (not under MEDIA_ROOT: never served). Several

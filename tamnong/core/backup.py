@@ -20,6 +20,7 @@ and checks every table's count and checksum against the manifest.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -179,7 +180,7 @@ def code_version() -> dict:
     except PackageNotFoundError:
         release = "unknown"
     commit = ""
-    try:
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
         commit = subprocess.run(
             ["git", "-C", str(settings.BASE_DIR), "rev-parse", "HEAD"],
             capture_output=True,
@@ -187,8 +188,6 @@ def code_version() -> dict:
             timeout=10,
             check=True,
         ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        pass
     return {"release": release, "commit": commit}
 
 
@@ -376,7 +375,7 @@ def restore_backup(archive: Path | str, force: bool = False) -> dict:
     if not archive.is_file():
         raise BackupError(f"Không có tệp {archive}.")
     try:
-        tar = tarfile.open(archive, "r:*")
+        tar = tarfile.open(archive, "r:*")  # noqa: SIM115 (closed by the `with` below)
     except (tarfile.TarError, OSError) as exc:
         raise BackupError(f"Không đọc được tệp sao lưu {archive.name}: {exc}") from exc
     with tar:
@@ -473,10 +472,8 @@ def _pg_restore(dump: Path) -> None:
         except BrokenPipeError:  # psql stopped on an error: its message says which
             pass
         finally:
-            try:
+            with contextlib.suppress(BrokenPipeError):
                 psql.stdin.close()
-            except BrokenPipeError:
-                pass
             sql.stdout.close()
         sql.wait()
         psql.wait()

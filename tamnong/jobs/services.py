@@ -187,6 +187,19 @@ def _claim(qs, worker: str) -> Job | None:
     are locked with SKIP LOCKED, so workers on any number of machines each take a different job
     without waiting for one another; SQLite's IMMEDIATE transactions serialise the claims."""
     now = timezone.now()
+    try:
+        claim = _claim_in_transaction(qs, worker, now)
+    except BaseException:
+        for pk in [pk for pk, c in _claims.items() if c.worker == worker and not c.heartbeat]:
+            _claims.pop(pk).release(forget_lease=False)  # the claim was not committed
+        raise
+    if claim is None:
+        return None
+    claim.start()
+    return Job.objects.get(pk=claim.job_pk)
+
+
+def _claim_in_transaction(qs, worker: str, now) -> _Claim | None:
     with transaction.atomic():
         if connection.features.has_select_for_update_skip_locked:
             qs = qs.select_for_update(skip_locked=True)
@@ -212,12 +225,8 @@ def _claim(qs, worker: str) -> Job | None:
                 claim.release()
                 raise
             _claims[job.pk] = claim
-            break
-        else:
-            return None
-    claim.start()
-    job.refresh_from_db()
-    return job
+            return claim
+    return None
 
 
 def claim_next(worker: str | None = None) -> Job | None:
@@ -314,8 +323,8 @@ def enqueue_daily(today=None) -> list[Job]:
 
 # -- interrupted jobs -----------------------------------------------------------------------
 INTERRUPTED_MESSAGE = gettext_lazy(
-    "Tác vụ bị gián đoạn: tiến trình chạy nó đã dừng giữa chừng. Không có dữ liệu nào của lần "
-    "chạy dở được ghi. Tác vụ không tự chạy lại; người tạo có thể bấm «Chạy lại»."
+    "Tác vụ bị gián đoạn: tiến trình chạy nó đã dừng trước khi báo kết quả. Tác vụ không tự "
+    "chạy lại; người tạo có thể bấm «Chạy lại»."
 )
 
 
@@ -468,14 +477,20 @@ def work(stop_after: int | None = None, once: bool = False, worker: str | None =
     last_daily = None
     last_sweep = 0.0
     while not _Stop.requested:
-        today = timezone.localdate()
-        if last_daily != today:
-            enqueue_daily(today)
-            last_daily = today
-        if time.monotonic() - last_sweep >= settings.JOBS_SWEEP_SECONDS:
-            sweep_interrupted()
-            last_sweep = time.monotonic()
-        job = claim_next(worker)
+        try:
+            today = timezone.localdate()
+            if last_daily != today:
+                enqueue_daily(today)
+                last_daily = today
+            if time.monotonic() - last_sweep >= settings.JOBS_SWEEP_SECONDS:
+                sweep_interrupted()
+                last_sweep = time.monotonic()
+            job = claim_next(worker)
+        except DatabaseError:  # SQLite busy with a long import, a database restart: wait
+            log.warning("worker: database unavailable, trying again", exc_info=True)
+            connection.close()
+            time.sleep(settings.JOBS_POLL_SECONDS)
+            continue
         if job is None:
             if once:
                 return handled
