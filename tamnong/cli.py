@@ -7,6 +7,8 @@
     tamnong worker                  run the background job worker
     tamnong serve                   web server + worker (what `make run` uses)
     tamnong jobs list|run KIND      inspect or run jobs
+    tamnong backup [--output DIR]   database + media files + manifest in one .tar
+    tamnong restore ARCHIVE         put a backup back (--force to replace existing data)
     tamnong import KIND FILE        imports (added by the domain apps)
     tamnong report KIND ...         reports (added by the domain apps)
 
@@ -36,7 +38,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 # Verbs that never change programme data; after any other one, cached reports are recomputed.
-READ_ONLY = {"serve", "worker", "runserver", "check", "help", "shell", "dbshell", "report",
+READ_ONLY = {"serve", "worker", "runserver", "check", "help", "shell", "dbshell", "report", "backup",
              "collectstatic", "makemigrations", "showmigrations", "sqlmigrate", "test"}  # fmt: skip
 
 

@@ -152,9 +152,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Lockout after repeated failed logins (per account).
+# Lockout after repeated failed logins (per account, and per client address over every account
+# name), counted atomically: see tamnong/accounts/lockout.py.
 LOGIN_MAX_FAILURES = envint("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_MINUTES = envint("LOGIN_LOCKOUT_MINUTES", 15)
+LOGIN_ADDRESS_MAX_FAILURES = envint("LOGIN_ADDRESS_MAX_FAILURES", 10)
+# Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR blocks, comma-separated);
+# empty: the header is ignored and the peer address is the client (tamnong/core/clientip.py).
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES")
 
 # Sessions expire after inactivity (seconds). Activity renews the expiry, written at most once
 # per SESSION_REFRESH_SECONDS (accounts.middleware.SessionRefreshMiddleware) rather than on every
@@ -226,9 +231,19 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# Background jobs: the worker polls the database queue.
+# Background jobs: the worker polls the database queue (tamnong/jobs/README.md).
 JOBS_POLL_SECONDS = float(os.environ.get("JOBS_POLL_SECONDS", "1.0"))
-JOBS_STALE_SECONDS = envint("JOBS_STALE_SECONDS", 300)
+# A running job's lease lasts JOBS_LEASE_SECONDS and is renewed every JOBS_HEARTBEAT_SECONDS;
+# every worker looks for jobs whose lease ran out every JOBS_SWEEP_SECONDS and marks them
+# interrupted (so within lease + sweep, under a minute, of the worker's death).
+JOBS_LEASE_SECONDS = envint("JOBS_LEASE_SECONDS", 30)
+JOBS_HEARTBEAT_SECONDS = envint("JOBS_HEARTBEAT_SECONDS", 10)
+JOBS_SWEEP_SECONDS = envint("JOBS_SWEEP_SECONDS", 15)
+# Uploaded copies and temporary files of jobs (not under MEDIA_ROOT: never served). Several
+# machines running workers must share it, like MEDIA_ROOT.
+JOBS_FILES_DIR = Path(os.environ.get("JOBS_FILES_DIR", VAR_DIR / "jobs"))
+# An interrupted job keeps its uploaded file this long, for its owner to run it again.
+JOBS_INTERRUPTED_KEEP_HOURS = envint("JOBS_INTERRUPTED_KEEP_HOURS", 24)
 
 DIVISIONS_DATA_DIR = BASE_DIR / "data" / "divisions"
 

@@ -1,13 +1,12 @@
-"""Authentication with a per-account lockout after repeated failures."""
+"""Authentication with a lockout per account and per client address (see `lockout`)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
-from django.utils import timezone
 
+from tamnong.core.clientip import client_ip
+
+from . import lockout
 from .models import User
 
 
@@ -15,25 +14,25 @@ class LockoutModelBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None or password is None:
             return None
-        try:
-            user = User.objects.get(username__iexact=username)
-        except User.DoesNotExist:
+        address = client_ip(request) if request is not None else None
+        if address and not lockout.reserve_address(address):
+            if request is not None:
+                request.login_address_locked = True
+            return None
+        user = User.objects.filter(username__iexact=username).order_by("pk").first()
+        if user is None:
             User().set_password(password)  # same cost as a real check
             return None
-        if user.is_locked:
+        if not lockout.reserve_account(user.pk):
             if request is not None:
                 request.login_locked = True
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
-            if user.failed_logins or user.locked_until:
-                User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+            lockout.account_succeeded(user.pk)
+            if address:
+                lockout.address_succeeded(address)
+            user.failed_logins, user.locked_until = 0, None
             return user
-        failures = user.failed_logins + 1
-        locked_until = None
-        if failures >= settings.LOGIN_MAX_FAILURES:
-            locked_until = timezone.now() + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-            failures = 0
-            if request is not None:
-                request.login_locked = True
-        User.objects.filter(pk=user.pk).update(failed_logins=failures, locked_until=locked_until)
+        if lockout.account_failed(user.pk) and request is not None:
+            request.login_locked = True
         return None

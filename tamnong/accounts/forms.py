@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -14,20 +15,25 @@ class LoginForm(AuthenticationForm):
         "locked": _(
             "Tài khoản tạm thời bị khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau %(minutes)s phút."
         ),
+        "address_locked": _(
+            "Có quá nhiều lần đăng nhập sai từ địa chỉ mạng này. Vui lòng thử lại sau %(minutes)s phút."
+        ),
     }
 
     def clean(self):
         try:
             return super().clean()
         except forms.ValidationError:
-            if getattr(self.request, "login_locked", False):
-                from django.conf import settings
-
-                raise forms.ValidationError(
-                    self.error_messages["locked"],
-                    code="locked",
-                    params={"minutes": settings.LOGIN_LOCKOUT_MINUTES},
-                ) from None
+            for flag, code in (
+                ("login_address_locked", "address_locked"),
+                ("login_locked", "locked"),
+            ):
+                if getattr(self.request, flag, False):
+                    raise forms.ValidationError(
+                        self.error_messages[code],
+                        code=code,
+                        params={"minutes": settings.LOGIN_LOCKOUT_MINUTES},
+                    ) from None
             raise
 
 

@@ -93,3 +93,18 @@ class ApiToken(models.Model):
     def is_active(self) -> bool:
         now = timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class LoginAddress(models.Model):
+    """Failed sign-ins from one client address in the current window (see `accounts.lockout`)."""
+
+    address = models.CharField(max_length=45, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField()
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("địa chỉ đăng nhập")
+
+    def __str__(self) -> str:
+        return self.address

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
+from tamnong.core.clientip import client_ip
+
 from . import context
 
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+__all__ = ["RequestOriginMiddleware", "client_ip", "request_actor"]
 
 
 def request_actor(request, user) -> context.Actor:

@@ -54,10 +54,13 @@ def _record_login_failure(sender, credentials, request=None, **kwargs):
     username = (credentials or {}).get("username", "")
     user = get_user_model().objects.filter(username__iexact=username).first()
     locked = bool(request is not None and getattr(request, "login_locked", False))
+    address_locked = bool(request is not None and getattr(request, "login_address_locked", False))
     record(
         AuditEvent.Action.LOGIN_FAILED,
         None,
         user=user,
         object_repr=username[:150],
-        note="tài khoản bị khóa tạm thời" if locked else "",
+        note="địa chỉ bị chặn tạm thời"
+        if address_locked
+        else ("tài khoản bị khóa tạm thời" if locked else ""),
     )

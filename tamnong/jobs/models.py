@@ -27,10 +27,12 @@ class Job(models.Model):
         DONE = "done", _("Hoàn thành")
         FAILED = "failed", _("Lỗi")
         CANCELLED = "cancelled", _("Đã hủy")
+        # its worker died (no lease renewed): never run again unless a person asks ("chạy lại")
+        INTERRUPTED = "interrupted", _("Bị gián đoạn")
 
     kind = models.CharField(_("loại tác vụ"), max_length=60)
     params = models.JSONField(default=dict, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
     progress_done = models.BigIntegerField(default=0)
     progress_total = models.BigIntegerField(null=True, blank=True)
     message = models.CharField(max_length=300, blank=True)
@@ -51,6 +53,12 @@ class Job(models.Model):
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     worker = models.CharField(max_length=80, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Files the job owns (an uploaded copy): removed when the job ends; an interrupted job keeps
+    # them for its re-run until the daily clean-up (see jobs/files.py).
+    files = models.JSONField(default=list, blank=True)
+    rerun_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reruns"
+    )
 
     objects = JobQuerySet.as_manager()
 
@@ -64,10 +72,29 @@ class Job(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in {self.Status.DONE, self.Status.FAILED, self.Status.CANCELLED}
+        return self.status in self.FINAL
+
+    FINAL = frozenset({Status.DONE, Status.FAILED, Status.CANCELLED, Status.INTERRUPTED})
 
     @property
     def percent(self) -> int | None:
         if not self.progress_total:
             return 100 if self.status == self.Status.DONE else None
         return min(100, int(self.progress_done * 100 / self.progress_total))
+
+
+class JobLease(models.Model):
+    """The claim of a running job by one worker, renewed by that worker's heartbeat. A job whose
+    lease ran out has lost its worker (on SQLite, a lock on a file held by the worker process
+    tells it instead: see jobs/leases.py). Kept apart from `Job` so that a heartbeat never waits
+    for a job's own transaction holding the job row."""
+
+    job = models.OneToOneField(Job, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    worker = models.CharField(max_length=80)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("quyền chạy tác vụ")
+
+    def __str__(self) -> str:
+        return f"#{self.job_id} {self.worker} → {self.expires_at:%H:%M:%S}"

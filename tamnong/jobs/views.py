@@ -1,17 +1,55 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
+from tamnong.audit.services import record_denied
+
+from . import services
 from .models import Job
 
 
 @login_required
 def job_list(request):
     jobs = Job.objects.visible_to(request.user).select_related("created_by")[:100]
+    for job in jobs:
+        services.refresh(job)
     return render(request, "jobs/list.html", {"jobs": jobs})
 
 
 @login_required
 def job_detail(request, pk: int):
-    job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
+    job = services.refresh(get_object_or_404(Job.objects.visible_to(request.user), pk=pk))
     template = "jobs/_progress.html" if request.headers.get("HX-Request") else "jobs/detail.html"
-    return render(request, template, {"job": job})
+    return render(
+        request,
+        template,
+        {"job": job, "can_rerun": services.can_rerun(request.user, job)},
+    )
+
+
+@login_required
+def job_rerun(request, pk: int):
+    """GET: ask for confirmation; POST: queue the job again (owner of an interrupted job only)."""
+    job = services.refresh(get_object_or_404(Job.objects.visible_to(request.user), pk=pk))
+    if job.created_by_id != request.user.pk:
+        record_denied(request, f"rerun job {pk}", job.division)
+        raise PermissionDenied
+    error = ""
+    if request.method == "POST":
+        try:
+            new = services.rerun(request.user, job)
+        except services.RerunRefused as exc:
+            error = str(exc)
+        else:
+            messages.success(
+                request, _("Đã đưa tác vụ #%(old)s vào hàng đợi để chạy lại.") % {"old": job.pk}
+            )
+            return redirect("jobs:detail", pk=new.pk)
+    return render(
+        request,
+        "jobs/rerun.html",
+        {"job": job, "error": error, "can_rerun": services.can_rerun(request.user, job)},
+        status=400 if error else 200,
+    )

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +17,7 @@ from tamnong.access.scope import Scope
 from tamnong.audit.services import record_denied
 from tamnong.core import datacache
 from tamnong.divisions.models import Division, Level
+from tamnong.jobs import files as job_files
 from tamnong.jobs.services import enqueue
 
 from . import exports, importer, services
@@ -171,16 +170,12 @@ def import_upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        folder = Path(settings.MEDIA_ROOT) / "poverty" / "uploads"
-        folder.mkdir(parents=True, exist_ok=True)
-        suffix = Path(upload.name).suffix.lower()
-        with tempfile.NamedTemporaryFile(dir=folder, suffix=suffix, delete=False) as fh:
-            for chunk in upload.chunks():
-                fh.write(chunk)
+        path = job_files.save_upload(upload)  # the job owns it: removed when the job ends
         job = enqueue(
             "poverty.import",
             user=request.user,
-            path=fh.name,
+            files=[path],
+            path=path,
             user_id=request.user.pk,
             file_name=upload.name,
         )

@@ -1,9 +1,5 @@
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,6 +16,7 @@ from tamnong.access.scope import Scope
 from tamnong.audit.services import record_denied
 from tamnong.core import datacache
 from tamnong.divisions.models import Division, Level
+from tamnong.jobs import files as job_files
 from tamnong.jobs.services import enqueue
 
 from . import importing
@@ -425,15 +422,13 @@ def funding_import(request):
         return response
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        folder = Path(settings.MEDIA_ROOT) / "imports"
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
-        with target.open("wb") as fh:
-            for chunk in upload.chunks():
-                fh.write(chunk)
+        path = job_files.save_upload(form.cleaned_data["file"])  # owned by the job
         job = enqueue(
-            "reports.import_funding", user=request.user, path=str(target), user_id=request.user.pk
+            "reports.import_funding",
+            user=request.user,
+            files=[path],
+            path=path,
+            user_id=request.user.pk,
         )
         return redirect("jobs:detail", pk=job.pk)
     return render(

@@ -295,7 +295,12 @@ def test_an_import_job_reports_progress_while_it_writes(geo, media):
 
     lines = []
     path = write_csv(media / "big.csv", [row(f"B{i:05d}") for i in range(25_000)])
-    job = run_now("poverty.import", path=str(path), echo=lambda j: lines.append(j.progress_done))
+    job = run_now(
+        "poverty.import",
+        path=str(path),
+        files=[str(path)],  # an upload: owned by the job
+        echo=lambda j: lines.append(j.progress_done),
+    )
     assert job.status == Job.Status.DONE, job.error
     assert job.result["rows"] == 25_000 and ReviewRecord.objects.count() == 25_000
     assert any(0 < done < 25_000 for done in lines)

@@ -19,5 +19,9 @@ class Command(BaseCommand):
         try:
             call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
         finally:
-            worker.terminate()
-            worker.wait(timeout=10)
+            worker.terminate()  # SIGTERM: the worker finishes its current job first
+            try:
+                worker.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                worker.kill()  # its job will be shown interrupted
+                worker.wait()

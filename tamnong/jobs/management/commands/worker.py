@@ -4,7 +4,10 @@ from tamnong.jobs.services import work
 
 
 class Command(BaseCommand):
-    help = "Run the background job worker (polls the database queue)."
+    help = (
+        "Run the background job worker (polls the database queue; several may run, on several "
+        "machines with PostgreSQL). SIGTERM stops it after the current job."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="drain the queue and exit")

@@ -21,22 +21,18 @@ class Command(BaseCommand):
             actor = get_user_model().objects.filter(username=user).first()
             if actor is None:
                 raise CommandError(f"Không có người dùng {user}.")
-        import shutil
-        import tempfile
         from pathlib import Path
 
         src = Path(file)
         if not src.is_file():
             raise CommandError(f"Không có tệp {file}.")
-        # the job deletes its input; work on a copy
-        tmp = Path(tempfile.mkdtemp()) / src.name
-        shutil.copyfile(src, tmp)
+        # the job reads the file in place: it owns no file, so it removes none
         with context.acting(context.Actor(user=actor, origin="cli")):
             job = run_now(
                 "poverty.import",
                 user=actor,
                 echo=lambda j: self.stderr.write(progress_line(j)),
-                path=str(tmp),
+                path=str(src.resolve()),
                 user_id=actor.pk if actor else None,
                 file_name=src.name,
             )
