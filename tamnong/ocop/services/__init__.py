@@ -22,7 +22,6 @@ from ._base import (
     fail,
 )
 from .certificates import (
-    get_or_create_decision,
     issue_certificate,
     recognise,
     record_central_result,
@@ -87,7 +86,6 @@ __all__ = [
     "ranking",
     "sheet_answers",
     "submit_sheet",
-    "get_or_create_decision",
     "issue_certificate",
     "recognise",
     "record_central_result",

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tamnong.accounts.models import Membership, Role, User
 from tamnong.conftest import PASSWORD
+from tamnong.decisions.services import record_decision
 from tamnong.ocop import rules, services
 from tamnong.ocop.models import Seat
 
@@ -174,7 +175,7 @@ def quick_certificate(product, issued_on, stars=3, number="", regime_key="qd148-
     from tamnong.ocop.models import Regime
 
     regime = Regime.objects.get(key=regime_key)
-    decision = services.get_or_create_decision(
+    decision = record_decision(
         None,
         number=f"QĐ-{issued_on.isoformat()}",
         signed_on=issued_on,
