@@ -13,7 +13,7 @@ from tamnong.ntm import services as ntm
 from tamnong.ntm.models import RecognitionKind
 from tamnong.ocop import services as ocop
 from tamnong.ocop.models import Certificate
-from tamnong.ocop.tests.factories import answers, council, forwarded_dossier, install_synthetic
+from tamnong.testing.ocop import answers, council, forwarded_dossier, install_synthetic
 
 PM = {"number": "55/QĐ-TTg", "signed_on": dt.date(2023, 6, 1), "issuer": "Thủ tướng Chính phủ"}
 
@@ -71,7 +71,7 @@ def test_a_decision_reused_with_another_kind_is_refused_in_vietnamese_and_in_eng
     rec = ntm.record_historical(
         personas.coordinator, geo.old_district, RecognitionKind.DISTRICT_NTM, 2023, **PM
     )
-    with pytest.raises(ntm.NtmInputError) as exc:
+    with translation.override("vi"), pytest.raises(ntm.NtmInputError) as exc:
         ntm.revoke(personas.coordinator, rec, reason="Không còn đạt chuẩn", **PM)
     assert exc.value.errors[0]["field"] == "number"
     assert "đã có trong hệ thống" in exc.value.errors[0]["message"]

@@ -185,8 +185,7 @@ def test_historical_statuses_only_for_districts_and_provinces(personas, geo):
 
 def test_villages_are_recognised_by_a_provincial_set(personas, no_sources, geo):
     from tamnong.ntm import criteria
-
-    from .conftest import spec
+    from tamnong.testing.ntm import spec
 
     village_set = {
         "key": "test-thon",
