@@ -2,12 +2,15 @@ from django.db import models
 
 
 class DataVersion(models.Model):
-    """One counter, raised after every committed change to programme data (see datacache)."""
+    """The version of one programme's data (`topic`: divisions, ocop, ntm, poverty, reports),
+    raised after every committed change to that programme (see core/datacache.py)."""
 
+    topic = models.CharField(primary_key=True, max_length=20)
     n = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = "phiên bản dữ liệu"
 
     def __str__(self) -> str:
-        return str(self.n)
+        return f"{self.topic}: {self.n}"
+

@@ -167,7 +167,7 @@ def run(job: Job, echo: Callable[[Job], None] | None = None) -> Job:
             job.progress_done = job.progress_total
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "error", "message", "result", "progress_done", "finished_at"])
-    datacache.bump()  # a job may have changed data in bulk (imports): reports are recomputed
+    datacache.job_finished(job.kind)  # it may have written its programme in bulk (imports)
     if echo:
         echo(job)
     return job

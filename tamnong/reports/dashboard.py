@@ -41,8 +41,13 @@ def cached_dashboard(user, division, year: int) -> list[Panel]:
     """`build_dashboard` for the page: kept until the data change (core.datacache)."""
     from tamnong.core import datacache
 
-    parts = (division.pk, year, datacache.scope_key(user))
-    return datacache.cached("dashboard", parts, lambda: build_dashboard(user, division, year))
+    return datacache.cached_for(
+        user,
+        "reports.dashboard",
+        division.pk,
+        year,
+        compute=lambda: build_dashboard(user, division, year),
+    )
 
 
 def chart_csv(chart: Chart) -> str:

@@ -202,9 +202,14 @@ def cached_summary(user, division: Division, period: Period, base_url: str = "")
     """`build_summary` for pages and the API: kept until the data change (core.datacache)."""
     from tamnong.core import datacache
 
-    parts = (division.pk, period.start, period.end, base_url, datacache.scope_key(user))
-    return datacache.cached(
-        "summary", parts, lambda: build_summary(user, division, period, base_url=base_url)
+    return datacache.cached_for(
+        user,
+        "reports.summary",
+        division.pk,
+        period.start,
+        period.end,
+        base_url,
+        compute=lambda: build_summary(user, division, period, base_url=base_url),
     )
 
 
