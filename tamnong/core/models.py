@@ -14,3 +14,25 @@ class DataVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.topic}: {self.n}"
 
+
+class RateCount(models.Model):
+    """Requests from one client address to one group of pages in one minute (`minute`: minutes
+    since the epoch), counted in the database so that every process of the server shares the
+    count (see ocop/ratelimit.py)."""
+
+    bucket = models.CharField(max_length=40)
+    address = models.CharField(max_length=45)
+    minute = models.BigIntegerField()
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "số yêu cầu trong một phút"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bucket", "address", "minute"], name="ratecount_unique_minute"
+            )
+        ]
+        indexes = [models.Index(fields=["minute"], name="ratecount_minute")]
+
+    def __str__(self) -> str:
+        return f"{self.bucket} {self.address} {self.minute}: {self.n}"
