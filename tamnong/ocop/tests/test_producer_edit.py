@@ -46,7 +46,9 @@ def test_an_officer_corrects_the_name_and_address_on_the_producer_page(client, p
     event = AuditEvent.objects.filter(
         object_id=str(producer.pk), action=AuditEvent.Action.UPDATE, before__isnull=False
     ).latest("id")
-    assert event.before["name"] == "HTX Chè An Bình" and event.after["name"] == "HTX Chè Xanh An Bình"
+    assert (
+        event.before["name"] == "HTX Chè An Bình" and event.after["name"] == "HTX Chè Xanh An Bình"
+    )
     assert event.actor == personas.alice and event.model.lower() == "ocop.producer"
 
 
