@@ -43,12 +43,12 @@ READ_ONLY = {"serve", "worker", "runserver", "check", "help", "shell", "dbshell"
 
 
 def _data_may_have_changed() -> None:
-    """A maintenance command may change data in bulk (no model signal): raise the data version
-    (tamnong/core/datacache.py) so that reports are computed again."""
+    """A maintenance command may change data in bulk (no model signal): raise every programme's
+    data version (tamnong/core/datacache.py) so that reports are computed again."""
     try:
         from tamnong.core import datacache
 
-        datacache.bump()
+        datacache.changed(*datacache.TOPICS)
     except Exception:  # noqa: BLE001 – advisory; cached entries expire anyway
         pass
 

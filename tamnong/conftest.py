@@ -146,12 +146,28 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_data_cache():
-    """The per-process report cache outlives a test's rolled-back data version: start empty."""
+    """The report cache outlives a test's rolled-back data versions: start empty, with no change
+    left noted by an earlier test's transaction."""
     from django.core.cache import caches
 
+    from tamnong.core import datacache
+
     caches["data"].clear()
+    datacache.forget_uncommitted()
     yield
     caches["data"].clear()
+    datacache.forget_uncommitted()
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese():
+    """Every test starts in Vietnamese: a request with the English cookie leaves its language
+    active in the thread (LanguageMiddleware activates, nothing deactivates)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
 
 
 # -- browser tests (headless Chromium from Debian's package; no browser download) -------------

@@ -250,8 +250,10 @@ DIVISIONS_DATA_DIR = BASE_DIR / "data" / "divisions"
 # Public OCOP pages (catalog, verification): requests per client address per minute.
 OCOP_PUBLIC_RATE_LIMIT = envint("OCOP_PUBLIC_RATE_LIMIT", 120)
 
-# Caches: "default" per process (rate limits, small lookups) and "data" (reports and dashboards,
-# keyed by the data version, see tamnong/core/datacache.py). DATA_CACHE_SECONDS=0 turns it off.
+# Caches: "default" per process (nothing of the application's: the public rate limit counts in
+# the database, ocop/ratelimit.py) and "data" (reports, dashboards, module pages and the public
+# catalog, keyed by the programmes' data versions, see tamnong/core/datacache.py).
+# DATA_CACHE_SECONDS=0 turns it off.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tn"},
     # files under var/: shared by the processes of one server (gunicorn workers, job worker),

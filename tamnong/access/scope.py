@@ -79,6 +79,15 @@ class Scope:
     def can_edit(self, division) -> bool:
         return self.covers(division, EDITOR_ROLES)
 
+    def cache_key(self) -> tuple:
+        """What of the user a cached entry may depend on (core.datacache.cached_for): the grants,
+        not the person. Whatever else `Scope` comes to depend on (time-boxed or inactive grants,
+        per-object shares) must be added here."""
+        return (
+            self.is_admin,
+            tuple(sorted((g.role, g.division_id, g.producer_ref) for g in self.grants)),
+        )
+
     def can_read_audit(self, division=None) -> bool:
         if division is None:
             return self.has_role(*AUDIT_READER_ROLES)

@@ -10,10 +10,6 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from . import datacache
-        from .signals import figures_changed
 
         post_save.connect(datacache.on_model_change, dispatch_uid="core.datacache.save")
         post_delete.connect(datacache.on_model_change, dispatch_uid="core.datacache.delete")
-        figures_changed.connect(
-            lambda **kw: datacache.bump(), weak=False, dispatch_uid="core.datacache.figures"
-        )

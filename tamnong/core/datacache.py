@@ -1,22 +1,45 @@
-"""Computed views of the data (summary reports, dashboards) cached until the data change.
+"""Computed pages and figures (summary reports, dashboards, module indexes, the public catalog)
+cached until the data they are computed from change.
 
-A report is a pure function of the records, the unit, the period, the viewer's scope, the
-language and the day. Its cache key holds all of these plus the **data version**: one counter
-row raised *after* every commit that changes programme data, so a report is never served from
-before a change its reader could already see. The counter is raised
+An entry is a pure function of the records, the viewer's scope, the language and the day. Its
+key holds all of these plus the **versions of the programmes it reads**: one counter per
+programme (`TOPICS`), raised after a transaction that changed that programme's data commits. An
+entry is never served from before a change its reader could already see, and a change to one
+programme leaves the entries of the others alone (a poverty import does not recompute the OCOP
+catalog).
 
-- on `post_save`/`post_delete` of every model of the programme apps (once per transaction),
-- after every successful write request (POST/PUT/PATCH/DELETE), whatever the view did (bulk
-  updates and raw SQL send no model signal),
-- after every background job (imports run as jobs),
-- when a module announces changed figures (`core.signals.figures_changed`).
+Reading — the only two ways:
+- `cached_for(user, kind, *parts, compute=f)`: what `user` may see. The key always holds the
+  user's scope (`Scope.cache_key()`): users with the same grants share an entry, and nobody
+  reads an entry made for another scope, whatever the call site passes.
+- `cached_public(kind, *parts, compute=f)`: the same for every visitor. Its parts must be
+  numbers, dates or None that the caller took from the data (the id of a unit that exists, a
+  page number it has bounded), never text a visitor typed: visitors cannot fill the cache with
+  one entry per search. It refuses a text part.
+A kind is "<area>.<name>"; the area says which programmes the entry reads (`READS`): an
+"ocop." entry keys on the divisions and OCOP versions, a "reports." entry on all of them.
 
+Writing raises the versions, once per transaction, after it commits (at once outside one):
+- every ORM save or delete of a programme's model (`post_save`/`post_delete`; the programme of
+  a model is its app's, `APP_TOPICS`). Accounts, audit, jobs, sessions and the rows listed in
+  `QUIET` change no cached page: a login, a session renewal or a notification marked read
+  recomputes nothing, and a membership changes the scope key instead. A model of an app named
+  nowhere raises every programme;
+- `changed(*topics)`, called by a service after a write that sends no model signal (a bulk
+  `update`, `bulk_create`/`bulk_update`, raw SQL) unless the same transaction also saves a
+  model of that programme: e.g. `poverty.figures.rebuild`, `reports.catalog.load_catalog`;
+- `job_finished(kind)` at the end of every background job (the programme of its kind:
+  "poverty.import" → poverty; imports write in bulk);
+- every CLI command that may change data (`tamnong.cli`: every programme).
 Entries also expire after `DATA_CACHE_SECONDS` (a net for a change made outside all of these,
-e.g. SQL typed in a database console); 0 turns the cache off.
+e.g. SQL typed in a database console); 0 turns the cache off. A transaction that changed a
+programme reads that programme's entries computed afresh: it sees its own changes, which
+nobody else does yet.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import threading
@@ -33,69 +56,174 @@ from django.utils import timezone, translation
 from .models import DataVersion
 
 T = TypeVar("T")
-DATA_APPS = {"divisions", "ocop", "ntm", "poverty", "reports", "decisions", "accounts"}
-ACCOUNT_MODELS = {"membership"}  # of accounts, only memberships change what a report shows
+
+TOPICS = ("divisions", "ocop", "ntm", "poverty", "reports")
+
+# What the entries of an area are computed from. NTM figures read NTM's own rows only: values
+# derived from poverty and OCOP are stored NTM rows, refreshed by NTM when those change.
+READS: dict[str, tuple[str, ...]] = {
+    "divisions": ("divisions",),
+    "ocop": ("divisions", "ocop"),
+    "ntm": ("divisions", "ntm"),
+    "poverty": ("divisions", "poverty"),
+    "reports": TOPICS,  # the summary report and the dashboards read every programme
+}
+
+# The programme whose data an app's models are. A decision is recorded by OCOP or NTM.
+APP_TOPICS: dict[str, tuple[str, ...]] = {
+    "divisions": ("divisions",),
+    "ocop": ("ocop",),
+    "ntm": ("ntm",),
+    "poverty": ("poverty",),
+    "reports": ("reports",),
+    "decisions": ("ocop", "ntm"),
+}
+# Apps and models ("app.model") that no cached entry reads: a change to them raises nothing.
+QUIET = frozenset(
+    {
+        *("accounts", "audit", "jobs", "core", "auth", "contenttypes", "sessions", "admin"),
+        # per-user rows, and workflow rows that reach figures only through another model's save
+        # (a council's sheets through the dossier's result)
+        *("ocop.notification", "ocop.scoresheet", "ocop.seat", "ocop.dossierfile"),
+        *("ocop.criteriaupload", "ocop.importrun", "ntm.evidence", "ntm.setupload"),
+    }
+)
+
+_state = threading.local()  # per thread: .pending (topics not yet published), .memo (a request's)
 
 
-_request = threading.local()  # within a request the version is read once
+def _pending() -> set[str]:
+    pending = getattr(_state, "pending", None)
+    if pending is None:
+        pending = _state.pending = set()
+    return pending
 
 
-def version() -> int:
-    memo = getattr(_request, "memo", None)
-    if memo is not None and "version" in memo:
-        return memo["version"]
-    value = DataVersion.objects.filter(pk=1).values_list("n", flat=True).first() or 0
-    if memo is not None:
-        memo["version"] = value
-    return value
+# -- writing -------------------------------------------------------------------------------------
+def changed(*topics: str) -> None:
+    """The data of these programmes changed: raise their versions once the current transaction
+    commits (at once outside a transaction). Several calls in one transaction raise each version
+    once; a transaction that rolls back raises nothing."""
+    unknown = set(topics) - set(TOPICS)
+    if unknown:
+        raise ValueError(f"unknown data topics {sorted(unknown)}; known: {TOPICS}")
+    if topics:
+        _pending().update(topics)
+        # registered every time (cheap); the first hook to run publishes everything pending and
+        # the others find nothing left
+        transaction.on_commit(_publish)
 
 
-def _bump_now() -> None:
-    memo = getattr(_request, "memo", None)
+def _publish() -> None:
+    pending = _pending()
+    if not pending:
+        return
+    topics = sorted(pending)
+    pending.clear()
+    memo = getattr(_state, "memo", None)
     if memo is not None:
         memo.clear()
     try:
-        if not DataVersion.objects.filter(pk=1).update(n=F("n") + 1):
-            DataVersion.objects.get_or_create(pk=1, defaults={"n": 1})
+        raised = DataVersion.objects.filter(topic__in=topics).update(n=F("n") + 1)
+        if raised < len(topics):  # a topic without its row yet
+            DataVersion.objects.bulk_create(
+                [DataVersion(topic=t, n=1) for t in topics], ignore_conflicts=True
+            )
     except DatabaseError:  # e.g. before migrate; entries still expire
         pass
 
 
-def _changed_in_this_transaction() -> bool:
-    conn = transaction.get_connection()
-    return conn.in_atomic_block and any(item[1] is _bump_now for item in conn.run_on_commit)
+def forget_uncommitted() -> None:
+    """Drop the changes noted for the open transaction without publishing them (tests: what the
+    fixtures wrote counts as data that was there before)."""
+    _pending().clear()
 
 
-def bump() -> None:
-    """Raise the data version once the current transaction commits (now, in autocommit)."""
-    if not _changed_in_this_transaction():
-        transaction.on_commit(_bump_now)
+@functools.cache
+def _topics_of_model(app_label: str, model_name: str) -> tuple[str, ...]:
+    if app_label in QUIET or f"{app_label}.{model_name}" in QUIET:
+        return ()
+    return APP_TOPICS.get(app_label, TOPICS)
 
 
-def scope_key(user) -> tuple:
-    """What of the user a report depends on: the grants, not the person."""
-    from tamnong.access.scope import Scope
-
-    scope = Scope.of(user)
-    return (
-        scope.is_admin,
-        tuple(sorted((g.role, g.division_id, g.producer_ref) for g in scope.grants)),
-    )
+def on_model_change(sender, **kwargs) -> None:
+    topics = _topics_of_model(sender._meta.app_label, sender._meta.model_name)
+    if topics:
+        changed(*topics)
 
 
-def cached(kind: str, parts: tuple, compute: Callable[[], T]) -> T:
+def job_finished(kind: str) -> None:
+    """A background job of `kind` ("app.name") ended: it may have written its app's data in
+    bulk (imports), so that programme's version rises."""
+    app_label = kind.split(".", 1)[0]
+    if app_label not in QUIET:
+        changed(*APP_TOPICS.get(app_label, TOPICS))
+
+
+# -- reading -------------------------------------------------------------------------------------
+def versions() -> dict[str, int]:
+    """The current version of every programme (read once per request)."""
+    memo = getattr(_state, "memo", None)
+    if memo is not None and "versions" in memo:
+        return memo["versions"]
+    value = dict(DataVersion.objects.values_list("topic", "n"))
+    if memo is not None:
+        memo["versions"] = value
+    return value
+
+
+def _unpublished(topics: tuple[str, ...]) -> bool:
+    """Did the open transaction change one of these programmes?"""
+    pending = _pending()
+    if not pending:
+        return False
+    if not transaction.get_connection().in_atomic_block:
+        # outside a transaction changes are published at once: these were rolled back
+        pending.clear()
+        return False
+    return not pending.isdisjoint(topics)
+
+
+def _cached(kind: str, parts: tuple, compute: Callable[[], T]) -> T:
+    topics = READS.get(kind.split(".", 1)[0])
+    if topics is None or "." not in kind:
+        raise ValueError(f"cache kind {kind!r} must be '<area>.<name>' with an area of {READS}")
     seconds = getattr(settings, "DATA_CACHE_SECONDS", 0)
-    if not seconds or _changed_in_this_transaction():
-        # a transaction that changed data sees its own changes, which nobody else does yet
+    if not seconds or _unpublished(topics):
         return compute()
+    current = versions()
+    stamp = ".".join(str(current.get(t, 0)) for t in topics)
     raw = repr((parts, timezone.localdate().isoformat(), translation.get_language()))
-    key = f"tn:{kind}:{_code_stamp()}:{version()}:{hashlib.sha1(raw.encode()).hexdigest()}"
+    key = f"tn:{kind}:{_code_stamp()}:{stamp}:{hashlib.sha1(raw.encode()).hexdigest()}"
     store = caches["data"]
     value = store.get(key)
     if value is None:
         value = compute()
         store.set(key, value, seconds)
     return value
+
+
+def cached_for(user, kind: str, *parts, compute: Callable[[], T]) -> T:
+    """`compute()`, kept until the data it reads change, for everyone with `user`'s scope."""
+    from tamnong.access.scope import Scope
+
+    return _cached(kind, ("scope", Scope.of(user).cache_key(), *parts), compute)
+
+
+_BOUNDED = (type(None), bool, int, dt.date)
+
+
+def cached_public(kind: str, *parts, compute: Callable[[], T]) -> T:
+    """`compute()`, kept until the data it reads change, the same for every visitor. `parts`:
+    numbers, dates, None (or tuples of them) taken from the data, never a visitor's text."""
+    for part in parts:
+        for item in part if isinstance(part, tuple) else (part,):
+            if not isinstance(item, _BOUNDED):
+                raise TypeError(
+                    f"cached_public({kind!r}): {type(item).__name__} part {item!r}; a public "
+                    "entry is keyed by ids, numbers and dates from the data, never by text"
+                )
+    return _cached(kind, ("public", *parts), compute)
 
 
 @functools.cache
@@ -112,34 +240,16 @@ def _code_stamp() -> str:
     return digest.hexdigest()[:12]
 
 
-def on_model_change(sender, **kwargs) -> None:
-    meta = sender._meta
-    if meta.app_label in DATA_APPS and (
-        meta.app_label != "accounts" or meta.model_name in ACCOUNT_MODELS
-    ):
-        bump()
-
-
 class DataVersionMiddleware:
-    """Reads the data version once per request; raises it after every successful write
-    request."""
-
-    SAFE = {"GET", "HEAD", "OPTIONS", "TRACE"}
-    QUIET = ("/accounts/login/", "/accounts/logout/", "/i18n/")  # no data change
+    """Reads the programmes' versions once per request, however many entries a page reads.
+    (It no longer raises them after a write request: the writes do, see above.)"""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        _request.memo = {}
+        _state.memo = {}
         try:
-            response = self.get_response(request)
+            return self.get_response(request)
         finally:
-            _request.memo = None
-        if (
-            request.method not in self.SAFE
-            and response.status_code < 400
-            and not request.path.startswith(self.QUIET)
-        ):
-            bump()
-        return response
+            _state.memo = None

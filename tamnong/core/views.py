@@ -9,7 +9,7 @@ from tamnong.divisions.services import current_map
 
 
 def home(request):
-    counts = datacache.cached("home.units", (), _unit_counts)
+    counts = datacache.cached_public("divisions.home-counts", compute=_unit_counts)
     memberships = []
     if request.user.is_authenticated:
         memberships = request.user.memberships.select_related("division__parent")

@@ -73,8 +73,26 @@ class DecisionQuerySet(ScopedQuerySet):
     scope_path_field = "division__path"
 
 
+# What a decision does (`Decision.kind`), as the programmes record it.
+KINDS = {
+    "ocop_recognition": _("công nhận sản phẩm OCOP"),
+    "ocop_revocation": _("thu hồi giấy chứng nhận OCOP"),
+    "ntm_recognition": _("công nhận nông thôn mới"),
+    "ntm_revocation": _("thu hồi công nhận nông thôn mới"),
+}
+
+
 class Decision(Issued):
-    """A decision (quyết định) of a People's Committee or ministry: recognition, revocation, …"""
+    """A decision (quyết định) of a People's Committee or ministry: recognition, revocation, …
+
+    One document is one row: its issuer, number and signing date identify it
+    (`decision_unique_number`). A document may recognise several products or communes, so every
+    record it covers (certificates, recognitions) points to the same row. Rows are written only
+    through `tamnong.decisions.services.record_decision`, which reuses the row when the same
+    document is recorded again with the same kind and signer, and refuses a conflicting reuse
+    (another kind, another signer, the same number signed on another day of the year). The
+    subject and unit are those of the first record.
+    """
 
     number = models.CharField(_("số quyết định"), max_length=60)
     signed_on = models.DateField(_("ngày ký"))

@@ -448,7 +448,7 @@ def apply_plan(actor, plan: ChangePlan, *, file_name: str = "", refresh: bool = 
         division=None,
         user=actor,
     )
-    datacache.bump()
+    datacache.changed("divisions")
     return mv
 
 

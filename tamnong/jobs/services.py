@@ -294,7 +294,7 @@ def run(job: Job, echo: Callable[[Job], None] | None = None) -> Job:
     finally:
         if claim is not None:
             claim.release()
-    datacache.bump()  # a job may have changed data in bulk (imports): reports are recomputed
+    datacache.job_finished(job.kind)  # it may have written its programme in bulk (imports)
     if echo:
         echo(job)
     return job

@@ -129,7 +129,3 @@ def fetch(source: str, division, year: int, on: dt.date) -> Derived:
         "s": kwargs.get("min_stars", 3),
     }
     return Derived(Decimal(int(count)), "ok", note)
-
-
-def source_app(source: str) -> str:
-    return source.split(".", 1)[0] if source else ""

@@ -84,11 +84,11 @@ def index(request):
     )
     if division is None:
         return render(request, "ntm/index.html", {"data": None})
-    scope = datacache.scope_key(request.user)
-    years = datacache.cached(
+    years = datacache.cached_for(
+        request.user,
         "ntm.years",
-        (division.pk, scope),
-        lambda: sorted(
+        division.pk,
+        compute=lambda: sorted(
             set(
                 Assessment.objects.visible_to(request.user)
                 .filter(division__path__startswith=division.path)
@@ -100,8 +100,11 @@ def index(request):
         year = int(request.GET.get("year") or (years[-1] if years else timezone.localdate().year))
     except ValueError:
         year = timezone.localdate().year
-    data = datacache.cached(
-        "ntm.figures", (division.pk, year, scope), lambda: figures(request.user, division, year)
+    data = datacache.cached_for(
+        request.user,
+        "ntm.figures",
+        *(division.pk, year),
+        compute=lambda: figures(request.user, division, year),
     )
     fmt = request.GET.get("format")
     if fmt == "json":
@@ -134,8 +137,8 @@ def index(request):
             "year": year,
             "years": years,
             # the table of every commune, rendered once per data version (core.datacache)
-            "communes_html": datacache.cached(
-                "ntm.communes.html", (division.pk, year, scope), communes_html
+            "communes_html": datacache.cached_for(
+                request.user, "ntm.communes-html", division.pk, year, compute=communes_html
             ),
             "can_plan": Scope.of(request.user).covers(division, PROVINCE_ROLES),
             "target_form": forms.TargetForm(initial={"year": year}),

@@ -56,6 +56,19 @@ class ProducerIn(Schema):
     email: str = Field("", max_length=254)
 
 
+class ProducerPatch(Schema):
+    """The fields to correct; those left out (or null) stay as they are."""
+
+    name: str | None = Field(None, min_length=2, max_length=255)
+    kind: ProducerKind | None = None
+    division_id: int | None = None
+    registration_no: str | None = Field(None, max_length=64)
+    representative: str | None = Field(None, max_length=150)
+    address: str | None = Field(None, max_length=255)
+    phone: str | None = Field(None, max_length=20)
+    email: str | None = Field(None, max_length=254)
+
+
 class ProducerOut(Schema):
     id: int
     code: str
@@ -292,6 +305,17 @@ def create_producer(request, payload: ProducerIn):
 @router.get("/producers/{producer_id}", response=ProducerOut)
 def get_producer(request, producer_id: int):
     return _get(request, Producer, producer_id)
+
+
+@router.patch(
+    "/producers/{producer_id}", response=ProducerOut, summary="Sửa thông tin chủ thể (cán bộ xã)"
+)
+def update_producer(request, producer_id: int, payload: ProducerPatch):
+    producer = _get(request, Producer, producer_id)
+    data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    if "division_id" in data:
+        data["division"] = get_object_or_404(Division, pk=data.pop("division_id"))
+    return services.update_producer(request.user, producer, **data)
 
 
 @router.get("/products", response=list[ProductOut], summary="Sản phẩm trong phạm vi")

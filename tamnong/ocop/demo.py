@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from tamnong.decisions.services import record_decision
 from tamnong.demo.registry import DemoContext, step
 from tamnong.divisions.models import Level
 
@@ -62,7 +63,7 @@ EXPORT = ["CN", "JP", "KR", "US", "DE", "SG"]
 
 def _decision(actor, province, day: dt.date, n: int, revocation: bool = False):
     kind = "ocop_revocation" if revocation else "ocop_recognition"
-    return services.get_or_create_decision(
+    return record_decision(
         actor,
         number=f"{n}/QĐ-UBND",
         signed_on=day,

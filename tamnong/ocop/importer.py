@@ -27,6 +27,7 @@ from django.db.models import F
 from tamnong.access.scope import Scope
 from tamnong.audit.models import AuditEvent
 from tamnong.audit.services import record
+from tamnong.decisions.services import record_decision
 from tamnong.divisions.models import Division, Level, MapVersion
 from tamnong.divisions.services import resolve
 
@@ -448,7 +449,7 @@ def _commit_row(actor, row: Row, counts: dict) -> None:
     cert = Certificate.objects.filter(number=_text(row, "certificate_no")).first()
     if cert is None:
         province = resolve(unit, Level.PROVINCE) or unit
-        decision = services.get_or_create_decision(
+        decision = record_decision(
             actor,
             number=_text(row, "decision_no"),
             signed_on=v["decision_date"],
@@ -472,7 +473,7 @@ def _commit_row(actor, row: Row, counts: dict) -> None:
         )
         counts["certificates_created"] += 1
     if v.get("revoked_on") and not Revocation.objects.filter(certificate=cert).exists():
-        decision = services.get_or_create_decision(
+        decision = record_decision(
             actor,
             number=_text(row, "revocation_decision"),
             signed_on=v["revoked_on"],

@@ -9,6 +9,7 @@ urlpatterns = [
     path("chu-the/", views.producer_list, name="producers"),
     path("chu-the/them/", views.producer_new, name="producer_new"),
     path("chu-the/<int:pk>/", views.producer_detail, name="producer"),
+    path("chu-the/<int:pk>/sua/", views.producer_edit, name="producer_edit"),
     path("chu-the/<int:producer_pk>/san-pham/them/", views.product_new, name="product_new"),
     path("san-pham/", views.product_list, name="products"),
     path("san-pham/<int:pk>/", views.product_detail, name="product"),

@@ -16,6 +16,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection, transaction
 from django.db.models import F
 
+from tamnong.core import datacache
+
 from .models import Area, Classification, PovertyFigure, ReviewRecord, Standard, Transition
 from .standards import MAX_INDICATORS
 
@@ -144,6 +146,7 @@ def rebuild(years: Iterable[int], commune_ids: Iterable[int] | None = None) -> i
     with transaction.atomic():
         stale.delete()
         PovertyFigure.objects.bulk_create(rows, batch_size=2000)
+        datacache.changed("poverty")  # a bulk write sends no model signal
     return len(rows)
 
 

@@ -179,19 +179,6 @@ def _refresh_transitions(household: Household, changed: dict[int, Contribution |
             _notify(by_id[pk].commune, before.year)
 
 
-@transaction.atomic
-def delete_review(user, record: ReviewRecord) -> None:
-    Scope.of(user).require_edit(record.division)
-    if _round_locked(record.commune_id, record.year):
-        raise ReviewError("Kỳ rà soát đã được công nhận: không xóa được kết quả rà soát.")
-    before = Contribution.of(record)
-    household = record.household
-    record.delete()
-    figures.apply_change(before, None)
-    _refresh_transitions(household, {})
-    _notify(household.commune, before.year)
-
-
 # -- review rounds ------------------------------------------------------------------------------
 STEP_DATES = {
     ReviewRound.Step.LISTED: "listed_on",

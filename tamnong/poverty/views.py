@@ -56,8 +56,8 @@ def index(request):
         )
         return data, years, services.support_totals(request.user, division, year)
 
-    data, years, support = datacache.cached(
-        "poverty.index", (division.pk, year, datacache.scope_key(request.user)), compute
+    data, years, support = datacache.cached_for(
+        request.user, "poverty.index", division.pk, year, compute=compute
     )
     if request.GET.get("format") == "xlsx" and data["figures"]:
         response = HttpResponse(

@@ -34,8 +34,15 @@ def summary(request, division: int, period: str):
         return json.dumps(made.as_dict(), ensure_ascii=False, cls=DjangoJSONEncoder)
 
     # the JSON text is kept per data version (core.datacache), not only the report
-    parts = (unit.pk, parsed.start, parsed.end, base, datacache.scope_key(request.user))
     return HttpResponse(
-        datacache.cached("api.summary", parts, body),
+        datacache.cached_for(
+            request.user,
+            "reports.api-summary",
+            unit.pk,
+            parsed.start,
+            parsed.end,
+            base,
+            compute=body,
+        ),
         content_type="application/json; charset=utf-8",
     )

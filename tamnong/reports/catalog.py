@@ -8,6 +8,8 @@ import yaml
 from django.conf import settings
 from django.db import transaction
 
+from tamnong.core import datacache
+
 from .models import CatalogEntry
 
 CATALOG_FILE = Path(settings.BASE_DIR) / "data" / "reports" / "funding.yaml"
@@ -47,6 +49,7 @@ def load_catalog(path: Path | None = None) -> int:
             listed.add(item["code"])
             seen += 1
         CatalogEntry.objects.filter(group=group).exclude(code__in=listed).update(active=False)
+        datacache.changed("reports")  # the update() sends no model signal
     return seen
 
 

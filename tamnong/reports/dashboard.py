@@ -1,7 +1,8 @@
 """Role dashboards: headline figures of the three programmes for the user's scope, trends by year,
 a ranking of communes, certificates expiring soon, review rounds not yet recognised.
 
-Panels are registered by providers (`tamnong/reports/panels.py`); each reads its module's figures
+Panels come from providers registered with `@provider(key, order, kind="panel")`
+(`tamnong/reports/registry.py`; the providers are in `tamnong/reports/panels.py`); each reads its module's figures
 (never scanning households) and returns figures, an optional chart (with its data table) and an
 optional table."""
 
@@ -9,9 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .registry import providers
 from .summary import Chart, Figure, Period, ReportContext, Table
 
 
@@ -26,26 +27,11 @@ class Panel:
     empty: str = ""
 
 
-PanelFunc = Callable[[ReportContext], Panel | None]
-_PANELS: list[tuple[int, str, PanelFunc]] = []
-
-
-def panel(key: str, order: int) -> Callable[[PanelFunc], PanelFunc]:
-    def wrap(func: PanelFunc) -> PanelFunc:
-        _PANELS[:] = [p for p in _PANELS if p[1] != key]
-        _PANELS.append((order, key, func))
-        return func
-
-    return wrap
-
-
 def build_dashboard(user, division, year: int, trend_years: int = 5) -> list[Panel]:
-    from . import panels  # noqa: F401  registers the providers
-
     ctx = ReportContext(user=user, division=division, period=Period(year - trend_years + 1, year))
     out = []
-    for _order, _key, func in sorted(_PANELS):
-        result = func(ctx)
+    for p in providers("panel"):
+        result = p.func(ctx)
         if result is not None:
             out.append(result)
     return out
@@ -55,8 +41,13 @@ def cached_dashboard(user, division, year: int) -> list[Panel]:
     """`build_dashboard` for the page: kept until the data change (core.datacache)."""
     from tamnong.core import datacache
 
-    parts = (division.pk, year, datacache.scope_key(user))
-    return datacache.cached("dashboard", parts, lambda: build_dashboard(user, division, year))
+    return datacache.cached_for(
+        user,
+        "reports.dashboard",
+        division.pk,
+        year,
+        compute=lambda: build_dashboard(user, division, year),
+    )
 
 
 def chart_csv(chart: Chart) -> str:

@@ -8,12 +8,13 @@ from django.db.models import Count, Sum
 
 from tamnong.core import formatting
 
-from .dashboard import Panel, panel
+from .dashboard import Panel
 from .models import Activity, FundingRecord
+from .registry import provider
 from .summary import Chart, ReportContext, Table
 
 
-@panel("funding", order=40)
+@provider("funding", order=40, kind="panel")
 def funding(ctx: ReportContext) -> Panel:
     p = ctx.period
     rows = {
@@ -47,7 +48,7 @@ def funding(ctx: ReportContext) -> Panel:
     return result
 
 
-@panel("activities", order=50)
+@provider("activities", order=50, kind="panel")
 def activities(ctx: ReportContext) -> Panel:
     p = ctx.period
     rows = {
@@ -78,7 +79,7 @@ def activities(ctx: ReportContext) -> Panel:
     return result
 
 
-@panel("ntm", order=10)
+@provider("ntm", order=10, kind="panel")
 def ntm(ctx: ReportContext) -> Panel | None:
     from .sections.ntm import ntm_figures, yearly_averages
 
@@ -121,7 +122,7 @@ def ntm(ctx: ReportContext) -> Panel | None:
     return result
 
 
-@panel("ocop", order=20)
+@provider("ocop", order=20, kind="panel")
 def ocop(ctx: ReportContext) -> Panel | None:
     import datetime as dt
 
@@ -171,7 +172,7 @@ def ocop(ctx: ReportContext) -> Panel | None:
     return result
 
 
-@panel("poverty", order=30)
+@provider("poverty", order=30, kind="panel")
 def poverty(ctx: ReportContext) -> Panel | None:
     try:
         from tamnong.poverty.models import ReviewRound

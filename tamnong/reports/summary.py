@@ -1,14 +1,14 @@
 """The programme summary report (báo cáo tổng kết): figures computed from records, never retyped.
 
-A report is a list of sections; each section comes from a provider registered with `@section`
-(see `tamnong/reports/sections/`). A figure carries its value, its Vietnamese text and a link to
+A report is a list of sections; each section comes from a provider registered with
+`@provider(key, order, kind="section")` (`tamnong/reports/registry.py`; the providers are in
+`tamnong/reports/sections/`). A figure carries its value, its Vietnamese text and a link to
 the records behind it, so the HTML can link every number and the PDF/Excel/JSON can show it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -21,6 +21,8 @@ from tamnong.access.scope import Scope
 from tamnong.core import formatting
 from tamnong.divisions.models import Division
 from tamnong.divisions.services import within_q
+
+from .registry import providers
 
 
 @dataclass
@@ -148,23 +150,6 @@ class ReportContext:
         return Figure(value, formatting.percent(value), link)
 
 
-SectionFunc = Callable[[ReportContext], Section | None]
-_SECTIONS: list[tuple[int, str, SectionFunc]] = []
-
-
-def section(key: str, order: int) -> Callable[[SectionFunc], SectionFunc]:
-    def wrap(func: SectionFunc) -> SectionFunc:
-        _SECTIONS[:] = [s for s in _SECTIONS if s[1] != key]
-        _SECTIONS.append((order, key, func))
-        return func
-
-    return wrap
-
-
-def _load_sections() -> None:
-    from . import sections  # noqa: F401  registers the providers
-
-
 @dataclass
 class Summary:
     division: Division
@@ -202,13 +187,12 @@ class Summary:
 def build_summary(
     user, division: Division, period: Period, only: set[str] | None = None, base_url: str = ""
 ) -> Summary:
-    _load_sections()
     ctx = ReportContext(user=user, division=division, period=period, base_url=base_url)
     out = []
-    for _order, key, func in sorted(_SECTIONS):
-        if only and key not in only:
+    for p in providers("section"):
+        if only and p.key not in only:
             continue
-        result = func(ctx)
+        result = p.func(ctx)
         if result is not None:
             out.append(result)
     return Summary(division=division, period=period, generated_at=timezone.now(), sections=out)
@@ -218,9 +202,14 @@ def cached_summary(user, division: Division, period: Period, base_url: str = "")
     """`build_summary` for pages and the API: kept until the data change (core.datacache)."""
     from tamnong.core import datacache
 
-    parts = (division.pk, period.start, period.end, base_url, datacache.scope_key(user))
-    return datacache.cached(
-        "summary", parts, lambda: build_summary(user, division, period, base_url=base_url)
+    return datacache.cached_for(
+        user,
+        "reports.summary",
+        division.pk,
+        period.start,
+        period.end,
+        base_url,
+        compute=lambda: build_summary(user, division, period, base_url=base_url),
     )
 
 

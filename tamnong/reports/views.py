@@ -221,7 +221,7 @@ def _unit_options(user) -> tuple[list[tuple[int, str, bool]], list[tuple[int, st
             [(d.pk, d.name, True) for d in communes],
         )
 
-    return datacache.cached("reports.units", (datacache.scope_key(user),), compute)
+    return datacache.cached_for(user, "divisions.report-units", compute=compute)
 
 
 def _current_units(user) -> list[tuple[int, str, bool]]:
@@ -232,10 +232,10 @@ def _current_units(user) -> list[tuple[int, str, bool]]:
 def _unit_select_options(user, selected: int) -> str:
     """The <option>s of the unit picker (up to 300 current units), built once per data version:
     rendering them through the template language cost more than the rest of the page."""
-    options = datacache.cached(
-        "reports.unit-options",
-        (datacache.scope_key(user),),
-        lambda: str(
+    options = datacache.cached_for(
+        user,
+        "divisions.unit-options",
+        compute=lambda: str(
             format_html_join(
                 "",
                 '<option value="{}">{}</option>',
@@ -284,7 +284,6 @@ def summary(request):
             request, "reports/summary.html", {"error": str(exc), "division": division}, status=400
         )
     fmt = request.GET.get("format", "html")
-    scope = datacache.scope_key(request.user)
     base = "" if fmt == "html" else request.build_absolute_uri("/").rstrip("/")
 
     def report():
@@ -295,10 +294,11 @@ def summary(request):
     # the sections are kept as they are served; the page around the sections (user menu, CSRF
     # token) is rendered for each request.
     if fmt == "json":
-        body = datacache.cached(
-            "summary.json",
-            (division.pk, period.start, period.end, base, scope),
-            lambda: outputs.to_json(report()),
+        body = datacache.cached_for(
+            request.user,
+            "reports.summary-json",
+            *(division.pk, period.start, period.end, base),
+            compute=lambda: outputs.to_json(report()),
         )
         return HttpResponse(body, content_type="application/json; charset=utf-8")
     if fmt == "xlsx":
@@ -318,8 +318,8 @@ def summary(request):
         sections = render_to_string("reports/_sections.html", {"report": made})
         return made.generated_at, mark_safe(sections)  # noqa: S308 – our template's output
 
-    generated_at, sections_html = datacache.cached(
-        "summary.html", (division.pk, period.start, period.end, scope), html
+    generated_at, sections_html = datacache.cached_for(
+        request.user, "reports.summary-html", division.pk, period.start, period.end, compute=html
     )
     return render(
         request,
@@ -456,10 +456,11 @@ def dashboard(request):
         response = HttpResponse(chart_csv(chart), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{key}-{division.code}-{year}.csv"'
         return response
-    panels_html = datacache.cached(
-        "dashboard.html",
-        (division.pk, year, datacache.scope_key(request.user)),
-        lambda: mark_safe(  # noqa: S308 – our template's output
+    panels_html = datacache.cached_for(
+        request.user,
+        "reports.dashboard-html",
+        *(division.pk, year),
+        compute=lambda: mark_safe(  # noqa: S308 – our template's output
             render_to_string(
                 "reports/_panels.html",
                 {

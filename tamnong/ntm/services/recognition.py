@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from tamnong.access.scope import Scope
 from tamnong.audit.services import record_transition
 from tamnong.decisions.models import Decision
+from tamnong.decisions.services import DecisionError, record_decision
 from tamnong.divisions.models import Division
 
 from ..models import (
@@ -142,29 +143,13 @@ def record_appraisal(actor, dossier: Dossier, on: dt.date, passed: bool, note: s
     return dossier
 
 
-def _new_decision(actor, division, *, number, signed_on, issuer, signer, subject, kind) -> Decision:
-    errors = []
-    if not (number or "").strip():
-        errors.append({"field": "number", "message": _("Thiếu số quyết định.")})
-    if not (issuer or "").strip():
-        errors.append({"field": "issuer", "message": _("Thiếu cơ quan ban hành.")})
-    if signed_on is None:
-        errors.append({"field": "signed_on", "message": _("Thiếu ngày ký.")})
-    elif Decision.objects.filter(issuer=issuer, number=number, signed_on=signed_on).exists():
-        errors.append({"field": "number", "message": _("Quyết định số này đã có trong hệ thống.")})
-    if errors:
-        raise NtmInputError(errors)
-    return Decision.objects.create(
-        number=number.strip(),
-        signed_on=signed_on,
-        effective_on=signed_on,
-        issuer=issuer.strip(),
-        signer=signer or "",
-        subject=subject[:500],
-        kind=kind,
-        division=division,
-        created_by=actor if getattr(actor, "pk", None) else None,
-    )
+def _new_decision(actor, division, **fields) -> Decision:
+    """`record_decision` (tamnong.decisions.services: one rule for every programme), with its
+    field problems as an `NtmInputError`."""
+    try:
+        return record_decision(actor, division=division, **fields)
+    except DecisionError as exc:
+        raise NtmInputError(exc.errors) from None
 
 
 @transaction.atomic

@@ -4,8 +4,7 @@ import pytest
 
 from tamnong.ntm import criteria
 from tamnong.ntm.models import CriteriaSet, Indicator
-
-from .conftest import REGION_SET, spec
+from tamnong.testing.ntm import REGION_SET, spec
 
 
 def test_the_builtin_frames_load_with_every_threshold_missing(db):

@@ -7,8 +7,7 @@ from django.urls import reverse
 from tamnong.audit.models import AuditEvent
 from tamnong.ntm import criteria, services
 from tamnong.ntm.models import Assessment, CriteriaSet
-
-from .conftest import REGION_SET, spec
+from tamnong.testing.ntm import REGION_SET, spec
 
 
 @pytest.fixture

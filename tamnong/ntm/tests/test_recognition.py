@@ -133,26 +133,21 @@ def test_a_low_satisfaction_rate_blocks_the_appraisal_when_the_set_gives_a_minim
         services.record_appraisal(personas.coordinator, dossier, dt.date(2025, 10, 3), True)
 
 
-def test_a_duplicate_decision_number_is_refused(personas, region_set, no_sources, geo):
-    services.record_historical(
-        personas.coordinator,
-        geo.old_district,
-        RecognitionKind.DISTRICT_NTM,
-        2023,
-        number="55/QĐ-TTg",
-        signed_on=dt.date(2023, 6, 1),
-        issuer="Thủ tướng Chính phủ",
+def test_a_decision_number_recorded_again_is_the_same_decision_unless_it_conflicts(
+    personas, region_set, no_sources, geo
+):
+    """One decision of the Prime Minister may recognise a district and a province (the rule of
+    tamnong.decisions.services); the same number recorded as a revocation is refused."""
+    pm = {"number": "55/QĐ-TTg", "signed_on": dt.date(2023, 6, 1), "issuer": "Thủ tướng Chính phủ"}
+    district = services.record_historical(
+        personas.coordinator, geo.old_district, RecognitionKind.DISTRICT_NTM, 2023, **pm
     )
+    province = services.record_historical(
+        personas.coordinator, geo.old_province_1, RecognitionKind.PROVINCE_COMPLETED, 2024, **pm
+    )
+    assert province.decision == district.decision
     with pytest.raises(services.NtmInputError, match="đã có"):
-        services.record_historical(
-            personas.coordinator,
-            geo.old_province_1,
-            RecognitionKind.PROVINCE_COMPLETED,
-            2024,
-            number="55/QĐ-TTg",
-            signed_on=dt.date(2023, 6, 1),
-            issuer="Thủ tướng Chính phủ",
-        )
+        services.revoke(personas.coordinator, district, reason="Không còn đạt", **pm)
 
 
 def test_historical_statuses_only_for_districts_and_provinces(personas, geo):
@@ -190,8 +185,7 @@ def test_historical_statuses_only_for_districts_and_provinces(personas, geo):
 
 def test_villages_are_recognised_by_a_provincial_set(personas, no_sources, geo):
     from tamnong.ntm import criteria
-
-    from .conftest import spec
+    from tamnong.testing.ntm import spec
 
     village_set = {
         "key": "test-thon",

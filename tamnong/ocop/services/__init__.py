@@ -22,7 +22,6 @@ from ._base import (
     fail,
 )
 from .certificates import (
-    get_or_create_decision,
     issue_certificate,
     recognise,
     record_central_result,
@@ -50,9 +49,11 @@ from .dossiers import (
 from .notices import send_expiry_notices
 from .provided import valid_products
 from .registry import (
+    PRODUCER_FIELDS,
     add_channel,
     add_fair,
     can_act_for,
+    can_edit_producer,
     create_producer,
     create_product,
     product_sets,
@@ -71,6 +72,8 @@ __all__ = [
     "create_product",
     "product_sets",
     "require_producer_access",
+    "PRODUCER_FIELDS",
+    "can_edit_producer",
     "update_producer",
     "add_file",
     "commune_assess",
@@ -87,7 +90,6 @@ __all__ = [
     "ranking",
     "sheet_answers",
     "submit_sheet",
-    "get_or_create_decision",
     "issue_certificate",
     "recognise",
     "record_central_result",

@@ -10,7 +10,8 @@ from django.db import transaction
 
 from tamnong.audit.services import record_transition
 from tamnong.decisions.models import Decision
-from tamnong.divisions.models import Division, Level
+from tamnong.decisions.services import record_decision
+from tamnong.divisions.models import Level
 from tamnong.divisions.services import resolve
 
 from ..models import (
@@ -24,39 +25,6 @@ from ..models import (
 from ._base import _changed, _move, fail
 from .council import _require_province, ranking
 from .dossiers import _require_state
-
-
-def get_or_create_decision(
-    actor,
-    *,
-    number: str,
-    signed_on: dt.date,
-    issuer: str,
-    division: Division,
-    kind: str,
-    subject: str,
-    signer: str = "",
-) -> Decision:
-    if not number.strip():
-        fail("number", "Cần số quyết định.")
-    if not issuer.strip():
-        fail("issuer", "Cần cơ quan ban hành.")
-    existing = Decision.objects.filter(issuer=issuer, number=number, signed_on=signed_on).first()
-    if existing is not None:
-        if existing.kind != kind:
-            fail("number", f"Quyết định {number} đã được ghi nhận với nội dung khác.")
-        return existing
-    return Decision.objects.create(
-        number=number.strip(),
-        signed_on=signed_on,
-        effective_on=signed_on,
-        issuer=issuer.strip(),
-        signer=signer,
-        subject=subject[:500],
-        kind=kind,
-        division=division,
-        created_by=actor if getattr(actor, "pk", None) else None,
-    )
 
 
 def _certificate_number(product: Product, issued_on: dt.date) -> str:
@@ -152,7 +120,7 @@ def recognise(
             fail("dossiers", f"«{d.product}»: hồ sơ chưa được Hội đồng chấm xong hoặc không đạt.")
         if d.regime.recognising_level(d.stars) not in ("province", "district"):
             fail("dossiers", f"«{d.product}»: hạng {d.stars} sao không do tỉnh công nhận.")
-    decision = get_or_create_decision(
+    decision = record_decision(
         actor,
         number=number,
         signed_on=signed_on,
@@ -162,22 +130,29 @@ def recognise(
         subject=f"Công nhận {len(dossiers)} sản phẩm đạt chuẩn OCOP",
         signer=signer,
     )
-    certs = []
-    for d in dossiers:
-        certs.append(
-            issue_certificate(
-                actor,
-                product=d.product,
-                decision=decision,
-                stars=d.stars,
-                issued_on=signed_on,
-                regime=d.regime,
-                dossier=d,
-                score=d.mean_score,
-            )
-        )
-        _move(d, Dossier.State.RECOGNISED, f"Quyết định {number}")
-    return decision, certs
+    return decision, [_certify(actor, d, decision, d.stars) for d in dossiers]
+
+
+def _certify(actor, dossier: Dossier, decision: Decision, stars: int) -> Certificate:
+    """The certificate a recognition decision gives a scored dossier, and the dossier's move to
+    "recognised". Issued while the dossier still holds the council's result, so that the check
+    against the result recomputed from the sheets compares like with like; a lower rank given by
+    the ministry (never a higher one) is then kept on the dossier."""
+    cert = issue_certificate(
+        actor,
+        product=dossier.product,
+        decision=decision,
+        stars=stars,
+        issued_on=decision.signed_on,
+        regime=dossier.regime,
+        dossier=dossier,
+        score=dossier.mean_score,
+    )
+    if dossier.stars != stars:
+        dossier.stars = stars
+        dossier.save(update_fields=["stars"])
+    _move(dossier, Dossier.State.RECOGNISED, f"Quyết định {decision.number}")
+    return cert
 
 
 @transaction.atomic
@@ -195,7 +170,7 @@ def record_central_result(
         dossier.save(update_fields=["stars"])
         _move(dossier, Dossier.State.NOT_RECOGNISED, f"Trung ương: {stars} sao")
         return None
-    decision = get_or_create_decision(
+    decision = record_decision(
         actor,
         number=number,
         signed_on=signed_on,
@@ -204,23 +179,7 @@ def record_central_result(
         kind="ocop_recognition",
         subject=f"Công nhận sản phẩm OCOP {stars} sao",
     )
-    # Issued while the dossier still holds the council's result, so that the check against the
-    # result recomputed from the sheets compares like with like; a lower rank given by the ministry
-    # (never a higher one) is then kept on the dossier.
-    cert = issue_certificate(
-        actor,
-        product=dossier.product,
-        decision=decision,
-        stars=stars,
-        issued_on=signed_on,
-        regime=dossier.regime,
-        dossier=dossier,
-        score=dossier.mean_score,
-    )
-    dossier.stars = stars
-    dossier.save(update_fields=["stars"])
-    _move(dossier, Dossier.State.RECOGNISED, f"Quyết định {number}")
-    return cert
+    return _certify(actor, dossier, decision, stars)
 
 
 @transaction.atomic
@@ -240,7 +199,7 @@ def revoke(
         fail("reason", "Cần nêu lý do thu hồi.")
     if Revocation.objects.filter(certificate=certificate).exists():
         fail("certificate", "Giấy chứng nhận này đã bị thu hồi.")
-    decision = get_or_create_decision(
+    decision = record_decision(
         actor,
         number=number,
         signed_on=signed_on,

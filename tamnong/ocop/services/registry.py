@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tamnong.access.scope import Scope
 from tamnong.audit.models import AuditEvent
@@ -26,6 +27,11 @@ from ._base import fail
 def can_act_for(user, producer: Producer) -> bool:
     scope = Scope.of(user)
     return scope.can_edit(producer.division) or producer.code in scope.producer_refs
+
+
+def can_edit_producer(user, producer: Producer) -> bool:
+    """May `user` correct the producer's record (`update_producer`)? Officers of its commune."""
+    return Scope.of(user).can_edit(producer.division)
 
 
 def require_producer_access(user, producer: Producer) -> None:
@@ -57,15 +63,46 @@ def create_producer(
     )
 
 
+# What an officer may correct on a producer's record; the code (its producers' login reference)
+# stays.
+PRODUCER_FIELDS = (
+    "name",
+    "kind",
+    "registration_no",
+    "representative",
+    "division",
+    "address",
+    "phone",
+    "email",
+)
+
+
 @transaction.atomic
 def update_producer(actor, producer: Producer, **fields) -> Producer:
-    require_producer_access(actor, producer)
-    if "division" in fields:
-        Scope.of(actor).require_edit(fields["division"])
+    """Correct a producer's record (name, address, contacts, commune). Officers who may edit its
+    commune may, and, when it moves, the new commune too; its products move with it (the
+    certificates keep the commune they were issued in). Every save is audited (before/after)."""
+    unknown = set(fields) - set(PRODUCER_FIELDS)
+    if unknown:
+        raise TypeError(f"update_producer: not editable: {sorted(unknown)}")
+    scope = Scope.of(actor)
+    scope.require_edit(producer.division)
+    division = fields.get("division", producer.division)
+    moved = division.pk != producer.division_id
+    if moved:
+        scope.require_edit(division)
+        if division.level != Level.COMMUNE:
+            fail("division", _("Chủ thể phải gắn với một xã/phường."))
     for key, value in fields.items():
-        setattr(producer, key, value)
+        setattr(producer, key, value.strip() if isinstance(value, str) else value)
+    if not producer.name:
+        fail("name", _("Cần tên chủ thể."))
+    producer.full_clean(validate_unique=False)
     producer.save()
-    producer.products.update(division=producer.division)
+    if moved:
+        for product in producer.products.all():
+            product.division = division
+            product.save(update_fields=["division"])
     return producer
 
 

@@ -6,8 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tamnong.accounts.models import ApiToken, Role
 from tamnong.ocop.models import Certificate
-
-from .factories import SYNTHETIC_SET_NO, install_synthetic, user_with
+from tamnong.testing.ocop import SYNTHETIC_SET_NO, install_synthetic, user_with
 
 
 def bearer(user):

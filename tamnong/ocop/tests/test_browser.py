@@ -69,8 +69,7 @@ def test_the_full_ocop_round_trip_in_chromium(new_page, live, geo, personas):
     from tamnong.accounts.models import Role
     from tamnong.ocop import services
     from tamnong.ocop.models import Certificate, Dossier
-
-    from .factories import SYNTHETIC_SET_NO, install_synthetic, user_with
+    from tamnong.testing.ocop import SYNTHETIC_SET_NO, install_synthetic, user_with
 
     install_synthetic()
     producer = services.create_producer(

@@ -5,8 +5,14 @@ import pytest
 from tamnong.audit.models import AuditEvent
 from tamnong.ocop import services
 from tamnong.ocop.models import Certificate, Dossier
+from tamnong.testing.ocop import (
+    answers,
+    council,
+    forwarded_dossier,
+    install_synthetic,
+    producer_and_product,
+)
 
-from .factories import answers, council, forwarded_dossier, install_synthetic, producer_and_product
 from .test_pages import login
 
 DECISION = {

@@ -8,8 +8,7 @@ from tamnong.accounts.models import Role
 from tamnong.ocop import services
 from tamnong.ocop.models import Certificate, Dossier, Notification, Regime, expiry_date
 from tamnong.ocop.pdf import certificate_pdf, verification_url
-
-from .factories import (
+from tamnong.testing.ocop import (
     answers,
     council,
     forwarded_dossier,

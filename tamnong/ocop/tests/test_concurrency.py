@@ -9,8 +9,13 @@ from django.db import connection
 
 from tamnong.ocop import services
 from tamnong.ocop.models import ScoreSheet
-
-from .factories import answers, council, forwarded_dossier, install_synthetic, producer_and_product
+from tamnong.testing.ocop import (
+    answers,
+    council,
+    forwarded_dossier,
+    install_synthetic,
+    producer_and_product,
+)
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

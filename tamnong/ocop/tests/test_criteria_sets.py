@@ -5,8 +5,7 @@ import pytest
 from tamnong.ocop import criteria as crit
 from tamnong.ocop import rules
 from tamnong.ocop.models import CriteriaSet, Regime
-
-from .factories import synthetic_raw
+from tamnong.testing.ocop import synthetic_raw
 
 
 def test_the_26_bundled_sets_and_three_regimes_are_loaded_on_migrate(db):

@@ -6,8 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tamnong.conftest import PASSWORD
 from tamnong.ocop import criteria as crit
 from tamnong.ocop.models import CriteriaSet, CriteriaUpload
-
-from .factories import synthetic_raw
+from tamnong.testing.ocop import synthetic_raw
 
 
 def login(client, user):

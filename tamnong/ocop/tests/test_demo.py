@@ -4,8 +4,7 @@ from tamnong.accounts.models import Membership, Role
 from tamnong.demo.registry import DemoContext
 from tamnong.ocop.demo import DEMO_PRODUCER, build_ocop
 from tamnong.ocop.models import Certificate, Dossier, Notification, Product
-
-from .factories import user_with
+from tamnong.testing.ocop import user_with
 
 
 def test_the_demo_step_builds_a_realistic_registry(geo, personas):

@@ -10,8 +10,7 @@ from tamnong.audit.models import AuditEvent
 from tamnong.conftest import PASSWORD
 from tamnong.ocop import services
 from tamnong.ocop.models import Certificate, CouncilSession, Dossier, Producer, Product
-
-from .factories import SYNTHETIC_SET_NO, install_synthetic, user_with
+from tamnong.testing.ocop import SYNTHETIC_SET_NO, install_synthetic, user_with
 
 
 def login(client, user):

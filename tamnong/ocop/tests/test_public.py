@@ -6,8 +6,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from tamnong.ocop import services
-
-from .factories import SYNTHETIC_SET_NO, install_synthetic, quick_certificate
+from tamnong.testing.ocop import SYNTHETIC_SET_NO, install_synthetic, quick_certificate
 
 
 @pytest.fixture(autouse=True)

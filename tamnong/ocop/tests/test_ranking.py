@@ -5,8 +5,7 @@ import pytest
 from tamnong.ocop import criteria as crit
 from tamnong.ocop import rules
 from tamnong.ocop.models import Regime
-
-from .factories import answers, synthetic_raw
+from tamnong.testing.ocop import answers, synthetic_raw
 
 
 @pytest.fixture

@@ -4,8 +4,7 @@ from tamnong.accounts.models import Role
 from tamnong.audit.models import AuditEvent
 from tamnong.ocop import services
 from tamnong.ocop.models import Seat
-
-from .factories import (
+from tamnong.testing.ocop import (
     answers,
     council,
     forwarded_dossier,
@@ -13,6 +12,7 @@ from .factories import (
     producer_and_product,
     user_with,
 )
+
 from .test_pages import login
 
 

@@ -8,8 +8,7 @@ from tamnong.audit.models import AuditEvent
 from tamnong.ocop import criteria as crit
 from tamnong.ocop import rules, services
 from tamnong.ocop.models import Certificate, CriteriaSet, Dossier
-
-from .factories import (
+from tamnong.testing.ocop import (
     answers,
     council,
     forwarded_dossier,

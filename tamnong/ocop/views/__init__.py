@@ -23,6 +23,7 @@ from .public import catalog, verify
 from .registry import (
     forms_roles,
     producer_detail,
+    producer_edit,
     producer_list,
     producer_new,
     product_detail,
@@ -35,6 +36,7 @@ __all__ = [
     "notification_read",
     "forms_roles",
     "producer_detail",
+    "producer_edit",
     "producer_list",
     "producer_new",
     "product_detail",

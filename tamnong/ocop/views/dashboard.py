@@ -45,7 +45,7 @@ def index(request):
 
     context = {
         # the same for everyone with these grants until the data change (core.datacache)
-        **datacache.cached("ocop.index", (datacache.scope_key(request.user),), counts),
+        **datacache.cached_for(request.user, "ocop.index", compute=counts),
         "notifications": Notification.objects.filter(user=request.user, read_at__isnull=True)[:10],
         "is_admin": Scope.of(request.user).is_admin,
         "states": dict(Dossier.State.choices),

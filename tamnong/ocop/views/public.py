@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
@@ -23,23 +22,39 @@ from ..ratelimit import limit
 
 
 def _catalog_choices() -> dict:
-    choices = cache.get("ocop:catalog-choices")
-    if choices is None:
-        choices = {
+    """The province and product-group choices of the catalog form."""
+    return datacache.cached_public(
+        "ocop.catalog-choices",
+        compute=lambda: {
             "provinces": list(forms.province_choices().values("id", "name")),
             "groups": sorted(set(CriteriaSet.objects.values_list("product_group", flat=True))),
-        }
-        cache.set("ocop:catalog-choices", choices, 300)
-    return choices
+        },
+    )
 
 
 def _unit_ids(unit: Division) -> list[int]:
-    key = f"ocop:units:{unit.pk}"
-    ids = cache.get(key)
-    if ids is None:
-        ids = list(Division.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
-        cache.set(key, ids, 600)
-    return ids
+    return datacache.cached_public(
+        "divisions.unit-ids",
+        unit.pk,
+        compute=lambda: list(
+            Division.objects.filter(path__startswith=unit.path).values_list("pk", flat=True)
+        ),
+    )
+
+
+# The first pages of every filter are kept (core.datacache); a text search, a deeper page or a
+# filter value that names nothing is computed for its request, so that visitors cannot fill
+# the cache with one entry per query string.
+CACHED_PAGES = 10
+_UNKNOWN = -1
+
+
+def _key_part(text: str, value: int | None) -> int | None:
+    """A filter's part of the list's cache key: None for no filter, `_UNKNOWN` when the text
+    names nothing we know (such a list is computed, not cached)."""
+    if not text:
+        return None
+    return _UNKNOWN if value is None else value
 
 
 @limit("ocop-public")
@@ -52,17 +67,27 @@ def catalog(request):
     f = {k: request.GET.get(k, "").strip() for k in ("province", "commune", "group", "stars", "q")}
     # A place filter becomes the list of unit ids under it (old units included): an indexed
     # IN on the certificate row instead of a LIKE through a join.
-    for key, level in (("province", Level.PROVINCE), ("commune", Level.COMMUNE)):
-        if f[key].isdigit():
-            unit = Division.objects.filter(pk=f[key], level=level).first()
+    choices = _catalog_choices()
+    key = []  # the list's cache key: ids and numbers from the data, never the visitor's text
+    for name, level in (("province", Level.PROVINCE), ("commune", Level.COMMUNE)):
+        unit = None
+        if f[name].isdigit():
+            unit = Division.objects.filter(pk=f[name], level=level).first()
             if unit is not None:
                 qs = qs.filter(division_id__in=_unit_ids(unit))
+        key.append(_key_part(f[name], unit.pk if unit else None))
     if f["group"]:
         qs = qs.filter(product__product_group=f["group"])
+    groups = choices["groups"]
+    key.append(_key_part(f["group"], groups.index(f["group"]) if f["group"] in groups else None))
     if f["stars"] in {"3", "4", "5"}:
         qs = qs.filter(stars=int(f["stars"]))
+    key.append(_key_part(f["stars"], int(f["stars"]) if f["stars"] in {"3", "4", "5"} else None))
     if f["q"]:
         qs = qs.filter(Q(product__name__icontains=f["q"]) | Q(producer__name__icontains=f["q"]))
+    page = request.GET.get("page", "").strip() or "1"
+    key.append(_key_part(page, int(page) if page.isdigit() else None))
+    bounded = not f["q"] and _UNKNOWN not in key and 1 <= key[-1] <= CACHED_PAGES
     query = "&".join(f"{k}={v}" for k, v in f.items() if v)
 
     def render_list():
@@ -73,8 +98,10 @@ def catalog(request):
         return mark_safe(html)  # noqa: S308 – our template's output
 
     # the same for every visitor: rendered once per data version and day (core.datacache)
-    list_html = datacache.cached(
-        "ocop.catalog", (tuple(f.items()), request.GET.get("page", "")), render_list
+    list_html = (
+        datacache.cached_public("ocop.catalog", *key, compute=render_list)
+        if bounded
+        else render_list()
     )
     communes = []
     if f["province"].isdigit():
@@ -84,7 +111,7 @@ def catalog(request):
     return render(
         request,
         "ocop/public_catalog.html",
-        {"list_html": list_html, "f": f, "communes": communes, **_catalog_choices()},
+        {"list_html": list_html, "f": f, "communes": communes, **choices},
     )
 
 

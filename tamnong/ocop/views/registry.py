@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.forms.models import model_to_dict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -85,8 +86,39 @@ def producer_detail(request, pk: int):
             "producer": producer,
             "products": producer.products.all(),
             "can_act": services.can_act_for(request.user, producer),
+            "can_edit": services.can_edit_producer(request.user, producer),
         },
     )
+
+
+@login_required
+@_denied
+def producer_edit(request, pk: int):
+    """Correct a producer's record (officers of its commune)."""
+    producer = _visible(request, Producer, pk, select=("division",))
+    if not services.can_edit_producer(request.user, producer):
+        raise PermissionDenied
+    form = forms.ProducerForm(
+        request.POST or None,
+        initial=model_to_dict(producer, fields=services.PRODUCER_FIELDS),
+        divisions=_editable_communes(request.user),
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.update_producer(request.user, producer, **form.cleaned_data)
+            except ValidationError as exc:
+                for msg in _errors(exc):
+                    form.add_error(None, msg)
+            else:
+                messages.success(
+                    request, _("Đã lưu thông tin chủ thể %(name)s.") % {"name": producer}
+                )
+                return redirect("ocop:producer", pk=producer.pk)
+        status = 400
+    title = _("Sửa thông tin chủ thể %(name)s") % {"name": producer}
+    return render(request, "ocop/form.html", {"form": form, "title": title}, status=status)
 
 
 @login_required

@@ -1,34 +1,4 @@
-"""Small helpers for the poverty tests: write an import file from rows."""
+"""Moved to `tamnong.testing.poverty` (one place for the test builders of every app); kept so that
+tests written before the move still import."""
 
-from __future__ import annotations
-
-import csv
-from pathlib import Path
-
-from openpyxl import Workbook
-
-from tamnong.poverty.importer import HEADERS
-
-
-def row(code, year=2025, commune="10001", village="", head="Nguyễn Văn A", members=4,
-        area="", ethnic="", policy="", income=1_000_000, housing="", deprived=""):  # fmt: skip
-    return [code, year, commune, village, head, members, area, ethnic, policy, income, housing,
-            deprived]  # fmt: skip
-
-
-def write_xlsx(path: Path, rows: list[list], headers: list[str] = HEADERS) -> Path:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Ho")
-    ws.append(headers)
-    for r in rows:
-        ws.append(r)
-    wb.save(path)
-    return path
-
-
-def write_csv(path: Path, rows: list[list], headers: list[str] = HEADERS) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(headers)
-        w.writerows(rows)
-    return path
+from tamnong.testing.poverty import *  # noqa: F403

@@ -8,7 +8,7 @@ from tamnong.poverty import services
 from tamnong.poverty.importer import import_file
 from tamnong.poverty.models import Household, ImportBatch, PovertyFigure, ReviewRecord
 from tamnong.poverty.models import Transition as T
-from tamnong.poverty.tests.helpers import row, write_csv, write_xlsx
+from tamnong.testing.poverty import row, write_csv, write_xlsx
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from tamnong.poverty.models import (
     SponsorUnit,
 )
 from tamnong.poverty.models import Transition as T
-from tamnong.poverty.tests.helpers import row, write_xlsx
+from tamnong.testing.poverty import row, write_xlsx
 
 
 @pytest.fixture

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.db.models import Count, Sum
 
 from ..models import Activity, Commendation
-from ..summary import ReportContext, Section, Table, section
+from ..registry import provider
+from ..summary import ReportContext, Section, Table
 
 
-@section("activities", order=50)
+@provider("activities", order=50, kind="section")
 def activities(ctx: ReportContext) -> Section:
     p = ctx.period
     rows = list(

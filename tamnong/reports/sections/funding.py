@@ -9,7 +9,8 @@ from django.db.models import Count, Sum
 from tamnong.core import formatting
 
 from ..models import Contribution, FundingRecord
-from ..summary import Chart, ReportContext, Section, Table, change_text, section
+from ..registry import provider
+from ..summary import Chart, ReportContext, Section, Table, change_text
 
 ZERO = Decimal(0)
 
@@ -18,7 +19,7 @@ def _rate(disbursed, allocated) -> Decimal | None:
     return (disbursed * 100 / allocated) if allocated else None
 
 
-@section("funding", order=40)
+@provider("funding", order=40, kind="section")
 def funding(ctx: ReportContext) -> Section:
     p, prev = ctx.period, ctx.period.previous
     records = FundingRecord.objects.filter(ctx.records_q())

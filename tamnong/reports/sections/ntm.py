@@ -6,7 +6,8 @@ from __future__ import annotations
 import functools
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..summary import Chart, ReportContext, Section, Table, section
+from ..registry import provider
+from ..summary import Chart, ReportContext, Section, Table
 
 
 def ntm_figures(ctx: ReportContext, year: int):
@@ -17,7 +18,7 @@ def ntm_figures(ctx: ReportContext, year: int):
     return figures(ctx.user, ctx.division, year)
 
 
-@section("ntm", order=10)
+@provider("ntm", order=10, kind="section")
 def ntm(ctx: ReportContext) -> Section:
     title = "Xây dựng nông thôn mới"
     p = ctx.period

@@ -3,7 +3,8 @@ producers by type against targets, market channels — from tamnong.ocop.figures
 
 from __future__ import annotations
 
-from ..summary import ReportContext, Section, Table, change_text, section
+from ..registry import provider
+from ..summary import ReportContext, Section, Table, change_text
 
 
 def ocop_figures(ctx: ReportContext, on, since):
@@ -14,7 +15,7 @@ def ocop_figures(ctx: ReportContext, on, since):
     return figures(ctx.user, division=ctx.division, on=on, since=since)
 
 
-@section("ocop", order=20)
+@provider("ocop", order=20, kind="section")
 def ocop(ctx: ReportContext) -> Section:
     p = ctx.period
     on = min(p.last_day, _today())

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..summary import Chart, ReportContext, Section, Table, section
+from ..registry import provider
+from ..summary import Chart, ReportContext, Section, Table
 
 ESCAPED = ("poor_to_near", "escaped")
 FELL_IN = ("new_poor", "re_poor", "near_to_poor")
@@ -90,7 +91,7 @@ def yearly_totals(ctx: ReportContext, years) -> dict[int, dict]:
     return out
 
 
-@section("poverty", order=30)
+@provider("poverty", order=30, kind="section")
 def poverty(ctx: ReportContext) -> Section:
     title = "Giảm nghèo bền vững"
     try:

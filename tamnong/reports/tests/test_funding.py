@@ -1,31 +1,13 @@
 import datetime as dt
 from decimal import Decimal
 
-import pytest
 from django.urls import reverse
 
 from tamnong.reports import importing
-from tamnong.reports.catalog import entries, load_catalog
+from tamnong.reports.catalog import load_catalog
 from tamnong.reports.models import Activity, CatalogEntry, Commendation, Contribution, FundingRecord
 from tamnong.reports.summary import Period, build_summary, paragraph_text
-
-
-@pytest.fixture
-def catalog(db):
-    load_catalog()
-    return {g: entries(g) for g in ("component", "source", "activity")}
-
-
-def fund(division, year, component, source, allocated, disbursed, catalog):
-    return FundingRecord.objects.create(
-        division=division,
-        year=year,
-        component=catalog["component"][component],
-        source=catalog["source"][source],
-        allocated=Decimal(allocated),
-        disbursed=Decimal(disbursed),
-    )
-
+from tamnong.testing.reports import fund
 
 HEADER = ",".join(importing.HEADERS) + "\n"
 

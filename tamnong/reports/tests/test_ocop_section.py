@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from tamnong.ocop import services
-from tamnong.ocop.tests.factories import install_synthetic, quick_certificate
 from tamnong.reports.summary import Period, build_summary, paragraph_text
+from tamnong.testing.ocop import install_synthetic, quick_certificate
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@
 import pytest
 
 from tamnong.poverty.importer import import_file
-from tamnong.poverty.tests.helpers import row, write_csv
 from tamnong.reports.summary import Period, build_summary, paragraph_text
+from tamnong.testing.poverty import row, write_csv
 
 
 @pytest.fixture
@@ -78,8 +78,8 @@ def test_the_dashboard_shows_each_programme_for_the_scope(client, personas, geo,
     from django.urls import reverse
 
     from tamnong.ocop import services as ocop
-    from tamnong.ocop.tests.factories import install_synthetic, quick_certificate
     from tamnong.poverty.models import ReviewRound
+    from tamnong.testing.ocop import install_synthetic, quick_certificate
 
     rows = [
         row("A1", year=2025, income=1_000_000, deprived="1,2,3"),

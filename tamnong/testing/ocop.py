@@ -1,0 +1,195 @@
+"""OCOP test builders: a synthetic criteria set whose totals are easy to aim at, and a full round trip
+up to a scored dossier. Official sets are used where a test is about them (tests name them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tamnong.accounts.models import Membership, Role, User
+from tamnong.conftest import PASSWORD
+from tamnong.decisions.services import record_decision
+from tamnong.ocop import rules, services
+from tamnong.ocop.models import Seat
+
+SYNTHETIC_SET_NO = 90
+
+
+def synthetic_raw(set_no: int = SYNTHETIC_SET_NO, **changes) -> dict:
+    """A 100-point set: A = a1 (0/10/20, 3★ needs 10) + a2 (0/5/10/20, commune-assessed);
+    B = b1 (0/5/15/25, 4★ needs 15); C = c1 (0/10/20/35)."""
+    raw = {
+        "decision": "148/QĐ-TTg",
+        "decision_date": "2023-02-24",
+        "set_no": set_no,
+        "product_group": "Thực phẩm",
+        "product_subgroup": "Thử nghiệm",
+        "product_set": "Bộ tổng hợp dùng cho kiểm thử",
+        "confidence": "synthetic",
+        "parts": [
+            {
+                "code": "A",
+                "name": "Phần A",
+                "max_points": 40,
+                "criteria": [
+                    {
+                        "code": "1.a",
+                        "group": "1. Nhóm",
+                        "name": "Tiêu chí bắt buộc",
+                        "max_points": 20,
+                        "star_requirements": {3: 10},
+                        "options": [
+                            {"text": "Không", "points": 0},
+                            {"text": "Đạt", "points": 10, "required_for_star": 3},
+                            {"text": "Tốt", "points": 20},
+                        ],
+                    },
+                    {
+                        "code": "1.b",
+                        "group": "1. Nhóm",
+                        "name": "Nguồn gốc sản phẩm",
+                        "max_points": 20,
+                        "assessed_by_commune_1489": "nguồn gốc sản phẩm/nguyên liệu",
+                        "options": [
+                            {"text": "Không", "points": 0},
+                            {"text": "Ít", "points": 5},
+                            {"text": "Vừa", "points": 10},
+                            {"text": "Nhiều", "points": 20},
+                        ],
+                    },
+                ],
+            },
+            {
+                "code": "B",
+                "name": "Phần B",
+                "max_points": 25,
+                "criteria": [
+                    {
+                        "code": "2.a",
+                        "group": "2. Tiếp thị",
+                        "name": "Thị trường",
+                        "max_points": 25,
+                        "star_requirements": {4: 15},
+                        "options": [
+                            {"text": "Không", "points": 0},
+                            {"text": "Trong tỉnh", "points": 5},
+                            {"text": "Ngoài tỉnh", "points": 15, "required_for_star": 4},
+                            {"text": "Quốc tế", "points": 25},
+                        ],
+                    }
+                ],
+            },
+            {
+                "code": "C",
+                "name": "Phần C",
+                "max_points": 35,
+                "criteria": [
+                    {
+                        "code": "3.a",
+                        "group": "3. Chất lượng",
+                        "name": "Chất lượng",
+                        "max_points": 35,
+                        "options": [
+                            {"text": "Kém", "points": 0},
+                            {"text": "Khá", "points": 10},
+                            {"text": "Tốt", "points": 20},
+                            {"text": "Rất tốt", "points": 35},
+                        ],
+                    }
+                ],
+            },
+        ],
+    }
+    raw.update(changes)
+    return raw
+
+
+def install_synthetic(set_no: int = SYNTHETIC_SET_NO, **changes):
+    from tamnong.ocop import criteria as crit
+
+    checked = crit.normalise(synthetic_raw(set_no, **changes), rules.decisions())
+    assert checked.ok, checked.errors
+    cs, _ = rules.install(checked, source_name="synthetic")
+    return cs
+
+
+def answers(a=10, b=10, m=15, c=20) -> dict:
+    return {"1.a": a, "1.b": b, "2.a": m, "3.a": c}
+
+
+def user_with(username: str, division, role: str, producer_ref: str = "", email: str = "") -> User:
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, full_name=username, email=email
+    )
+    Membership.objects.create(user=user, division=division, role=role, producer_ref=producer_ref)
+    return user
+
+
+def registration_file(name: str = "phieu-dang-ky.pdf", size: int = 100) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"%PDF-1.4 " + b"x" * size, content_type="application/pdf")
+
+
+def producer_and_product(geo, personas, set_no: int = SYNTHETIC_SET_NO, code: str = "P-1"):
+    producer = services.create_producer(
+        personas.alice,
+        division=geo.commune_a,
+        name="HTX Chè An Bình",
+        kind="cooperative",
+        code=code,
+        email="htx@example.org",
+    )
+    product = services.create_product(
+        personas.producer, producer, name="Chè xanh An Bình", set_no=set_no
+    )
+    return producer, product
+
+
+def forwarded_dossier(geo, personas, product, day=dt.date(2025, 9, 1), commune_b=10):
+    dossier = services.open_dossier(personas.producer, product, registered_on=day)
+    services.save_self_assessment(personas.producer, dossier, answers(b=commune_b))
+    services.add_file(personas.producer, dossier, kind="registration", upload=registration_file())
+    services.submit_dossier(personas.producer, dossier)
+    if not dossier.regime.has_commune_step:  # before 06/07/2025 the dossier goes straight up
+        return dossier
+    services.commune_assess(
+        personas.alice,
+        dossier,
+        answers={"1.b": commune_b},
+        report="Hồ sơ đầy đủ, nguyên liệu tại xã.",
+    )
+    return dossier
+
+
+def council(geo, personas, n: int = 5, day=dt.date(2025, 10, 1), prefix: str = "member"):
+    members = [user_with(f"{prefix}{i}", geo.province, Role.COUNCIL_MEMBER) for i in range(n)]
+    seats = [(m, Seat.Role.MEMBER) for m in members] + [(personas.secretary, Seat.Role.SECRETARY)]
+    session = services.create_session(
+        personas.coordinator, division=geo.province, name="Phiên 1/2025", held_on=day, seats=seats
+    )
+    return session, members
+
+
+def quick_certificate(product, issued_on, stars=3, number="", regime_key="qd148-1489"):
+    """A certificate as the import would record it (no council sheets)."""
+    from tamnong.ocop.models import Regime
+
+    regime = Regime.objects.get(key=regime_key)
+    decision = record_decision(
+        None,
+        number=f"QĐ-{issued_on.isoformat()}",
+        signed_on=issued_on,
+        issuer="UBND tỉnh Tỉnh Mới",
+        division=product.division.parent,
+        kind="ocop_recognition",
+        subject="Công nhận",
+    )
+    return services.issue_certificate(
+        None,
+        product=product,
+        decision=decision,
+        stars=stars,
+        issued_on=issued_on,
+        regime=regime,
+        number=number,
+    )
