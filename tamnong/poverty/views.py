@@ -21,7 +21,8 @@ from tamnong.core import datacache
 from tamnong.divisions.models import Division, Level
 from tamnong.jobs.services import enqueue
 
-from . import exports, importer, services
+from . import exports, services
+from . import importing as importer
 from .forms import ReviewForm, RoundStepForm, UploadForm
 from .models import Household, ImportBatch, ReviewRecord, ReviewRound
 

@@ -3,7 +3,7 @@
 
 import pytest
 
-from tamnong.poverty.importer import import_file
+from tamnong.poverty.importing import import_file
 from tamnong.poverty.tests.helpers import row, write_csv
 from tamnong.reports.summary import Period, build_summary, paragraph_text
 

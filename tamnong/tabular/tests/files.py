@@ -11,6 +11,7 @@ from pathlib import Path
 DATA = Path(__file__).parent / "data"
 PROTECTED_XLSX = DATA / "mat-khau.xlsx"  # password "mat-khau"
 XLS = DATA / "danh-sach.xls"
+REVIEW_XLS = DATA / "ho-ngheo.xls"  # a poverty review file as Excel 97–2003
 
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 

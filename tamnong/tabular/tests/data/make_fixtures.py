@@ -5,7 +5,8 @@
 
 - mat-khau.xlsx: a workbook encrypted with the password "mat-khau" (as Excel does with
   "Encrypt with password"); neither library is a dependency of the project.
-- danh-sach.xls: an Excel 97–2003 workbook with a number, a date and a text number.
+- danh-sach.xls: an Excel 97–2003 workbook with a number, a date and a text number;
+- ho-ngheo.xls: a poverty review file saved as Excel 97–2003.
 """
 
 import datetime as dt
@@ -41,3 +42,22 @@ sheet.write(2, 0, "H2")
 sheet.write(2, 1, 2025)
 sheet.write(2, 2, "1.500.000")
 book.save(str(HERE / "danh-sach.xls"))
+
+# - ho-ngheo.xls: a poverty review file (the import's header) saved as Excel 97–2003.
+review = xlwt.Workbook(encoding="utf-8")
+sheet = review.add_sheet("Hộ")
+header = [
+    "Mã hộ", "Năm rà soát", "Mã xã", "Mã thôn", "Họ tên chủ hộ", "Số nhân khẩu", "Khu vực",
+    "Dân tộc thiểu số", "Hộ chính sách", "Thu nhập bình quân (đồng/người/tháng)",
+    "Diện tích nhà ở (m²)", "Chỉ số thiếu hụt",
+]  # fmt: skip
+rows = [
+    ["XLS1", 2025, "10001", "", "Nguyễn Văn A", 4, "", "x", "", 1500000, 32.5, "1,2,3"],
+    ["XLS2", 2025, "10001", "", "Lò Thị B", 3, "Nông thôn", "", "Có", "1.450.000", "", ""],
+]
+for c, h in enumerate(header):
+    sheet.write(0, c, h)
+for r, values in enumerate(rows, start=1):
+    for c, v in enumerate(values):
+        sheet.write(r, c, v)
+review.save(str(HERE / "ho-ngheo.xls"))
