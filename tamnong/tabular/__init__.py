@@ -7,7 +7,7 @@ goes through this package, so that a cell means the same thing everywhere:
     layout = find_layout(table, COLUMNS)              # columns.py: header below a title, 2–3 rows
     layout.require()                                  # FileRefused: missing columns
     faults = FaultLog()
-    for rowno, values in read_rows(table, layout, faults):   # cells.py: the kinds
+    for rowno, values, ok in read_rows(table, layout, faults):   # cells.py: the kinds
         ...
     report_csv(faults.faults)                         # faults.py: Dòng, Cột, Lý do, Giá trị
 

@@ -261,9 +261,10 @@ def is_blank(row) -> bool:
 
 def read_rows(
     table: Iterable[list], layout: Layout, faults: FaultLog
-) -> Iterator[tuple[int, dict | None]]:
-    """(row number, values by column key) for every data row that is not blank; the values are
-    None when the row has faults, all of which are added to `faults`."""
+) -> Iterator[tuple[int, dict, bool]]:
+    """(row number, values by column key, ok) for every data row that is not blank. Every fault
+    of the row is added to `faults` and `ok` is then False; a cell that could not be parsed is
+    None in the values, so that the caller can still check the others."""
     cols = [(c, layout.position(c.key)) for c in layout.columns]
     present = [(c, p) for c, p in cols if p >= 0]
     absent = {c.key: c.kind.parse(None) for c, p in cols if p < 0}
@@ -272,17 +273,18 @@ def read_rows(
             continue
         rowno = index + 1
         values = dict(absent)
-        bad = False
+        ok = True
         for col, pos in present:
             raw = row[pos] if pos < len(row) else None
             try:
                 value = col.kind.parse(raw)
             except CellError as exc:
                 faults.add(rowno, col.header, exc.reason, raw)
-                bad = True
+                values[col.key] = None
+                ok = False
                 continue
             if col.required and value in (None, ""):
                 faults.add(rowno, col.header, _("Bắt buộc nhập."))
-                bad = True
+                ok = False
             values[col.key] = value
-        yield rowno, (None if bad else values)
+        yield rowno, values, ok

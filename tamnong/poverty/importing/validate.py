@@ -113,14 +113,7 @@ class Checker:
                 add(rowno, H["code"], _("Mã hộ dài quá 40 ký tự."))
                 bad = True
             # -- year and its standard
-            v = row[p_year]
-            if v.__class__ is float and v.is_integer():
-                year = int(v)
-            else:
-                try:
-                    year = _INTEGER.parse(v)
-                except CellError:
-                    year = None
+            year = _whole(row[p_year])
             rule = rules.get(year)
             if rule is None:
                 if year is None or not 2000 <= year <= 2100:
@@ -200,14 +193,7 @@ class Checker:
             elif len(head) > 150:
                 add(rowno, H["head"], _("Họ tên chủ hộ dài quá 150 ký tự."))
                 bad = True
-            v = row[p_members]
-            if v.__class__ is float and v.is_integer():
-                members = int(v)
-            else:
-                try:
-                    members = _INTEGER.parse(v)
-                except CellError:
-                    members = None
+            members = _whole(row[p_members])
             if members is None or not 1 <= members <= 99:
                 add(rowno, H["members"], _("Số nhân khẩu phải là số nguyên từ 1 đến 99."))
                 bad = True
@@ -360,6 +346,16 @@ class Checker:
             yield chunk
         if n_ok == 0 and not faults:
             faults.add(rowno, "", _("Tệp không có dòng dữ liệu nào."))
+
+
+def _whole(v) -> int | None:
+    """A whole-number cell (a year, a number of members); None when it is not one."""
+    if v.__class__ is float and v.is_integer():
+        return int(v)
+    try:
+        return _INTEGER.parse(v)
+    except CellError:
+        return None
 
 
 def _parse_deprived(text: str, rule: Rule) -> frozenset[int]:

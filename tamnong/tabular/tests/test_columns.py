@@ -117,8 +117,10 @@ def test_every_fault_of_a_row_is_reported_and_blank_rows_are_skipped():
             "work": False,
             "health": False,
         },
+        True,
     )
-    assert got[1] == (4, None)
+    assert got[1][0] == 4 and got[1][2] is False
+    assert got[1][1]["code"] == "H2" and got[1][1]["income"] is None
     assert [(f.row, f.column) for f in faults.faults] == [
         (4, "Họ tên chủ hộ"),
         (4, "Thu nhập"),

@@ -32,6 +32,17 @@ def test_a_csv_with_a_bom_and_quoted_commas_is_read_with_its_delimiter(tmp_path)
     assert rows[2][0] == "Công ty A, B và C"
 
 
+def test_the_files_csv_sniffer_gives_up_on_are_read(tmp_path):
+    import csv
+
+    text = 'Tên,Địa chỉ\r\nHTX A,"Thôn 1, xã B"\r\nHTX C,"Thôn 2, xã D, tỉnh E"\r\n'
+    with pytest.raises(csv.Error, match="Could not determine delimiter"):
+        csv.Sniffer().sniff(text, delimiters=",;\t")
+    path = tmp_path / "excel.csv"
+    path.write_bytes(text.encode("utf-8"))
+    assert list(open_table(path))[2] == ["HTX C", "Thôn 2, xã D, tỉnh E"]
+
+
 def test_a_semicolon_csv_from_vietnamese_excel_keeps_its_decimal_commas(tmp_path):
     path = tmp_path / "von.csv"
     path.write_bytes(
