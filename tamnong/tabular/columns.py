@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -102,13 +102,15 @@ class Layout:
 
 
 class _Matcher:
-    def __init__(self, columns: Sequence[Column]) -> None:
+    def __init__(self, columns: Sequence[Column], mapping: Mapping[str, str] | None) -> None:
         self.exact: dict[str, int] = {}
         self.loose: dict[str, int] = {}
-        for i, col in enumerate(columns):
-            for name in col.names():
-                self.exact.setdefault(header_key(name), i)
-                self.loose.setdefault(loose_key(name), i)
+        index = {col.key: i for i, col in enumerate(columns)}
+        named = [(header, index[key]) for header, key in (mapping or {}).items() if key in index]
+        named += [(name, i) for i, col in enumerate(columns) for name in col.names()]
+        for name, i in named:  # a mapping the user saved comes first
+            self.exact.setdefault(header_key(name), i)
+            self.loose.setdefault(loose_key(name), i)
 
     def __call__(self, text: str) -> int | None:
         if not text:
@@ -176,14 +178,16 @@ def find_layout(
     scan: int = 30,
     header_rows: int = 3,
     merged=None,
+    mapping: Mapping[str, str] | None = None,
 ) -> Layout:
-    """Find the header among the first `scan` rows (see the module docstring)."""
+    """Find the header among the first `scan` rows (see the module docstring). `mapping`: headers
+    the user has matched to column keys (a saved mapping), tried before the columns' own names."""
     head = table.head(scan + 1) if hasattr(table, "head") else _take(table, scan + 1)
     if merged is None:
         merged = getattr(table, "merged", None)
     grid = _grid(head, merged)
     raw = _grid(head, None)
-    match = _Matcher(columns)
+    match = _Matcher(columns, mapping)
     rows = min(scan, len(grid))
     # how many columns each row names on its own (an upper row of a header names some)
     alone = [len({h for h in map(match, raw[r]) if h is not None}) for r in range(rows)]

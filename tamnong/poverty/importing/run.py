@@ -172,17 +172,24 @@ def _summarise(result: ImportResult, summary: Summary) -> None:
 
 
 def _check_into_stage(table, layout, context: Context, total, result: ImportResult, say) -> None:
-    sink = StagedSink()
-    checker = Checker(context, result.faults)
-    faults = result.faults
-    for chunk in checker.check(table, layout):
-        if not faults:
-            sink.add_many(chunk)
-        say(checker.summary.rows, total, _("Đang kiểm tra dữ liệu…"))
-    sink.close()
-    summary = checker.summary
-    if summary.superseded and not faults:
-        sink.mark_superseded(summary.superseded)
+    # On PostgreSQL the staging is one transaction of its own: a file refused while it is read
+    # (a bad byte after the first megabyte) cancels the COPY without spoiling an enclosing one.
+    with transaction.atomic() if is_pg() else nullcontext():
+        sink = StagedSink()
+        checker = Checker(context, result.faults)
+        faults = result.faults
+        try:
+            for chunk in checker.check(table, layout):
+                if not faults:
+                    sink.add_many(chunk)
+                say(checker.summary.rows, total, _("Đang kiểm tra dữ liệu…"))
+        except BaseException:
+            sink.stop()
+            raise
+        sink.close()
+        summary = checker.summary
+        if summary.superseded and not faults:
+            sink.mark_superseded(summary.superseded)
     _summarise(result, summary)
 
 

@@ -14,6 +14,10 @@ STAGE_COLUMNS = ", ".join(ROW_FIELDS)
 BATCH = 10_000
 
 
+class _Abandoned(Exception):
+    """Ends a COPY whose rows are not wanted."""
+
+
 def is_pg() -> bool:
     return connection.vendor == "postgresql"
 
@@ -86,7 +90,12 @@ class StagedSink:
             self.flush()
 
     def stop(self) -> None:
+        """Abandon the rows (the file was refused while it was read): the COPY is cancelled."""
         self.buf = []
+        if self._copy_cm is not None:
+            self._copy_cm.__exit__(_Abandoned, _Abandoned("file refused"), None)
+            self._cursor.close()
+            self._copy_cm = None
 
     def mark_superseded(self, rownos: list[int]) -> None:
         """Rows whose household has a later year in the file: their records are stored, the

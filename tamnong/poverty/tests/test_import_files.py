@@ -183,3 +183,16 @@ def test_a_hundred_thousand_empty_rows_are_no_data_and_nothing_is_written(regist
     )
     assert import_file(path).ok
     assert counts()[1] == registered[1] + 1
+
+
+def test_a_csv_refused_after_its_first_megabyte_writes_nothing(registered, media):
+    """The encoding is judged on the first megabyte; a bad byte further on refuses the file while
+    its rows are being stored (on PostgreSQL: a second year sends it the staged way first)."""
+    path = media / "dai.csv"
+    rows = [csv_line(row(f"H{i:05d}", year=2024 + i % 2)) for i in range(22_000)]
+    path.write_bytes(("\n".join([csv_line(HEADERS), *rows]) + "\n").encode() + b"H\xff,2025\n")
+    assert path.stat().st_size > 1 << 20
+    result = import_file(path)
+    assert result.error_sample[0][:2] == (0, "") and "UTF-8" in result.error_sample[0][2]
+    assert counts() == registered
+    assert import_file(write_xlsx(media / "again.xlsx", [row("H1")])).ok  # the connection is fine

@@ -89,6 +89,17 @@ def test_headers_match_without_case_spaces_or_diacritics():
     assert layout.positions == {"code": 0, "head": 1, "income": 2}
 
 
+def test_a_saved_mapping_names_headers_the_columns_do_not_know():
+    rows = [["Mã số hộ", "Tên người đứng đầu hộ", "Thu nhập", "Ghi chú"]]
+    layout = find_layout(rows, COLUMNS)
+    assert [c.key for c in layout.missing] == ["code", "head"]
+    assert layout.unmatched == [(0, "Mã số hộ"), (1, "Tên người đứng đầu hộ"), (3, "Ghi chú")]
+    layout = find_layout(
+        rows, COLUMNS, mapping={"ma so ho": "code", "Tên người đứng đầu hộ": "head"}
+    )
+    assert layout.positions == {"code": 0, "head": 1, "income": 2} and not layout.missing
+
+
 def test_missing_required_columns_are_refused_with_their_names():
     layout = find_layout([["a", "b"], ["1", "2"]], COLUMNS)
     with pytest.raises(FileRefused) as exc:
