@@ -29,7 +29,7 @@ import io
 import itertools
 import zipfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,7 +63,7 @@ class Table:
 
     kind: str  # "xlsx", "xls", "ods" or "csv"
     name: str  # the file name the user gave
-    rows_factory: object = field(repr=False)
+    rows_factory: Callable[[], Iterator[list]] = field(repr=False)
     sheet: str | None = None  # the sheet read (workbooks)
     sheets: list[str] = field(default_factory=list)
     encoding: str | None = None  # CSV
