@@ -52,7 +52,7 @@ PASSWORD = "Mat-khau-dung-2026"
 def household_file(folder: Path, k: int, rows: int) -> Path:
     from openpyxl import Workbook
 
-    from tamnong.poverty.importer import HEADERS
+    from tamnong.poverty.importing import HEADERS
 
     path = folder / f"ho-{k:02d}.xlsx"
     r = rng(1000 + k)

@@ -32,7 +32,7 @@ def workbook(n: int, seed: int) -> Path:
         return path
     from openpyxl import Workbook
 
-    from tamnong.poverty.importer import HEADERS
+    from tamnong.poverty.importing import HEADERS
 
     r = rng(seed)
     wb = Workbook(write_only=True)
@@ -121,7 +121,7 @@ def main() -> None:
     setup_django(args.engine, "tn_bench_pov")
     path = workbook(args.households, args.seed)
     province()
-    from tamnong.poverty.importer import import_file
+    from tamnong.poverty.importing import import_file
     from tamnong.poverty.models import ReviewRecord
 
     seconds, floors = [], []

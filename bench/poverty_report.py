@@ -37,7 +37,7 @@ def one(engine: str, n: int, runs: int, seed: int) -> dict:
     from tamnong.accounts.models import User
     from tamnong.divisions.models import Division, Level
     from tamnong.poverty import services
-    from tamnong.poverty.importer import import_file
+    from tamnong.poverty.importing import import_file
 
     province()
     result = import_file(workbook(n, seed), error_dir=BENCH_DIR)

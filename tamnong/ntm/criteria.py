@@ -28,6 +28,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from tamnong import tabular
 from tamnong.access.scope import Scope
 from tamnong.accounts.models import Role
 from tamnong.divisions.models import Division, Level
@@ -39,10 +40,7 @@ DATA_DIR = Path(settings.BASE_DIR) / "data" / "ntm"
 LEVELS = ("commune", "village")
 CLASSIFICATIONS = ("region", "group", "none")
 YES, NO = "yes", "no"
-_YES_WORDS = {"yes", "có", "đạt", "true", "x"}
-_NO_WORDS = {"no", "không", "false"}
 _OPERATORS = {"ge": "ge", ">=": "ge", "≥": "ge", "le": "le", "<=": "le", "≤": "le"}
-_CELL = re.compile(r"^(≥|>=|≤|<=)?\s*([0-9]+(?:[.,][0-9]+)?)\s*%?$")
 
 
 class SetDataError(ValueError):
@@ -62,23 +60,14 @@ def decimal_text(value) -> str:
 
 
 def parse_cell(cell) -> tuple[str | None, str | None, str | None]:
-    """A threshold cell → (operator, value, unparsed text). Empty → (None, None, None)."""
-    if cell is None or (isinstance(cell, str) and not cell.strip()):
-        return None, None, None
-    if isinstance(cell, bool):
-        return None, YES if cell else NO, None
-    if isinstance(cell, int | float | Decimal):
-        return None, decimal_text(cell), None
-    text = str(cell).strip()
-    if text.lower() in _YES_WORDS:
-        return None, YES, None
-    if text.lower() in _NO_WORDS:
-        return None, NO, None
-    match = _CELL.match(text)
-    if match:
-        op = _OPERATORS[match.group(1)] if match.group(1) else None
-        return op, decimal_text(match.group(2).replace(",", ".")), None
-    return None, None, text
+    """A threshold cell → (operator, value, unparsed text). Empty → (None, None, None).
+
+    The cell is read by the one cell parser of every import (`tamnong.tabular.threshold`: "≥ 1,5",
+    "95%", the yes/no words; "1.500" is ambiguous, so it stays unparsed text)."""
+    op, value, text = tabular.threshold(cell)
+    if isinstance(value, bool):
+        return None, YES if value else NO, None
+    return op, (None if value is None else decimal_text(value)), text
 
 
 def _date_text(value) -> str | None:
@@ -787,7 +776,7 @@ def read_xlsx(content: bytes) -> tuple[dict, list[dict]]:
             raw[str(row[0]).strip()] = row[1] if len(row) > 1 else None
     raw["years"] = [raw.pop("year_from", None), raw.pop("year_to", None)]
     syn = raw.get("synthetic")
-    raw["synthetic"] = syn is True or str(syn or "").strip().lower() in _YES_WORDS
+    raw["synthetic"] = syn is True or tabular.yes_no_word(str(syn or "")) is True
     raw["columns"] = [
         {"code": str(r[0]).strip(), "name": str(r[1] or "").strip()}
         for r in wb[SHEETS[1]].iter_rows(min_row=2, values_only=True)

@@ -13,23 +13,24 @@ evaluation date.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from tamnong import tabular
 from tamnong.access.scope import Scope
 from tamnong.audit.models import AuditEvent
 from tamnong.audit.services import record
 from tamnong.decisions.services import record_decision
 from tamnong.divisions.models import Division, Level, MapVersion
 from tamnong.divisions.services import resolve
+from tamnong.tabular import CellError, Column, FileRefused
 
 from . import services
 from .models import (
@@ -46,39 +47,66 @@ from .models import (
     expiry_date,
 )
 
-# (key, Vietnamese header, required)
+_T, _DATE = tabular.TEXT, tabular.DATE
+# Headers are the file's format (Vietnamese in every language).
 COLUMNS = [
-    ("producer_code", "Mã chủ thể", True),
-    ("producer_name", "Tên chủ thể", True),
-    ("producer_kind", "Loại hình chủ thể", True),
-    ("registration_no", "Số đăng ký kinh doanh", False),
-    ("representative", "Người đại diện", False),
-    ("commune_code", "Mã xã", True),
-    ("address", "Địa chỉ", False),
-    ("phone", "Điện thoại", False),
-    ("email", "Thư điện tử", False),
-    ("product_code", "Mã sản phẩm", True),
-    ("product_name", "Tên sản phẩm", True),
-    ("set_no", "Bộ sản phẩm (số)", True),
-    ("regime", "Chế độ đánh giá (1048/148/1489)", False),
-    ("council_level", "Cấp hội đồng (huyện/tỉnh/trung ương)", False),
-    ("evaluated_on", "Ngày đánh giá", True),
-    ("score", "Điểm", True),
-    ("stars", "Số sao", True),
-    ("decision_no", "Số quyết định công nhận", False),
-    ("decision_date", "Ngày quyết định", False),
-    ("issuer", "Cơ quan ban hành", False),
-    ("certificate_no", "Số giấy chứng nhận", False),
-    ("issued_on", "Ngày cấp", False),
-    ("expires_on", "Ngày hết hạn", False),
-    ("revoked_on", "Ngày thu hồi", False),
-    ("revocation_decision", "Số quyết định thu hồi", False),
-    ("revocation_reason", "Lý do thu hồi", False),
-    ("supermarkets", "Siêu thị (phân cách ;)", False),
-    ("ecommerce", "Thương mại điện tử (phân cách ;)", False),
-    ("export_countries", "Xuất khẩu (mã nước 2 chữ; phân cách ;)", False),
-]
-LABEL = {k: label for k, label, _r in COLUMNS}
+    Column("producer_code", "Mã chủ thể", _T, True, example="CT20-00001"),
+    Column("producer_name", "Tên chủ thể", _T, True, example="HTX Nông sản Na Rì"),
+    Column(
+        "producer_kind", "Loại hình chủ thể", _T, True,
+        gettext_lazy(
+            "Doanh nghiệp / Hợp tác xã / Tổ hợp tác / Hộ sản xuất kinh doanh có đăng ký"
+        ),
+        "Hợp tác xã",
+    ),
+    Column("registration_no", "Số đăng ký kinh doanh", _T, example="4701234567"),
+    Column("representative", "Người đại diện", _T, example="Hoàng Thị Lan"),
+    Column(
+        "commune_code", "Mã xã", _T, True,
+        gettext_lazy(
+            "Mã xã theo bản đồ hành chính có hiệu lực vào ngày đánh giá (mã cũ trước 01/07/2025)"
+        ),
+        "01234",
+    ),
+    Column("address", "Địa chỉ", _T, example="Thôn Nà Pàn"),
+    Column("phone", "Điện thoại", _T, example="0912345678"),
+    Column("email", "Thư điện tử", _T),
+    Column("product_code", "Mã sản phẩm", _T, True, example="CT20-00001-SP00001"),
+    Column("product_name", "Tên sản phẩm", _T, True, example="Miến dong Na Rì"),
+    Column(
+        "set_no", "Bộ sản phẩm (số)", tabular.INTEGER, True,
+        gettext_lazy("Số thứ tự bộ sản phẩm theo Phụ lục I Quyết định 148 (1–26)"), 6,
+    ),
+    Column(
+        "regime", "Chế độ đánh giá (1048/148/1489)", _T,
+        help=gettext_lazy("Để trống: theo ngày đánh giá"), example="148",
+    ),
+    Column("council_level", "Cấp hội đồng (huyện/tỉnh/trung ương)", _T, example="huyện"),
+    Column(
+        "evaluated_on", "Ngày đánh giá", _DATE, True,
+        gettext_lazy("dd/mm/yyyy hoặc yyyy-mm-dd"), "15/10/2023",
+    ),
+    Column("score", "Điểm", tabular.Number(2), True, gettext_lazy("0–100; dấu phẩy thập phân"), 62),
+    Column(
+        "stars", "Số sao", tabular.INTEGER, True,
+        gettext_lazy("1–5; chỉ 3–5 sao có giấy chứng nhận"), 3,
+    ),
+    Column("decision_no", "Số quyết định công nhận", _T, example="1234/QĐ-UBND"),
+    Column("decision_date", "Ngày quyết định", _DATE, example="20/10/2023"),
+    Column("issuer", "Cơ quan ban hành", _T, example="UBND huyện Na Rì"),
+    Column("certificate_no", "Số giấy chứng nhận", _T, example="OCOP-20-2023-0001"),
+    Column("issued_on", "Ngày cấp", _DATE, example="20/10/2023"),
+    Column(
+        "expires_on", "Ngày hết hạn", _DATE, help=gettext_lazy("Để trống: ngày cấp + 36 tháng")
+    ),
+    Column("revoked_on", "Ngày thu hồi", _DATE),
+    Column("revocation_decision", "Số quyết định thu hồi", _T),
+    Column("revocation_reason", "Lý do thu hồi", _T),
+    Column("supermarkets", "Siêu thị (phân cách ;)", _T, example="Co.opmart"),
+    Column("ecommerce", "Thương mại điện tử (phân cách ;)", _T, example="Shopee"),
+    Column("export_countries", "Xuất khẩu (mã nước 2 chữ; phân cách ;)", _T),
+]  # fmt: skip
+LABEL = {c.key: c.header for c in COLUMNS}
 KINDS = (
     {str(label).lower(): value for value, label in ProducerKind.choices}
     | {v: v for v in ProducerKind.values}
@@ -99,10 +127,7 @@ REGIMES = {
 }
 LEVELS = {"huyện": "district", "tỉnh": "province", "trung ương": "central", "xã": "commune"}
 MAX_BYTES = 20 * 1024 * 1024
-
-
-class ImportFileError(ValueError):
-    pass
+LIMITS = tabular.Limits(max_bytes=MAX_BYTES, max_rows=200_000)
 
 
 @dataclass
@@ -112,129 +137,47 @@ class Row:
     errors: list[dict] = field(default_factory=list)
 
     def reject(self, key: str, reason: str) -> None:
-        self.errors.append({"row": self.line, "column": LABEL.get(key, key), "reason": reason})
+        fault = {"row": self.line, "column": LABEL.get(key, key), "reason": reason}
+        value = tabular.cell_text(self.data.get(key, ""))
+        if value:
+            fault["value"] = value[:200]
+        self.errors.append(fault)
 
 
 def template_xlsx() -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Danh sách OCOP"
-    ws.append([label for _k, label, _r in COLUMNS])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    ws.append(
-        [
-            "CT20-00001",
-            "HTX Nông sản Na Rì",
-            "Hợp tác xã",
-            "4701234567",
-            "Hoàng Thị Lan",
-            "01234",
-            "Thôn Nà Pàn",
-            "0912345678",
-            "",
-            "CT20-00001-SP00001",
-            "Miến dong Na Rì",
-            6,
-            "148",
-            "huyện",
-            "15/10/2023",
-            62,
-            3,
-            "1234/QĐ-UBND",
-            "20/10/2023",
-            "UBND huyện Na Rì",
-            "OCOP-20-2023-0001",
-            "20/10/2023",
-            "",
-            "",
-            "",
-            "",
-            "Co.opmart",
-            "Shopee",
-            "",
-        ]
-    )
-    notes = wb.create_sheet("Hướng dẫn")
-    notes.append(["Cột", "Bắt buộc", "Ghi chú"])
-    hints = {
-        "producer_kind": "Doanh nghiệp / Hợp tác xã / Tổ hợp tác / Hộ sản xuất kinh doanh có đăng ký",
-        "commune_code": "Mã xã theo bản đồ hành chính có hiệu lực vào ngày đánh giá (mã cũ trước 01/07/2025)",
-        "set_no": "Số thứ tự bộ sản phẩm theo Phụ lục I Quyết định 148 (1–26)",
-        "regime": "Để trống: theo ngày đánh giá",
-        "stars": "1–5; chỉ 3–5 sao có giấy chứng nhận",
-        "expires_on": "Để trống: ngày cấp + 36 tháng",
-        "evaluated_on": "dd/mm/yyyy hoặc yyyy-mm-dd",
-    }
-    for key, label, required in COLUMNS:
-        notes.append([label, "có" if required else "", hints.get(key, "")])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    """The template: the header, the example on its own sheet, the guide."""
+    return tabular.template_xlsx(COLUMNS, sheet=_("Danh sách OCOP"))
 
 
-def read_rows(name: str, data: bytes) -> list[Row]:
-    """Rows keyed by column key; headers are matched by their Vietnamese label (or key)."""
-    lower = name.lower()
-    if lower.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:
-            raise ImportFileError(f"Không đọc được tệp Excel: {exc}") from exc
-        table = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
-    elif lower.endswith(".csv"):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ImportFileError("Tệp CSV phải mã hóa UTF-8.") from exc
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
-        table = list(csv.reader(io.StringIO(text), dialect))
-    else:
-        raise ImportFileError("Chỉ nhận tệp .xlsx hoặc .csv.")
-    if not table:
-        raise ImportFileError("Tệp không có dữ liệu.")
-    by_label = {label.lower(): key for key, label, _r in COLUMNS} | {
-        key: key for key, _l, _r in COLUMNS
-    }
-    header = [by_label.get(str(h or "").strip().lower()) for h in table[0]]
-    missing = [label for key, label, req in COLUMNS if req and key not in header]
-    if missing:
-        raise ImportFileError(f"Thiếu cột: {', '.join(missing)}.")
+def read_rows(name: str, data: bytes, *, sheet: str | None = None) -> list[Row]:
+    """Rows keyed by column key; headers are matched by their Vietnamese label (or key), below a
+    title block if there is one. Raises FileRefused."""
+    table = tabular.open_table(data, name=name, sheet=sheet, limits=LIMITS)
+    layout = tabular.find_layout(table, COLUMNS)
+    layout.require()
+    positions = layout.positions
     rows = []
-    for line, values in enumerate(table[1:], start=2):
-        if not any(v not in (None, "") for v in values):
+    for index, values in enumerate(table):
+        if index < layout.data_start or tabular.is_blank(values):
             continue
-        data_ = {k: v for k, v in zip(header, values, strict=False) if k}
-        rows.append(Row(line, {k: ("" if v is None else v) for k, v in data_.items()}))
+        data_ = {k: (values[p] if p < len(values) else "") for k, p in positions.items()}
+        rows.append(Row(index + 1, {k: ("" if v is None else v) for k, v in data_.items()}))
+    if not rows:
+        raise FileRefused("empty", _("Tệp không có dữ liệu."))
     return rows
 
 
-def _date(value) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    if not text:
-        return None
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError
-
-
 def _text(row: Row, key: str) -> str:
-    value = row.data.get(key, "")
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+    return tabular.cell_text(row.data.get(key, ""))
+
+
+def _cell(row: Row, column: Column):
+    """The cell of `column` parsed by its kind; a fault is added to the row (None returned)."""
+    try:
+        return column.kind.parse(row.data.get(column.key, ""))
+    except CellError as exc:
+        row.reject(column.key, exc.reason)
+        return None
 
 
 def _division_on(code: str, day: dt.date) -> Division | None:
@@ -253,45 +196,30 @@ def validate(actor, rows: list[Row]) -> None:
     producers_in_file: dict[str, tuple] = {}
     products_in_file: dict[str, tuple] = {}
     certs_in_file: dict[str, int] = {}
+    col = {c.key: c for c in COLUMNS}
     for row in rows:
-        d = row.data
         v: dict = {}
-        for key, _label, required in COLUMNS:
-            if required and _text(row, key) == "":
-                row.reject(key, "Bắt buộc nhập.")
+        for c in COLUMNS:
+            if c.required and _text(row, c.key) == "":
+                row.reject(c.key, _("Bắt buộc nhập."))
         for key in ("evaluated_on", "decision_date", "issued_on", "expires_on", "revoked_on"):
-            try:
-                v[key] = _date(d.get(key, ""))
-            except ValueError:
-                row.reject(key, f"Ngày «{d.get(key)}» không hợp lệ (dd/mm/yyyy).")
-                v[key] = None
+            v[key] = _cell(row, col[key])
         kind = KINDS.get(_text(row, "producer_kind").lower())
         if _text(row, "producer_kind") and kind is None:
-            row.reject("producer_kind", f"Loại hình «{_text(row, 'producer_kind')}» không hợp lệ.")
+            row.reject(
+                "producer_kind",
+                _("Loại hình «%(kind)s» không hợp lệ.") % {"kind": _text(row, "producer_kind")},
+            )
         v["producer_kind"] = kind
-        try:
-            v["set_no"] = int(Decimal(_text(row, "set_no")))
-            if v["set_no"] not in sets:
-                row.reject("set_no", f"Không có bộ sản phẩm số {v['set_no']}.")
-        except (InvalidOperation, ValueError):
-            if _text(row, "set_no"):
-                row.reject("set_no", "Phải là số nguyên.")
-        try:
-            v["score"] = Decimal(_text(row, "score").replace(",", "."))
-            if not Decimal(0) <= v["score"] <= Decimal(100):
-                row.reject("score", "Điểm phải từ 0 đến 100.")
-        except InvalidOperation:
-            if _text(row, "score"):
-                row.reject("score", "Phải là số.")
-            v["score"] = None
-        try:
-            v["stars"] = int(Decimal(_text(row, "stars")))
-            if not 1 <= v["stars"] <= 5:
-                row.reject("stars", "Số sao từ 1 đến 5.")
-        except (InvalidOperation, ValueError):
-            if _text(row, "stars"):
-                row.reject("stars", "Phải là số nguyên.")
-            v["stars"] = None
+        v["set_no"] = _cell(row, col["set_no"])
+        if v["set_no"] is not None and v["set_no"] not in sets:
+            row.reject("set_no", _("Không có bộ sản phẩm số %(n)s.") % {"n": v["set_no"]})
+        v["score"] = _cell(row, col["score"])
+        if v["score"] is not None and not 0 <= v["score"] <= 100:
+            row.reject("score", _("Điểm phải từ 0 đến 100."))
+        v["stars"] = _cell(row, col["stars"])
+        if v["stars"] is not None and not 1 <= v["stars"] <= 5:
+            row.reject("stars", _("Số sao từ 1 đến 5."))
         day = v.get("evaluated_on")
         regime = None
         if _text(row, "regime"):
@@ -299,71 +227,83 @@ def validate(actor, rows: list[Row]) -> None:
                 REGIMES.get(_text(row, "regime").lower().replace("qđ", "").strip(), "")
             )
             if regime is None:
-                row.reject("regime", "Chế độ phải là 1048, 148 hoặc 1489.")
+                row.reject("regime", _("Chế độ phải là 1048, 148 hoặc 1489."))
         elif day:
             regime = Regime.on(day)
             if regime is None:
-                row.reject("evaluated_on", "Không có chế độ OCOP nào áp dụng cho ngày này.")
+                row.reject("evaluated_on", _("Không có chế độ OCOP nào áp dụng cho ngày này."))
         v["regime"] = regime
         level = _text(row, "council_level").lower()
         v["council_level"] = LEVELS.get(level, "") if level else ""
         if level and not v["council_level"]:
-            row.reject("council_level", "Cấp hội đồng phải là huyện, tỉnh hoặc trung ương.")
+            row.reject("council_level", _("Cấp hội đồng phải là huyện, tỉnh hoặc trung ương."))
         unit = (
             _division_on(_text(row, "commune_code"), day or dt.date.today())
             if _text(row, "commune_code")
             else None
         )
         if _text(row, "commune_code") and unit is None:
-            row.reject("commune_code", f"Không có xã mã {_text(row, 'commune_code')}.")
+            row.reject(
+                "commune_code", _("Không có xã mã %(code)s.") % {"code": _text(row, "commune_code")}
+            )
         elif unit is not None and scope is not None and not scope.can_edit(unit):
-            row.reject("commune_code", "Xã nằm ngoài phạm vi của bạn.")
+            row.reject("commune_code", _("Xã nằm ngoài phạm vi của bạn."))
         v["division"] = unit
         if regime and v.get("score") is not None and v.get("stars"):
             band = regime.band(v["score"])
             if v["stars"] > band:
                 row.reject(
-                    "stars", f"{v['stars']} sao vượt hạng theo điểm {v['score']} ({band} sao)."
+                    "stars",
+                    _("%(stars)s sao vượt hạng theo điểm %(score)s (%(band)s sao).")
+                    % {"stars": v["stars"], "score": _score_text(v["score"]), "band": band},
                 )
         cert_no = _text(row, "certificate_no")
         if cert_no:
             if v.get("stars") and regime and v["stars"] not in regime.certified_stars:
-                row.reject("certificate_no", f"Hạng {v['stars']} sao không có giấy chứng nhận.")
+                row.reject(
+                    "certificate_no",
+                    _("Hạng %(stars)s sao không có giấy chứng nhận.") % {"stars": v["stars"]},
+                )
             for key in ("decision_no", "decision_date", "issuer", "issued_on"):
                 if not _text(row, key):
-                    row.reject(key, "Bắt buộc khi có số giấy chứng nhận.")
+                    row.reject(key, _("Bắt buộc khi có số giấy chứng nhận."))
             if v.get("issued_on") and v.get("expires_on") and v["expires_on"] <= v["issued_on"]:
-                row.reject("expires_on", "Ngày hết hạn phải sau ngày cấp.")
+                row.reject("expires_on", _("Ngày hết hạn phải sau ngày cấp."))
             if cert_no in certs_in_file:
-                row.reject("certificate_no", f"Trùng với dòng {certs_in_file[cert_no]}.")
+                row.reject(
+                    "certificate_no", _("Trùng với dòng %(row)s.") % {"row": certs_in_file[cert_no]}
+                )
             certs_in_file.setdefault(cert_no, row.line)
             existing = Certificate.objects.filter(number=cert_no).select_related("product").first()
             if existing is not None and existing.product.code != _text(row, "product_code"):
-                row.reject("certificate_no", "Số giấy chứng nhận đã dùng cho sản phẩm khác.")
+                row.reject("certificate_no", _("Số giấy chứng nhận đã dùng cho sản phẩm khác."))
         if v.get("revoked_on"):
             if not cert_no:
-                row.reject("revoked_on", "Chỉ thu hồi khi có giấy chứng nhận.")
+                row.reject("revoked_on", _("Chỉ thu hồi khi có giấy chứng nhận."))
             if not _text(row, "revocation_decision"):
-                row.reject("revocation_decision", "Bắt buộc khi có ngày thu hồi.")
+                row.reject("revocation_decision", _("Bắt buộc khi có ngày thu hồi."))
             if not _text(row, "revocation_reason"):
-                row.reject("revocation_reason", "Bắt buộc khi có ngày thu hồi.")
+                row.reject("revocation_reason", _("Bắt buộc khi có ngày thu hồi."))
         pkey = (_text(row, "producer_name"), v["producer_kind"], unit.pk if unit else None)
         pcode = _text(row, "producer_code")
         if pcode in producers_in_file and producers_in_file[pcode][0] != pkey:
             row.reject(
-                "producer_code", f"Thông tin chủ thể khác với dòng {producers_in_file[pcode][1]}."
+                "producer_code",
+                _("Thông tin chủ thể khác với dòng %(row)s.")
+                % {"row": producers_in_file[pcode][1]},
             )
         producers_in_file.setdefault(pcode, (pkey, row.line))
         prod_key = (_text(row, "product_name"), pcode, v.get("set_no"))
         code = _text(row, "product_code")
         if code in products_in_file and products_in_file[code][0] != prod_key:
             row.reject(
-                "product_code", f"Thông tin sản phẩm khác với dòng {products_in_file[code][1]}."
+                "product_code",
+                _("Thông tin sản phẩm khác với dòng %(row)s.") % {"row": products_in_file[code][1]},
             )
         products_in_file.setdefault(code, (prod_key, row.line))
         other = Product.objects.filter(code=code).select_related("producer").first()
         if other is not None and other.producer.code != pcode:
-            row.reject("product_code", "Mã sản phẩm đã thuộc chủ thể khác.")
+            row.reject("product_code", _("Mã sản phẩm đã thuộc chủ thể khác."))
         row.data["_v"] = v
 
 
@@ -456,7 +396,7 @@ def _commit_row(actor, row: Row, counts: dict) -> None:
             issuer=_text(row, "issuer"),
             division=province,
             kind="ocop_recognition",
-            subject="Công nhận sản phẩm OCOP (nhập từ danh sách)",
+            subject=_("Công nhận sản phẩm OCOP (nhập từ danh sách)"),
         )
         cert = services.issue_certificate(
             actor,
@@ -480,7 +420,7 @@ def _commit_row(actor, row: Row, counts: dict) -> None:
             issuer=_text(row, "issuer"),
             division=resolve(unit, Level.PROVINCE) or unit,
             kind="ocop_revocation",
-            subject=f"Thu hồi giấy chứng nhận OCOP {cert.number}",
+            subject=_("Thu hồi giấy chứng nhận OCOP %(n)s") % {"n": cert.number},
         )
         Revocation.objects.create(
             certificate=cert,
@@ -510,15 +450,10 @@ def import_file(actor, name: str, data: bytes, *, partial: bool = False) -> Impo
         ],
         0,
     )
-    if len(data) > MAX_BYTES:
-        run.rejected = [{"row": 0, "column": "", "reason": "Tệp quá lớn (tối đa 20 MB)."}]
-        run.counts = counts
-        run.save()
-        return run
     try:
         rows = read_rows(name, data)
-    except ImportFileError as exc:
-        run.rejected = [{"row": 1, "column": "", "reason": str(exc)}]
+    except FileRefused as exc:
+        run.rejected = [{"row": 0, "column": "", "reason": str(exc)}]
         run.counts = counts
         run.save()
         return run
@@ -541,7 +476,7 @@ def import_file(actor, name: str, data: bytes, *, partial: bool = False) -> Impo
                     object_repr=name[:255],
                     after={k: v for k, v in counts.items() if v},
                     user=actor,
-                    note="Nhập danh sách OCOP",
+                    note=_("Nhập danh sách OCOP"),
                 )
         except ValidationError as exc:
             run.rejected.append({"row": 0, "column": "", "reason": "; ".join(exc.messages)})
@@ -553,10 +488,11 @@ def import_file(actor, name: str, data: bytes, *, partial: bool = False) -> Impo
 
 
 def rejected_csv(run: ImportRun) -> str:
-    buf = io.StringIO()
-    buf.write("\ufeff")
-    writer = csv.writer(buf)
-    writer.writerow(["Dòng", "Cột", "Lý do"])
-    for e in run.rejected:
-        writer.writerow([e["row"], e["column"], e["reason"]])
-    return buf.getvalue()
+    """The rejected rows as the one error report (Dòng, Cột, Lý do, Giá trị)."""
+    return tabular.report_csv(run.rejected)
+
+
+def _score_text(score) -> str:
+    from tamnong.core.formatting import number
+
+    return number(score, 2 if score != int(score) else 0)

@@ -13,7 +13,7 @@ from pathlib import Path
 from tamnong.demo.registry import DemoContext, step
 from tamnong.divisions.models import Division, Level
 
-from .importer import HEADERS, import_file
+from .importing import HEADERS, import_file
 
 YEARS = (2022, 2023, 2024, 2025)
 FAMILY = ["Hoàng", "Lương", "Nông", "Vi", "Lý", "Hà", "Lục", "Triệu", "Đinh", "Nguyễn"]

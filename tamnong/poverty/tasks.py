@@ -1,8 +1,9 @@
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
 
 from tamnong.jobs.registry import job
 
-from .importer import import_file
+from .importing import import_file
 
 
 @job("poverty.import", "Nhập kết quả rà soát hộ nghèo")
@@ -17,9 +18,8 @@ def import_households(progress, path: str, user_id: int | None = None, file_name
         progress=progress,  # a jobs Progress: written on its own connection while importing
     )
     if result.ok:
-        progress(result.rows, result.rows, f"Đã nhập {result.rows} hộ.", force=True)
+        progress(result.rows, result.rows, _("Đã nhập %(n)s hộ.") % {"n": result.rows}, force=True)
     else:
-        progress(
-            0, None, f"Tệp bị từ chối: {result.errors} dòng lỗi, không ghi dữ liệu nào.", force=True
-        )
+        message = _("Tệp bị từ chối: %(n)s dòng lỗi, không ghi dữ liệu nào.")
+        progress(0, None, message % {"n": result.rejected or result.errors}, force=True)
     return result.as_dict()

@@ -20,7 +20,8 @@ from tamnong.divisions.models import Division, Level
 from tamnong.jobs import files as job_files
 from tamnong.jobs.services import enqueue
 
-from . import exports, importer, services
+from . import exports, services
+from . import importing as importer
 from .forms import ReviewForm, RoundStepForm, UploadForm
 from .models import Household, ImportBatch, ReviewRecord, ReviewRound
 

@@ -1,100 +1,85 @@
 """Excel/CSV import of funding records (documented template, Vietnamese headers).
 
-All rows are validated first; any rejected row means nothing is written, and the report lists
-every rejected row (row, column, reason). Re-importing the same file changes nothing: the key is
-(division, year, component, source).
+The file is read and every cell parsed by `tamnong.tabular` (amounts: "1.500" is 1 500, "1.500,5"
+is 1 500,5, as in every import). All rows are validated first; any rejected row means nothing is
+written, and the report lists every fault of every rejected row (row, column, reason).
+Re-importing the same file changes nothing: the key is (division, year, component, source).
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from tamnong import tabular
 from tamnong.access.scope import Scope
 from tamnong.audit.models import AuditEvent
 from tamnong.audit.services import record
 from tamnong.divisions.models import Division, Level
 from tamnong.divisions.services import current_map
+from tamnong.tabular import CellError, Column, FileRefused, Outcome
 
 from .catalog import entries
 from .models import CatalogEntry, FundingRecord
 
+_MILLIONS = tabular.Money(3)  # triệu đồng, as the records keep them
 COLUMNS = [
-    ("division", "Mã đơn vị", "Mã tỉnh (2 số), xã (5 số) hoặc thôn theo bản đồ hành chính"),
-    ("map", "Bản đồ", "Để trống: bản đồ hiện hành; vn-2008 cho mã đơn vị trước 01/07/2025"),
-    ("year", "Năm", "Năm ngân sách, ví dụ 2025"),
-    ("component", "Nội dung", "Mã hoặc tên nội dung chương trình"),
-    ("source", "Nguồn vốn", "Mã hoặc tên nguồn vốn"),
-    ("allocated", "Vốn phân bổ (triệu đồng)", "Số, dấu phẩy thập phân được chấp nhận"),
-    ("disbursed", "Vốn giải ngân (triệu đồng)", "Không lớn hơn vốn phân bổ"),
-    ("note", "Ghi chú", "Không bắt buộc"),
-]
-HEADERS = [c[1] for c in COLUMNS]
-LABELS = {key: label for key, label, _ in COLUMNS}
+    Column(
+        "division", "Mã đơn vị", tabular.TEXT, True,
+        gettext_lazy("Mã tỉnh (2 số), xã (5 số) hoặc thôn theo bản đồ hành chính"), "20",
+    ),
+    Column(
+        "map", "Bản đồ", tabular.TEXT, False,
+        gettext_lazy("Để trống: bản đồ hiện hành; vn-2008 cho mã đơn vị trước 01/07/2025"), "",
+    ),
+    Column("year", "Năm", tabular.TEXT, True, gettext_lazy("Năm ngân sách, ví dụ 2025"), 2025),
+    Column(
+        "component", "Nội dung", tabular.TEXT, True,
+        gettext_lazy("Mã hoặc tên nội dung chương trình"), "ntm",
+    ),
+    Column("source", "Nguồn vốn", tabular.TEXT, True, gettext_lazy("Mã hoặc tên nguồn vốn"), "nstw"),
+    Column(
+        "allocated", "Vốn phân bổ (triệu đồng)", tabular.TEXT, True,
+        gettext_lazy("Số, dấu phẩy thập phân (1.500,5 là một nghìn năm trăm phẩy năm)"), 1500.5,
+    ),
+    Column(
+        "disbursed", "Vốn giải ngân (triệu đồng)", tabular.TEXT, False,
+        gettext_lazy("Không lớn hơn vốn phân bổ; để trống là 0"), 1200,
+    ),
+    Column("note", "Ghi chú", tabular.TEXT, False, gettext_lazy("Không bắt buộc"), ""),
+]  # fmt: skip
+HEADERS = [c.header for c in COLUMNS]
+LABELS = {c.key: c.header for c in COLUMNS}
+LIMITS = tabular.Limits(max_bytes=20 * tabular.reading.MiB, max_rows=200_000)
 
 
-@dataclass
-class ImportResult:
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[tuple[int, str, str]] = field(default_factory=list)  # row, column, reason
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def as_dict(self) -> dict:
-        return {
-            "rows": self.rows,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "errors": [{"row": r, "column": c, "reason": m} for r, c, m in self.errors],
-        }
+def import_funding(actor, path: Path, progress=None) -> Outcome:
+    result = Outcome()
+    faults = result.faults
+    try:
+        table = tabular.open_table(Path(path), limits=LIMITS)
+        layout = tabular.find_layout(table, COLUMNS)
+        layout.require()
+        parsed = _check(actor, table, layout, result, progress)
+    except FileRefused as exc:
+        faults.add(0, "", str(exc))
+        return result
+    if faults:
+        result.refuse()
+        return result
+    _commit(parsed, result, Path(path))
+    result.committed = True
+    return result
 
 
-def read_rows(path: Path):
-    """Yield (row number, list of cell strings) from .xlsx or .csv, header included (row 1)."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            for n, row in enumerate(csv.reader(fh), start=1):
-                yield n, [c.strip() for c in row]
-    elif suffix in {".xlsx", ".xlsm", ".xls", ".ods"}:
-        from python_calamine import CalamineWorkbook
-
-        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-        for n, row in enumerate(sheet.iter_rows(), start=1):
-            yield n, ["" if c is None else _cell_text(c) for c in row]
-    else:
-        raise ValueError("Chỉ nhận tệp .xlsx hoặc .csv")
-
-
-def _cell_text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _amount(text: str) -> Decimal:
-    cleaned = text.replace(" ", "")
-    if "," in cleaned:  # Vietnamese: 1.234,5
-        cleaned = cleaned.replace(".", "").replace(",", ".")
-    value = Decimal(cleaned)
-    if value < 0 or not value.is_finite():
-        raise InvalidOperation
-    return value
-
-
-def import_funding(actor, path: Path, progress=None) -> ImportResult:
-    result = ImportResult()
+def _check(actor, table, layout, result: Outcome, progress) -> dict:
+    """Every row parsed and looked up; every fault added to the result. The cells are read as
+    text first so that each column reports its own message."""
+    faults = result.faults
     scope = Scope.of(actor)
     components = entries(CatalogEntry.Group.COMPONENT)
     sources = entries(CatalogEntry.Group.SOURCE)
@@ -104,82 +89,93 @@ def import_funding(actor, path: Path, progress=None) -> ImportResult:
     divisions: dict[tuple[str, str], Division | None] = {}
     default_map = current_map().key
     parsed: dict[tuple, tuple[int, dict]] = {}
-    rows = read_rows(path)
-    try:
-        _n, header = next(rows)
-    except StopIteration:
-        result.errors.append((1, "", "Tệp trống"))
-        return result
-    missing = [h for h in HEADERS if h not in header]
-    if missing:
-        result.errors.append((1, ", ".join(missing), "Thiếu cột theo mẫu"))
-        return result
-    index = {key: header.index(label) for key, label, _ in COLUMNS}
+    years = tabular.Year(minimum=2010, maximum=2100)
+    bad: list[tuple[str, str, object]] = []
 
-    for n, row in rows:
-        if not any(row):
-            continue
+    def fault(col: str, message: str, value=None) -> None:
+        bad.append((col, message, value))
+
+    for n, cell, ok in tabular.read_rows(table, layout, faults):
         result.rows += 1
-        cell = {k: (row[i] if i < len(row) else "") for k, i in index.items()}
-        errs = []
-        map_key = cell["map"] or default_map
-        key = (map_key, cell["division"])
-        if key not in divisions:
-            level = (
-                Level.PROVINCE
-                if len(cell["division"]) == 2
-                else (Level.COMMUNE if len(cell["division"]) == 5 else Level.VILLAGE)
-            )
-            divisions[key] = Division.objects.filter(
-                map__key=map_key, level=level, code=cell["division"]
-            ).first()
-        division = divisions[key]
-        if division is None:
-            errs.append(
-                ("Mã đơn vị", f"Không có đơn vị mã «{cell['division']}» trong bản đồ {map_key}")
-            )
-        elif not scope.can_edit(division):
-            errs.append(("Mã đơn vị", f"Đơn vị «{division.name}» ngoài phạm vi của bạn"))
-        try:
-            year = int(cell["year"])
-            if not 2010 <= year <= 2100:
-                raise ValueError
-        except ValueError:
-            errs.append(("Năm", f"«{cell['year']}» không phải năm hợp lệ"))
-            year = None
-        component = components.get(cell["component"]) or by_name["c"].get(cell["component"].lower())
-        if component is None:
-            errs.append(("Nội dung", f"Không có nội dung «{cell['component']}»"))
-        source = sources.get(cell["source"]) or by_name["s"].get(cell["source"].lower())
-        if source is None:
-            errs.append(("Nguồn vốn", f"Không có nguồn vốn «{cell['source']}»"))
+        bad.clear()
+        division = year = component = source = None
+        code = cell["division"]
+        if code:
+            map_key = cell["map"] or default_map
+            if (map_key, code) not in divisions:
+                level = (
+                    Level.PROVINCE
+                    if len(code) == 2
+                    else (Level.COMMUNE if len(code) == 5 else Level.VILLAGE)
+                )
+                divisions[(map_key, code)] = Division.objects.filter(
+                    map__key=map_key, level=level, code=code
+                ).first()
+            division = divisions[(map_key, code)]
+            if division is None:
+                fault(
+                    "division",
+                    _("Không có đơn vị mã «%(code)s» trong bản đồ %(map)s")
+                    % {"code": code, "map": map_key},
+                    code,
+                )
+            elif not scope.can_edit(division):
+                fault(
+                    "division",
+                    _("Đơn vị «%(name)s» ngoài phạm vi của bạn") % {"name": division.name},
+                    code,
+                )
+        if cell["year"]:
+            try:
+                year = years.parse(cell["year"])
+            except CellError:
+                fault(
+                    "year", _("«%(v)s» không phải năm hợp lệ") % {"v": cell["year"]}, cell["year"]
+                )
+        if cell["component"]:
+            name = cell["component"]
+            component = components.get(name) or by_name["c"].get(name.lower())
+            if component is None:
+                fault("component", _("Không có nội dung «%(v)s»") % {"v": name}, name)
+        if cell["source"]:
+            name = cell["source"]
+            source = sources.get(name) or by_name["s"].get(name.lower())
+            if source is None:
+                fault("source", _("Không có nguồn vốn «%(v)s»") % {"v": name}, name)
         amounts = {}
         for col in ("allocated", "disbursed"):
-            label = LABELS[col]
             try:
-                amounts[col] = _amount(cell[col] or "0")
-            except (InvalidOperation, ValueError):
-                errs.append((label, f"«{cell[col]}» không phải số không âm"))
+                amount = _MILLIONS.parse(cell[col])
+            except CellError:
+                amount = Decimal(-1)
+            if amount is None:
+                if col == "allocated":
+                    continue  # required: reported by read_rows
+                amount = Decimal(0)
+            if amount < 0:
+                fault(col, _("«%(v)s» không phải số không âm") % {"v": cell[col]}, cell[col])
+            else:
+                amounts[col] = amount
         if len(amounts) == 2 and amounts["disbursed"] > amounts["allocated"]:
-            errs.append(("Vốn giải ngân (triệu đồng)", "Vốn giải ngân lớn hơn vốn phân bổ"))
-        if errs:
-            result.errors.extend((n, col, msg) for col, msg in errs)
+            fault("disbursed", _("Vốn giải ngân lớn hơn vốn phân bổ"))
+        for col, message, value in bad:
+            faults.add(n, LABELS[col], message, value)
+        if bad or not ok:
             continue
         line = (division.pk, year, component.pk, source.pk)
         if line in parsed:
-            result.errors.append((n, "Mã đơn vị", f"Trùng với dòng {parsed[line][0]}"))
+            faults.add(
+                n, LABELS["division"], _("Trùng với dòng %(row)s") % {"row": parsed[line][0]}
+            )
             continue
         parsed[line] = (n, {**amounts, "note": cell["note"], "division": division})
         if progress:
-            progress(result.rows, None, f"kiểm tra dòng {n}")
-    if result.errors:
-        return result
-    _commit(parsed, result, path)
-    return result
+            progress(result.rows, None, _("kiểm tra dòng %(row)s") % {"row": n})
+    return parsed
 
 
 @transaction.atomic
-def _commit(parsed, result: ImportResult, path: Path) -> None:
+def _commit(parsed, result: Outcome, path: Path) -> None:
     existing = {
         (f.division_id, f.year, f.component_id, f.source_id): f
         for f in FundingRecord.objects.filter(
@@ -218,41 +214,20 @@ def _commit(parsed, result: ImportResult, path: Path) -> None:
         None,
         model_label="reports.FundingRecord",
         object_repr=path.name[:255],
-        note=f"{result.created} mới, {result.updated} cập nhật, {result.unchanged} không đổi",
+        note=_("%(created)s mới, %(updated)s cập nhật, %(unchanged)s không đổi")
+        % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
     )
 
 
 def template_xlsx() -> bytes:
-    """The downloadable template: headers, one example row and a sheet explaining each column."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Nguon von"
-    ws.append(HEADERS)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    ws.append(["20", "", 2025, "ntm", "nstw", 1500.5, 1200, "Ví dụ – xóa dòng này"])
-    help_ws = wb.create_sheet("Huong dan")
-    help_ws.append(["Cột", "Nội dung"])
-    for _key, label, text in COLUMNS:
-        help_ws.append([label, text])
-    help_ws.append([])
-    help_ws.append(["Mã nội dung", "Tên"])
-    for e in entries(CatalogEntry.Group.COMPONENT).values():
-        help_ws.append([e.code, e.name])
-    help_ws.append(["Mã nguồn vốn", "Tên"])
-    for e in entries(CatalogEntry.Group.SOURCE).values():
-        help_ws.append([e.code, e.name])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    """The downloadable template: the header, the example on its own sheet, a guide with the
+    codes of the catalogue."""
+    guide = [[_("Mã nội dung"), _("Tên")]]
+    guide += [[e.code, e.name] for e in entries(CatalogEntry.Group.COMPONENT).values()]
+    guide += [[_("Mã nguồn vốn"), _("Tên")]]
+    guide += [[e.code, e.name] for e in entries(CatalogEntry.Group.SOURCE).values()]
+    return tabular.template_xlsx(COLUMNS, sheet=_("Nguồn vốn"), guide_extra=guide)
 
 
-def errors_csv(result: ImportResult) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(["Dòng", "Cột", "Lý do"])
-    writer.writerows(result.errors)
-    return buf.getvalue()
+def errors_csv(result: Outcome) -> str:
+    return tabular.report_csv(result.faults.faults)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from tamnong.poverty.importer import HEADERS
+from tamnong.poverty.importing import HEADERS
 
 
 def row(code, year=2025, commune="10001", village="", head="Nguyễn Văn A", members=4,

@@ -137,7 +137,7 @@ def test_records_keep_their_unit_and_reports_name_the_unit_of_their_day(geo, per
 
 def test_the_area_of_a_poverty_review_follows_the_date(geo, personas, tmp_path, settings):
     from tamnong.poverty import services
-    from tamnong.poverty.importer import import_file
+    from tamnong.poverty.importing import import_file
     from tamnong.poverty.models import Area, Household, ReviewRecord
     from tamnong.poverty.tests.helpers import row, write_xlsx
 

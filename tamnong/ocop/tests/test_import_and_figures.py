@@ -8,13 +8,13 @@ from django.core.management import call_command
 from tamnong.ocop import figures, importer, services
 from tamnong.ocop.models import Certificate, Dossier, ImportRun, Producer, Product, Revocation
 
-HEADER = ",".join(f'"{label}"' for _k, label, _r in importer.COLUMNS)
+HEADER = ",".join(f'"{c.header}"' for c in importer.COLUMNS)
 
 
 def row(**v) -> str:
-    base = dict.fromkeys([k for k, _l, _r in importer.COLUMNS], "")
+    base = dict.fromkeys([c.key for c in importer.COLUMNS], "")
     base.update(v)
-    return ",".join(f'"{base[k]}"' for k, _l, _r in importer.COLUMNS)
+    return ",".join(f'"{base[c.key]}"' for c in importer.COLUMNS)
 
 
 GOOD = [
@@ -184,9 +184,13 @@ def test_rows_outside_the_importers_scope_are_rejected(geo, personas):
     assert not run.committed and run.rejected[0]["reason"] == "Xã nằm ngoài phạm vi của bạn."
 
 
-def test_the_xlsx_template_has_the_vietnamese_headers(db):
-    rows = importer.read_rows("mau.xlsx", importer.template_xlsx())
+def test_the_xlsx_template_has_the_vietnamese_headers_and_its_example_on_a_sheet_of_its_own(db):
+    from tamnong.tabular import FileRefused
+
+    rows = importer.read_rows("mau.xlsx", importer.template_xlsx(), sheet="Ví dụ")
     assert len(rows) == 1 and rows[0].data["product_name"] == "Miến dong Na Rì"
+    with pytest.raises(FileRefused, match="không có dữ liệu"):
+        importer.read_rows("mau.xlsx", importer.template_xlsx())  # the sheet to fill is empty
 
 
 def test_the_command_imports_and_reports(geo, tmp_path, capsys):

@@ -5,7 +5,7 @@ import csv
 import pytest
 
 from tamnong.poverty import services
-from tamnong.poverty.importer import import_file
+from tamnong.poverty.importing import import_file
 from tamnong.poverty.models import Household, ImportBatch, PovertyFigure, ReviewRecord
 from tamnong.poverty.models import Transition as T
 from tamnong.testing.poverty import row, write_csv, write_xlsx
@@ -208,7 +208,11 @@ def test_the_cli_imports_and_reports(geo, media, capsys):
     assert ws.cell(5, 2).value == "Xã An Bình" and ws.cell(5, 3).value == 3
 
 
-def test_the_template_can_be_downloaded_and_imported_as_is(geo, personas, client, media):
+def test_the_template_imports_no_record_and_its_example_is_on_a_sheet_of_its_own(
+    geo, personas, client, media
+):
+    from tamnong.tabular import open_table
+
     client.login(username="alice", password="Mat-khau-thu-1")
     for fmt in ("xlsx", "csv"):
         r = client.get(f"/poverty/nhap/mau.{fmt}")
@@ -216,8 +220,14 @@ def test_the_template_can_be_downloaded_and_imported_as_is(geo, personas, client
         path = media / f"mau.{fmt}"
         path.write_bytes(r.content)
         result = import_file(path)
-        # the example row names a commune of the demo province: rejected for its code only
-        assert [e[1] for e in result.error_sample] == ["Mã xã"]
+        # the sheet to fill holds the header only: the example is never imported as a record
+        assert [e[1:] for e in result.error_sample] == [("", "Tệp không có dòng dữ liệu nào.")]
+    # the example row (a commune of the demo province), imported as data, is rejected for its
+    # commune code only
+    example = list(open_table(media / "mau.xlsx", sheet="Ví dụ"))
+    result = import_file(write_csv(media / "vidu.csv", example[1:], headers=example[0]))
+    assert [e[1] for e in result.error_sample] == ["Mã xã"]
+    assert not ReviewRecord.objects.exists()
     assert client.get("/poverty/nhap/mau.pdf").status_code == 404
 
 

@@ -9,7 +9,7 @@ from tamnong.conftest import PASSWORD
 from tamnong.demo.registry import DemoContext
 from tamnong.poverty import figures, services
 from tamnong.poverty.demo import households as demo_households
-from tamnong.poverty.importer import import_file
+from tamnong.poverty.importing import import_file
 from tamnong.poverty.models import (
     Household,
     PovertyFigure,

@@ -62,6 +62,57 @@ def test_import_creates_then_is_idempotent_then_updates(tmp_path, personas, geo,
     assert FundingRecord.objects.count() == 2
 
 
+def test_one_thousand_five_hundred_means_the_same_amount_as_in_every_import(
+    tmp_path, personas, geo, catalog
+):
+    """ "1.500" is 1 500 (thousands grouped by a dot), as in the poverty import: never 1,5."""
+    path = write_csv(
+        tmp_path, "01,,2025,ntm,nstw,1.500,1.500,\n10001,,2025,ntm,nstw,1.500.000,0,\n"
+    )
+    result = importing.import_funding(personas.coordinator, path)
+    assert result.ok, result.errors
+    got = dict(FundingRecord.objects.values_list("division__code", "allocated"))
+    assert got == {"01": Decimal(1500), "10001": Decimal(1_500_000)}
+    assert FundingRecord.objects.get(division__code="01").disbursed == Decimal(1500)
+
+
+def test_a_funding_file_is_refused_whole_with_every_fault_of_each_row(
+    tmp_path, personas, geo, catalog
+):
+    fund(geo.commune_a, 2024, "ntm", "nstw", "1", "1", catalog)
+    path = write_csv(tmp_path, "01,,2025,ntm,nstw,10,5,\n99999,,20x5,khác,nstw,abc,-1,\n")
+    result = importing.import_funding(personas.coordinator, path)
+    assert {c for r, c, _m in result.errors if r == 3} == {
+        "Mã đơn vị", "Năm", "Nội dung", "Vốn phân bổ (triệu đồng)", "Vốn giải ngân (triệu đồng)",
+    }  # fmt: skip
+    assert (result.rows, result.rejected, result.skipped, result.created) == (2, 1, 1, 0)
+    assert FundingRecord.objects.count() == 1
+
+
+def test_a_funding_workbook_with_a_title_and_excel_numbers(tmp_path, personas, geo, catalog):
+    from tamnong.tabular.tests import files
+
+    path = tmp_path / "von.xlsx"
+    path.write_bytes(
+        files.xlsx(
+            [
+                ["BÁO CÁO NGUỒN VỐN NĂM 2025"],
+                importing.HEADERS,
+                ["01", "", 2025.0, "ntm", "nstw", 1500.5, 1200.0, "=không phải công thức"],
+            ]
+        )  # fmt: skip
+    )
+    result = importing.import_funding(personas.coordinator, path)
+    assert result.ok, result.errors
+    rec = FundingRecord.objects.get()
+    assert (rec.allocated, rec.disbursed) == (Decimal("1500.5"), Decimal(1200))
+    before = FundingRecord.objects.count()
+    (tmp_path / "x.xlsx").write_bytes(b"PK\x03\x04 cut")
+    refused = importing.import_funding(personas.coordinator, tmp_path / "x.xlsx")
+    assert refused.errors[0][0] == 0 and "không phải là bảng tính" in refused.errors[0][2]
+    assert FundingRecord.objects.count() == before
+
+
 def test_old_map_codes_are_accepted_for_older_years(tmp_path, personas, geo, catalog):
     path = write_csv(tmp_path, "10002,old,2023,ntm,nstw,50,50,\n")
     assert importing.import_funding(personas.coordinator, path).created == 1

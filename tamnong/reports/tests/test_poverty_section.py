@@ -3,7 +3,7 @@
 
 import pytest
 
-from tamnong.poverty.importer import import_file
+from tamnong.poverty.importing import import_file
 from tamnong.reports.summary import Period, build_summary, paragraph_text
 from tamnong.testing.poverty import row, write_csv
 

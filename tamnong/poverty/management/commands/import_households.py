@@ -1,5 +1,6 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from tamnong.audit import context
 from tamnong.jobs.services import progress_line, run_now
@@ -20,12 +21,12 @@ class Command(BaseCommand):
         if user:
             actor = get_user_model().objects.filter(username=user).first()
             if actor is None:
-                raise CommandError(f"Không có người dùng {user}.")
+                raise CommandError(_("Không có người dùng %(u)s.") % {"u": user})
         from pathlib import Path
 
         src = Path(file)
         if not src.is_file():
-            raise CommandError(f"Không có tệp {file}.")
+            raise CommandError(_("Không có tệp %(f)s.") % {"f": file})
         # the job reads the file in place: it owns no file, so it removes none
         with context.acting(context.Actor(user=actor, origin="cli")):
             job = run_now(
@@ -41,12 +42,22 @@ class Command(BaseCommand):
             raise CommandError(job.error or job.message)
         if not result.get("ok"):
             for row, col, reason in result.get("error_sample", [])[:20]:
-                self.stderr.write(f"  dòng {row}, cột «{col}»: {reason}")
+                self.stderr.write(
+                    _("  dòng %(row)s, cột «%(col)s»: %(reason)s")
+                    % {"row": row, "col": col, "reason": reason}
+                )
             raise CommandError(
-                f"Tệp bị từ chối: {result['errors']} dòng lỗi, không ghi dữ liệu nào. "
-                f"Báo cáo lỗi: {result['error_report']}"
+                _("Tệp bị từ chối: %(n)s dòng lỗi, không ghi dữ liệu nào. Báo cáo lỗi: %(report)s")
+                % {
+                    "n": result.get("rejected") or result["errors"],
+                    "report": result["error_report"],
+                }
             )
         self.stdout.write(
-            f"Đã nhập {result['rows']} dòng (năm {', '.join(map(str, result['years']))}, "
-            f"{result['communes']} xã)."
+            _("Đã nhập %(rows)s dòng (năm %(years)s, %(communes)s xã).")
+            % {
+                "rows": result["rows"],
+                "years": ", ".join(map(str, result["years"])),
+                "communes": result["communes"],
+            }
         )
