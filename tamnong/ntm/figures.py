@@ -201,6 +201,7 @@ def figures_xlsx(data: dict) -> bytes:
     bold = Font(bold=True)
     ws.append([_("Số liệu nông thôn mới"), data["division"]["name"], data["year"]])
     ws.append([_("Số xã/phường của đơn vị"), data["communes_total"]])
+    ws.append([_("Số xã tại ngày %(d)s") % {"d": data["date"]}, data["denominator"]["total"]])
     ws.append([_("Số xã đã đánh giá (bộ tiêu chí xã NTM)"), data["assessed"]])
     for s in data["sets"]:
         ws.append([])
@@ -216,12 +217,21 @@ def figures_xlsx(data: dict) -> bytes:
     ws.cell(ws.max_row, 1).font = bold
     for row in data["statuses"]:
         ws.append([row["label"], row["count"]])
+    ws.append([])
+    ws.append([_("Mức công nhận đến cuối năm"), _("Số đơn vị"), _("Tỷ lệ (%)"), _("Trong năm")])
+    ws.cell(ws.max_row, 1).font = bold
+    for scale in data["levels"]:
+        for row in scale["rows"]:
+            ws.append([row["label"], row["count"], _num(row["share"]), row["reached"]])
     if data["plan"]:
         ws.append([])
-        ws.append([_("Kế hoạch"), _("Kế hoạch"), _("Thực hiện")])
+        ws.append([_("Kế hoạch"), _("Cách tính"), _("Kế hoạch"), _("Thực hiện")])
         ws.cell(ws.max_row, 1).font = bold
         for row in data["plan"]:
-            ws.append([row["label"], _num(row["plan"]), _num(row["result"])])
+            ws.append([row["label"], row["reading_label"], _num(row["plan"]), _num(row["result"])])
+    ws.append([])
+    for sentence in data["sentences"]:
+        ws.append([sentence])
     sheet = wb.create_sheet("Xã")
     sheet.append(
         [

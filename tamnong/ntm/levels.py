@@ -41,7 +41,7 @@ UNIT_WORDS = {
     "commune": _("xã"),
     "village": _("thôn"),
     "district": _("huyện"),
-    "town": _("thị xã, thành phố"),
+    "town": _("thị xã/thành phố"),
     "province": _("tỉnh"),
 }
 

@@ -264,7 +264,9 @@ def plan(division: Division, year: int, recognised: dict, average: str | None) -
         row["kind"]: scale["unit_word"] for scale in recognised["levels"] for row in scale["rows"]
     }
     out = []
-    for target in Target.objects.filter(division=division, year=year).order_by("metric", "reading"):
+    targets = Target.objects.filter(division=division, year=year)
+    order = {TargetReading.YEAR: 0, TargetReading.CUMULATIVE: 1}  # the year's plan first
+    for target in sorted(targets, key=lambda t: (t.metric, order.get(t.reading, 2))):
         kind = METRIC_KIND.get(target.metric)
         if target.metric == TargetMetric.AVERAGE_CRITERIA:
             result, planned = average, f"{target.value:.2f}"

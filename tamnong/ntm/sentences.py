@@ -147,10 +147,10 @@ def _reached(year: int, scales: list[dict]) -> list:
 
 def _reassessed(year: int, scale: dict) -> list[list]:
     out = []
-    for i, row in enumerate(scale["rows"]):
+    for row in scale["rows"]:
         counts = row["reassessed"]
         assessed = counts.get("maintained", 0) + counts.get("not_again", 0)
-        if not row["earlier"] or (i and not assessed):
+        if not row["earlier"] or not assessed:  # nothing re-assessed: nothing to report
             continue
         word = scale["unit_word"]
         out.append(
