@@ -362,13 +362,16 @@ def as_of(division: Division, day: dt.date, level: str | None = None) -> Divisio
 
     Forward (older unit, later day) follows the primary successors whose change took effect by
     then; backward (newer unit, earlier day) picks the predecessor of `_predecessor`, climbing
-    from a village to its commune. A record keeps its unit: this only names it."""
+    from a village without one to its commune. A record keeps its unit: this only names it."""
     unit: Division | None = division
     seen = 0
     while unit is not None and seen < 20:
         seen += 1
         if unit.valid_from is not None and unit.valid_from > day:
-            unit = unit.parent if unit.level == Level.VILLAGE else _predecessor(unit)
+            # a village with a predecessor of its own (created under an old commune) goes back
+            # to it, like a commune; others climb to their commune
+            before = _predecessor(unit)
+            unit = before if before is not None or unit.level != Level.VILLAGE else unit.parent
             continue
         link = (
             Lineage.objects.filter(predecessor=unit, primary=True, effective_date__lte=day)
