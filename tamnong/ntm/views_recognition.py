@@ -85,7 +85,7 @@ def recognitions(request, pk: int):
         status = 400
     data = figures(request.user, division, year)
     listed = (
-        Recognition.objects.filter(within_q(division, "division"))
+        Recognition.objects.filter(within_q(division, "division"), year__lte=year)
         .select_related("division", "decision", "revocation")
         .order_by("-year", "division__level", "division__code")
     )
