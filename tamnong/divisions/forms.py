@@ -22,6 +22,12 @@ class VillageForm(forms.Form):
         },
     )
 
+    successor_code = forms.CharField(
+        label=_("Thôn kế thừa (mã, chỉ với xã cũ; trống: tạo thôn cùng tên ở xã mới)"),
+        max_length=20,
+        required=False,
+    )
+
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
         if len(name) < 2:

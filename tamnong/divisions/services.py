@@ -234,6 +234,8 @@ def _carry_villages(latest: MapVersion | None = None) -> int:
     stale = (
         Division.objects.filter(level=Level.VILLAGE)
         .exclude(parent__current_id=models.F("parent_id"))
+        # a village of an old map keeps its place there and has a successor of its own
+        .exclude(successor_links__primary=True)
         .select_related("parent__current")
     )
     for village in stale:
@@ -360,13 +362,16 @@ def as_of(division: Division, day: dt.date, level: str | None = None) -> Divisio
 
     Forward (older unit, later day) follows the primary successors whose change took effect by
     then; backward (newer unit, earlier day) picks the predecessor of `_predecessor`, climbing
-    from a village to its commune. A record keeps its unit: this only names it."""
+    from a village without one to its commune. A record keeps its unit: this only names it."""
     unit: Division | None = division
     seen = 0
     while unit is not None and seen < 20:
         seen += 1
         if unit.valid_from is not None and unit.valid_from > day:
-            unit = unit.parent if unit.level == Level.VILLAGE else _predecessor(unit)
+            # a village with a predecessor of its own (created under an old commune) goes back
+            # to it, like a commune; others climb to their commune
+            before = _predecessor(unit)
+            unit = before if before is not None or unit.level != Level.VILLAGE else unit.parent
             continue
         link = (
             Lineage.objects.filter(predecessor=unit, primary=True, effective_date__lte=day)
@@ -398,26 +403,114 @@ class VillageError(ValueError):
 
 
 @transaction.atomic
-def add_village(actor, commune: Division, *, name: str, kind: str, code: str = "") -> Division:
-    """Add a village (thôn, ấp, bản, tổ dân phố) below a current commune; audited."""
+def add_village(
+    actor,
+    commune: Division,
+    *,
+    name: str,
+    kind: str,
+    code: str = "",
+    successor: Division | None = None,
+) -> Division:
+    """Add a village (thôn, ấp, bản, tổ dân phố) below a commune; audited.
+
+    Below a commune of an earlier map (a village recognised in 2020 under its old commune), the
+    village is created on that map, ends with its commune, and keeps its identity through a
+    lineage link to its successor below the commune the old one became: `successor` (a village
+    already there, e.g. two old villages merged into one) or a new one of the same name."""
     from tamnong.access.scope import Scope
+
+    Scope.of(actor).require_edit(commune)
+    if commune.level != Level.COMMUNE:
+        raise VillageError("name", "Chỉ thêm thôn vào xã/phường.")
+    if commune.is_current:
+        if successor is not None:
+            raise VillageError("successor", "Thôn của xã hiện hành không có thôn kế thừa.")
+        return _create_village(actor, commune, name=name, kind=kind, code=code)
+    link = (
+        Lineage.objects.filter(predecessor=commune, primary=True)
+        .select_related("successor")
+        .first()
+    )
+    if link is None or link.successor.level != Level.COMMUNE:
+        raise VillageError("name", f"{commune.name} không có xã kế thừa: không thêm thôn được.")
+    after = link.successor
+    if successor is not None:
+        if successor.level != Level.VILLAGE or successor.parent_id not in (
+            after.pk,
+            after.current_id,
+        ):
+            raise VillageError("successor", f"Thôn kế thừa phải thuộc {after.name}.")
+    else:
+        same = Division.objects.filter(
+            parent_id__in={after.pk, after.current_id}, level=Level.VILLAGE, name__iexact=name
+        ).first()
+        if same is not None:
+            raise VillageError(
+                "successor",
+                f"{after.name} đã có «{same.name}» (mã {same.code}): chọn thôn đó làm thôn kế "
+                "thừa nếu là cùng một thôn, hoặc đặt tên khác.",
+            )
+    village = _create_village(actor, commune, name=name, kind=kind, code=code)
+    if successor is None:
+        # below the commune in force now (a later change may have replaced `after`), in force
+        # since `after` took over, like the villages that changes carry (_carry_villages)
+        successor = _create_village(
+            actor,
+            after if after.is_current else after.current,
+            name=name,
+            kind=kind,
+            code=village.code,
+            valid_from=after.valid_from,
+            taken_ok=True,
+        )
+    merged = Lineage.objects.filter(successor=successor).exists()
+    Lineage.objects.create(
+        predecessor=village,
+        successor=successor,
+        kind=Lineage.Kind.MERGE if merged else Lineage.Kind.KEEP,
+        effective_date=link.effective_date,
+        primary=True,
+        basis=link.basis,
+    )
+    village.current_id = successor.current_id
+    village.path = f"{successor.path}h{village.pk}/"
+    village.save(update_fields=["path", "current"])
+    return village
+
+
+def _create_village(
+    actor,
+    commune: Division,
+    *,
+    name: str,
+    kind: str,
+    code: str,
+    valid_from: dt.date | None = None,
+    taken_ok: bool = False,
+) -> Division:
+    """One village row below `commune`, audited. `taken_ok`: a successor keeps its predecessor's
+    code, with a suffix when that map already has it."""
     from tamnong.audit.models import AuditEvent
     from tamnong.audit.services import record, snapshot
 
-    Scope.of(actor).require_edit(commune)
-    if commune.level != Level.COMMUNE or not commune.is_current:
-        raise VillageError("name", "Chỉ thêm thôn vào xã/phường hiện hành.")
     siblings = Division.objects.filter(parent=commune, level=Level.VILLAGE)
     if siblings.filter(name__iexact=name).exists():
         raise VillageError("name", f"Xã đã có «{name}».")
+    taken = Division.objects.filter(map=commune.map, level=Level.VILLAGE)
     if not code:
         used = set(siblings.values_list("code", flat=True))
         n = siblings.count() + 1
         while f"{commune.code}.{n:03d}" in used:
             n += 1
         code = f"{commune.code}.{n:03d}"
-    elif Division.objects.filter(map=commune.map, level=Level.VILLAGE, code=code).exists():
-        raise VillageError("code", f"Mã {code} đã được dùng.")
+    elif taken.filter(code=code).exists():
+        if not taken_ok:
+            raise VillageError("code", f"Mã {code} đã được dùng.")
+        n = 1
+        while taken.filter(code=f"{code}-{n}").exists():
+            n += 1
+        code = f"{code}-{n}"
     village = Division.objects.create(
         map=commune.map,
         code=code,
@@ -425,11 +518,13 @@ def add_village(actor, commune: Division, *, name: str, kind: str, code: str = "
         kind=kind,
         level=Level.VILLAGE,
         parent=commune,
-        valid_from=commune.valid_from,
+        valid_from=valid_from or commune.valid_from,
+        valid_to=commune.valid_to,
         path="",
     )
-    village.path, village.current_id = f"{commune.path}{village.pk}/", village.pk
-    village.save(update_fields=["path", "current"])
+    if commune.is_current:
+        village.path, village.current_id = f"{commune.path}{village.pk}/", village.pk
+        village.save(update_fields=["path", "current"])
     record(AuditEvent.Action.CREATE, village, after=snapshot(village), division=village, user=actor)
     return village
 

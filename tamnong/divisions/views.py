@@ -70,9 +70,8 @@ def division_detail(request, pk: int):
     children = unit.children.order_by("code")
     if unit.is_current:  # the units in force below it, not those a change replaced
         children = children.filter(current_id=F("pk"))
-    can_edit = (
-        unit.level == Level.COMMUNE and unit.is_current and Scope.of(request.user).can_edit(unit)
-    )
+    # villages are added below a commune of either map (an old one's get a successor)
+    can_edit = unit.level == Level.COMMUNE and Scope.of(request.user).can_edit(unit)
     form = VillageForm(request.POST or None) if can_edit else None
     status = 200
     if request.method == "POST":
@@ -80,10 +79,16 @@ def division_detail(request, pk: int):
             record_denied(request, f"add village to {unit.code}", unit)
             raise PermissionDenied
         if form.is_valid():
+            data = dict(form.cleaned_data)
+            successor_code = data.pop("successor_code", "")
             try:
-                services.add_village(request.user, unit, **form.cleaned_data)
+                if successor_code:
+                    data["successor"] = _successor_village(unit, successor_code)
+                services.add_village(request.user, unit, **data)
             except services.VillageError as exc:
-                form.add_error(exc.field, str(exc))
+                form.add_error(
+                    "successor_code" if exc.field == "successor" else exc.field, str(exc)
+                )
             else:
                 messages.success(
                     request, _("Đã thêm %(name)s.") % {"name": form.cleaned_data["name"]}
@@ -110,6 +115,18 @@ def division_detail(request, pk: int):
         },
         status=status,
     )
+
+
+def _successor_village(unit: Division, code: str) -> Division:
+    """The village with this code below the commune an old commune became (or its current one)."""
+    link = unit.successor_links.filter(primary=True).select_related("successor").first()
+    parents = {link.successor_id, link.successor.current_id} if link else set()
+    found = Division.objects.filter(level=Level.VILLAGE, code=code, parent_id__in=parents).first()
+    if found is None:
+        raise services.VillageError(
+            "successor", _("Không có thôn mã %(c)s ở xã kế thừa.") % {"c": code}
+        )
+    return found
 
 
 def changes_admin(user) -> bool:

@@ -449,11 +449,99 @@ def revoke(request, pk: int, payload: RevokeIn):
     )
 
 
+class RecordIn(DecisionIn):
+    division_id: int
+    kind: str
+    year: int
+    note: str = ""
+
+
+class RecordedOut(RecognitionOut):
+    division_code: str
+    division_name: str
+    decision_issuer: str
+    historical: bool
+    note: str
+
+    @staticmethod
+    def resolve_division_code(obj):
+        return obj.division.code
+
+    @staticmethod
+    def resolve_division_name(obj):
+        return obj.division.name
+
+    @staticmethod
+    def resolve_decision_issuer(obj):
+        return obj.decision.issuer
+
+
+@router.post(
+    "/recognitions",
+    response={201: RecordedOut},
+    summary="Ghi một công nhận theo quyết định (huyện, thị xã, tỉnh; xã, thôn từ hồ sơ cũ)",
+)
+def record_recognition(request, payload: RecordIn):
+    division = _division(request, payload.division_id)
+    rec = _call(
+        services.record_historical,
+        request.user,
+        division,
+        payload.kind,
+        payload.year,
+        number=payload.number,
+        signed_on=payload.signed_on,
+        issuer=payload.issuer,
+        signer=payload.signer,
+        note=payload.note,
+    )
+    return 201, rec
+
+
+@router.get("/recognitions", response=list[RecordedOut], summary="Các công nhận trong phạm vi")
+def list_recognitions(
+    request, division_id: int | None = None, year: int | None = None, kind: str | None = None
+):
+    qs = Recognition.objects.visible_to(request.user).select_related("division", "decision")
+    if division_id:
+        qs = qs.filter(division_id=division_id)
+    if year:
+        qs = qs.filter(year=year)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return list(qs.order_by("year", "division__code")[:1000])
+
+
+class UnitDossierIn(Schema):
+    division_id: int
+    kind: str
+    year: int
+    on: dt.date | None = None
+
+
+@router.post(
+    "/dossiers/unit",
+    response={201: DossierOut},
+    summary="Mở hồ sơ xét công nhận huyện, thị xã/thành phố hoặc tỉnh",
+)
+def open_unit_dossier(request, payload: UnitDossierIn):
+    division = _division(request, payload.division_id)
+    return 201, _call(
+        services.open_unit_dossier,
+        request.user,
+        division,
+        payload.kind,
+        payload.year,
+        payload.on,
+    )
+
+
 class TargetIn(Schema):
     division_id: int
     year: int
     metric: str
     value: Decimal
+    reading: str = "cumulative"
     note: str = ""
 
 
@@ -462,6 +550,7 @@ class TargetOut(Schema):
     division_id: int
     year: int
     metric: str
+    reading: str
     value: Decimal
 
 
@@ -476,6 +565,7 @@ def set_target(request, payload: TargetIn):
         payload.metric,
         payload.value,
         payload.note,
+        payload.reading,
     )
 
 

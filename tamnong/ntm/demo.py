@@ -170,18 +170,21 @@ def _build(ctx: DemoContext) -> None:
         services.set_target(
             actor, province, year, TargetMetric.AVERAGE_CRITERIA, avg, "Kế hoạch minh họa"
         )
-    district = (
-        Division.objects.filter(level=Level.DISTRICT, path__startswith=province.path)
-        .order_by("code")
-        .first()
-    )
-    if district is not None and not district.ntm_recognitions.exists():
-        services.record_historical(
-            actor,
-            district,
-            RecognitionKind.DISTRICT_NTM,
-            2023,
-            number="DEMO-1/QĐ-TTg",
-            signed_on=dt.date(2023, 12, 15),
-            issuer="Thủ tướng Chính phủ (minh họa)",
-        )
+    # a district NTM and a town that completed the programme before 2025 (old map), recorded
+    # from their decisions
+    old_units = Division.objects.filter(level=Level.DISTRICT, path__startswith=province.path)
+    for kinds, kind, n in (
+        (("huyen",), RecognitionKind.DISTRICT_NTM, 1),
+        (("thi_xa", "thanh_pho"), RecognitionKind.TOWN_COMPLETED, 2),
+    ):
+        unit = old_units.filter(kind__in=kinds).order_by("code").first()
+        if unit is not None and not unit.ntm_recognitions.exists():
+            services.record_historical(
+                actor,
+                unit,
+                kind,
+                2023,
+                number=f"DEMO-{n}/QĐ-TTg",
+                signed_on=dt.date(2023, 12, 15),
+                issuer="Thủ tướng Chính phủ (minh họa)",
+            )

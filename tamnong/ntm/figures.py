@@ -1,10 +1,13 @@
-"""NTM figures (số liệu tổng hợp) for a division and a year: communes by criteria-met band, the
-average number of criteria per commune and its change, counts by status, plan against result,
-and the criteria each commune still misses.
+"""NTM figures (số liệu tổng hợp) for a division and a year: xã by criteria-met band, the average
+number of criteria per xã and its change, the recognition levels held at year end (results.py:
+shares over the xã of the unit on 31/12, nested levels from the levels data, districts, towns,
+villages), plan against result in both readings, the criteria each commune still misses, and
+the sentences of a year-end report (sentences.py).
 
-The heavy part is two grouped queries over the assessment summary rows. Old (pre-07/2025)
-communes count under their current successor through `Division.path`, so a province's 2023
-figures include the old communes now inside it; `as of` an old-map unit groups by the old map.
+The assessment part is two grouped queries over the summary rows, limited to xã (phường and
+thị trấn are not NTM units; their assessments are counted apart). Old (pre-07/2025) communes
+count under their current successor through `Division.path`, so a province's 2023 figures
+include the old communes now inside it; `as of` an old-map unit groups by the old map.
 """
 
 from __future__ import annotations
@@ -20,20 +23,22 @@ from tamnong.access.scope import Scope
 from tamnong.divisions.models import Division, Level
 from tamnong.divisions.services import within_q
 
-from .models import Assessment, CommuneStatus, CriteriaSet, Criterion, SetKind, Target, TargetMetric
+from . import results as recognition
+from . import sentences
+from .levels import levels
+from .models import Assessment, CommuneStatus, CriteriaSet, Criterion, SetKind
 
 TWO = Decimal("0.01")
-RESULT_STATUSES = {
-    TargetMetric.COMMUNES_NTM: {
-        CommuneStatus.NTM,
-        CommuneStatus.ADVANCED,
-        CommuneStatus.MODEL,
-        CommuneStatus.MODERN,
-    },
-    TargetMetric.COMMUNES_ADVANCED: {CommuneStatus.ADVANCED, CommuneStatus.MODEL},
-    TargetMetric.COMMUNES_MODEL: {CommuneStatus.MODEL},
-    TargetMetric.COMMUNES_MODERN: {CommuneStatus.MODERN},
-}
+
+
+def xa_kinds(*years: int) -> set[str]:
+    """The unit kinds of the commune scale in these years (levels data: xã)."""
+    data = levels()
+    out = set()
+    for year in years:
+        scale = data.period(year).scales.get("commune")
+        out |= set(scale.kinds) if scale else set()
+    return out
 
 
 def _avg(total: int, n: int) -> Decimal | None:
@@ -58,7 +63,8 @@ def figures(actor, division: Division, year: int) -> dict:
     if actor is not None and not Scope.of(actor).covers(division):
         raise PermissionDenied(_("Đơn vị ngoài phạm vi của bạn."))
     where, communes_total, map_key = scope_filter(division)
-    base = Assessment.objects.filter(where, division__level=Level.COMMUNE)
+    every = Assessment.objects.filter(where, division__level=Level.COMMUNE)
+    base = every.filter(division__kind__in=xa_kinds(year - 1, year))
 
     grouped = list(
         base.filter(year__in=[year - 1, year])
@@ -66,12 +72,8 @@ def figures(actor, division: Division, year: int) -> dict:
         .annotate(n=Count("id"), met=Sum("criteria_met"))
         .order_by()
     )
-    statuses = dict(
-        base.filter(year=year)
-        .values_list("status")
-        .annotate(n=Count("division", distinct=True))
-        .order_by()
-    )
+    recognised = recognition.results(division, year)
+    statuses = recognised["status_counts"]
     keys = {row["set_key"] for row in grouped}
     sets = {}
     for cs in CriteriaSet.objects.filter(key__in=keys).order_by("key", "-version"):
@@ -115,23 +117,8 @@ def figures(actor, division: Division, year: int) -> dict:
         {"code": code, "label": str(label), "count": statuses.get(code, 0)}
         for code, label in CommuneStatus.choices
     ]
-    plan = []
-    for target in Target.objects.filter(division=division, year=year).order_by("metric"):
-        if target.metric == TargetMetric.AVERAGE_CRITERIA:
-            result = main["average"] if main else None
-        else:
-            result = str(sum(statuses.get(s, 0) for s in RESULT_STATUSES[target.metric]))
-        plan.append(
-            {
-                "metric": target.metric,
-                "label": target.get_metric_display(),
-                "plan": _text(target.value)
-                if target.metric == TargetMetric.AVERAGE_CRITERIA
-                else str(int(target.value)),
-                "result": result,
-            }
-        )
-    return {
+    plan = recognition.plan(division, year, recognised, main["average"] if main else None)
+    data = {
         "division": {
             "id": division.pk,
             "code": division.code,
@@ -141,11 +128,18 @@ def figures(actor, division: Division, year: int) -> dict:
         "year": year,
         "communes_total": communes_total,
         "assessed": sum(s["assessed"] for s in out_sets if s["kind"] == SetKind.COMMUNE_NTM),
+        # assessments of phường, thị trấn, đặc khu (not NTM units): counted apart
+        "assessed_other_units": every.filter(year=year)
+        .exclude(division__kind__in=xa_kinds(year))
+        .count(),
         "sets": out_sets,
         "statuses": status_rows,
         "plan": plan,
-        "communes": commune_rows(base.filter(year=year)),
+        "communes": commune_rows(every.filter(year=year)),
+        **recognised,
     }
+    data["sentences"] = [sentences.text(p) for p in sentences.paragraphs(data)]
+    return data
 
 
 def commune_rows(qs) -> list[dict]:
@@ -207,6 +201,7 @@ def figures_xlsx(data: dict) -> bytes:
     bold = Font(bold=True)
     ws.append([_("Số liệu nông thôn mới"), data["division"]["name"], data["year"]])
     ws.append([_("Số xã/phường của đơn vị"), data["communes_total"]])
+    ws.append([_("Số xã tại ngày %(d)s") % {"d": data["date"]}, data["denominator"]["total"]])
     ws.append([_("Số xã đã đánh giá (bộ tiêu chí xã NTM)"), data["assessed"]])
     for s in data["sets"]:
         ws.append([])
@@ -222,12 +217,21 @@ def figures_xlsx(data: dict) -> bytes:
     ws.cell(ws.max_row, 1).font = bold
     for row in data["statuses"]:
         ws.append([row["label"], row["count"]])
+    ws.append([])
+    ws.append([_("Mức công nhận đến cuối năm"), _("Số đơn vị"), _("Tỷ lệ (%)"), _("Trong năm")])
+    ws.cell(ws.max_row, 1).font = bold
+    for scale in data["levels"]:
+        for row in scale["rows"]:
+            ws.append([row["label"], row["count"], _num(row["share"]), row["reached"]])
     if data["plan"]:
         ws.append([])
-        ws.append([_("Kế hoạch"), _("Kế hoạch"), _("Thực hiện")])
+        ws.append([_("Kế hoạch"), _("Cách tính"), _("Kế hoạch"), _("Thực hiện")])
         ws.cell(ws.max_row, 1).font = bold
         for row in data["plan"]:
-            ws.append([row["label"], _num(row["plan"]), _num(row["result"])])
+            ws.append([row["label"], row["reading_label"], _num(row["plan"]), _num(row["result"])])
+    ws.append([])
+    for sentence in data["sentences"]:
+        ws.append([sentence])
     sheet = wb.create_sheet("Xã")
     sheet.append(
         [

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import RecognitionKind, TargetMetric
+from .models import RecognitionKind, TargetMetric, TargetReading
 
 
 class ProfileForm(forms.Form):
@@ -77,7 +77,37 @@ class RevokeForm(DecisionForm):
 class TargetForm(forms.Form):
     year = forms.IntegerField(label=_("Năm"), min_value=2021, max_value=2100)
     metric = forms.ChoiceField(label=_("Chỉ tiêu kế hoạch"), choices=TargetMetric.choices)
+    reading = forms.ChoiceField(
+        label=_("Cách tính"), choices=TargetReading.choices, initial=TargetReading.CUMULATIVE
+    )
     value = forms.DecimalField(label=_("Giá trị"), min_value=0, decimal_places=2)
+
+
+class RecordForm(DecisionForm):
+    """A recognition from its decision (huyện, thị xã, tỉnh; or a xã/thôn from the records)."""
+
+    kind = forms.ChoiceField(label=_("Loại công nhận"), choices=RecognitionKind.choices)
+    year = forms.IntegerField(label=_("Năm công nhận"), min_value=2000, max_value=2100)
+    note = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
+    field_order = ["kind", "year", "number", "signed_on", "issuer", "signer", "note"]
+
+
+UNIT_KINDS = [
+    RecognitionKind.DISTRICT_NTM,
+    RecognitionKind.DISTRICT_ADVANCED,
+    RecognitionKind.DISTRICT_MODEL,
+    RecognitionKind.TOWN_COMPLETED,
+    RecognitionKind.PROVINCE_COMPLETED,
+]
+
+
+class UnitDossierForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Đề nghị công nhận"),
+        choices=[(k.value, k.label) for k in UNIT_KINDS],
+    )
+    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
+    on = forms.DateField(label=_("Ngày báo cáo tự đánh giá"))
 
 
 class UploadForm(forms.Form):

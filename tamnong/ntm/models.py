@@ -334,6 +334,7 @@ class RecognitionKind(models.TextChoices):
     VILLAGE_MODEL = "village_model", _("Thôn nông thôn mới kiểu mẫu")
     DISTRICT_NTM = "district_ntm", _("Huyện đạt chuẩn nông thôn mới")
     DISTRICT_ADVANCED = "district_advanced", _("Huyện đạt chuẩn nông thôn mới nâng cao")
+    DISTRICT_MODEL = "district_model", _("Huyện nông thôn mới kiểu mẫu")
     TOWN_COMPLETED = "town_completed", _("Thị xã/thành phố hoàn thành nhiệm vụ xây dựng NTM")
     PROVINCE_COMPLETED = "province_completed", _("Tỉnh hoàn thành nhiệm vụ xây dựng NTM")
 
@@ -365,6 +366,7 @@ class Recognition(Audited):
     revoked_year = models.PositiveSmallIntegerField(null=True, blank=True)
     revoke_reason = models.CharField(max_length=500, blank=True)
     historical = models.BooleanField(_("nhập lại từ hồ sơ cũ"), default=False)
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
 
     objects = RecognitionQuerySet.as_manager()
 
@@ -381,7 +383,11 @@ class DossierQuerySet(ScopedQuerySet):
 
 
 class Dossier(Audited):
-    """A recognition dossier (hồ sơ xét công nhận) moving through the workflow steps."""
+    """A recognition dossier (hồ sơ xét công nhận) moving through the workflow steps.
+
+    A commune's or village's dossier rests on its assessment against the set of that kind; a
+    district's, town's or province's (no criteria set loaded for them) has none.
+    """
 
     class State(models.TextChoices):
         SELF_ASSESSMENT = "self_assessment", _("Xã tự đánh giá")
@@ -395,7 +401,9 @@ class Dossier(Audited):
     )
     kind = models.CharField(_("đề nghị công nhận"), max_length=20, choices=RecognitionKind.choices)
     year = models.PositiveSmallIntegerField(_("năm"))
-    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="dossiers")
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, null=True, blank=True, related_name="dossiers"
+    )
     state = models.CharField(max_length=16, choices=State.choices, default=State.SELF_ASSESSMENT)
     self_assessed_on = models.DateField(_("ngày tự đánh giá"))
     consultation_on = models.DateField(_("ngày lấy ý kiến"), null=True, blank=True)
@@ -449,11 +457,24 @@ class TargetMetric(models.TextChoices):
     COMMUNES_ADVANCED = "communes_advanced", _("Số xã đạt chuẩn NTM nâng cao")
     COMMUNES_MODEL = "communes_model", _("Số xã NTM kiểu mẫu")
     COMMUNES_MODERN = "communes_modern", _("Số xã NTM hiện đại")
+    VILLAGES_NTM = "villages_ntm", _("Số thôn đạt chuẩn nông thôn mới")
+    VILLAGES_MODEL = "villages_model", _("Số thôn nông thôn mới kiểu mẫu")
+    DISTRICTS_NTM = "districts_ntm", _("Số huyện đạt chuẩn nông thôn mới")
+    DISTRICTS_ADVANCED = "districts_advanced", _("Số huyện đạt chuẩn NTM nâng cao")
+    DISTRICTS_MODEL = "districts_model", _("Số huyện NTM kiểu mẫu")
     AVERAGE_CRITERIA = "average_criteria", _("Bình quân số tiêu chí/xã")
 
 
 class TargetQuerySet(ScopedQuerySet):
     scope_path_field = "division__path"
+
+
+class TargetReading(models.TextChoices):
+    """How a plan is read against results: the units that reach a level in the year against
+    the year's target, or the running total at year end against a cumulative target."""
+
+    YEAR = "year", _("Trong năm")
+    CUMULATIVE = "cumulative", _("Lũy kế đến cuối năm")
 
 
 class Target(Audited):
@@ -463,6 +484,12 @@ class Target(Audited):
     year = models.PositiveSmallIntegerField(_("năm"))
     metric = models.CharField(_("chỉ tiêu kế hoạch"), max_length=20, choices=TargetMetric.choices)
     value = models.DecimalField(_("giá trị kế hoạch"), max_digits=10, decimal_places=2)
+    reading = models.CharField(
+        _("cách tính"),
+        max_length=10,
+        choices=TargetReading.choices,
+        default=TargetReading.CUMULATIVE,
+    )
     note = models.CharField(max_length=300, blank=True)
 
     objects = TargetQuerySet.as_manager()
@@ -472,7 +499,9 @@ class Target(Audited):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["division", "year", "metric"], name="ntm_target_unique")
+            models.UniqueConstraint(
+                fields=["division", "year", "metric", "reading"], name="ntm_target_unique_reading"
+            )
         ]
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_recognition
 
 app_name = "ntm"
 urlpatterns = [
@@ -11,6 +11,11 @@ urlpatterns = [
     path("uploads/<int:pk>/", views.upload, name="upload"),
     path("divisions/<int:pk>/", views.commune, name="commune"),
     path("divisions/<int:pk>/targets/", views.targets, name="targets"),
+    path(
+        "divisions/<int:pk>/recognitions/",
+        views_recognition.recognitions,
+        name="recognitions",
+    ),
     path("divisions/<int:pk>/targets/new", views.target, name="target"),
     path("assessments/<int:pk>/", views.assessment, name="assessment"),
     path("dossiers/<int:pk>/", views.dossier, name="dossier"),

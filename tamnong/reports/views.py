@@ -137,6 +137,47 @@ KINDS["ntm-assessments"] = {
     "columns": ["division", "year", "set_key", "criteria_met", "criteria_total", "status"],
     "filters": {"year": "year", "set": "set_key", "band": "band", "status": "status"},
     "year_field": None,
+    "apply": lambda qs, params: (
+        qs.filter(division__kind__in=params["unit_kind"].split(","))
+        if params.get("unit_kind")
+        else qs
+    ),
+    "readonly": True,
+}
+
+
+def _ntm_recognition_model():
+    from tamnong.ntm.models import Recognition
+
+    return Recognition
+
+
+def _ntm_recognitions(qs, params):
+    """Recognitions counted for a level at the end of a year (`level`, `year`; nested by the
+    levels data, until revoked), or made that year (`reached=1`)."""
+    from tamnong.ntm.levels import levels
+
+    qs = qs.select_related("decision")
+    if not params.get("year", "").isdigit():
+        return qs
+    year = int(params["year"])
+    qs = qs.filter(year__lte=year).exclude(revoked_year__lte=year)
+    if params.get("level"):
+        data = levels()
+        kinds = set().union(*(data.including(params["level"], p.year_from) for p in data.periods))
+        qs = qs.filter(kind__in=kinds)
+    if params.get("reached") == "1":
+        qs = qs.filter(year=year)
+    return qs
+
+
+KINDS["ntm-recognitions"] = {
+    "model": _ntm_recognition_model,
+    "title": _("Công nhận nông thôn mới"),
+    "columns": ["division", "kind", "year", "decision", "state"],
+    "filters": {"kind": "kind"},
+    "year_field": None,
+    "apply": _ntm_recognitions,
     "readonly": True,
 }
 

@@ -12,11 +12,9 @@ from ._base import (
     DOSSIER_KINDS,
     EVIDENCE_EXTENSIONS,
     EVIDENCE_MAX_BYTES,
-    HISTORICAL_LEVEL,
     NOT_JUDGED_NO_THRESHOLD,
     NOT_JUDGED_NO_VALUE,
     STATUS_OF_KIND,
-    STATUS_RANK,
     NtmInputError,
     status_of,
 )
@@ -35,27 +33,29 @@ from .judging import judge, recompute, threshold_of
 from .profiles import column_codes, column_for, set_profile
 from .recognition import (
     SET_KIND_FOR,
+    check_unit_kind,
     decide,
     open_dossier,
+    open_unit_dossier,
+    parse_kind,
     record_appraisal,
     record_consultation,
     record_historical,
+    record_recognition_row,
     reexamine,
     refresh_status,
     revoke,
 )
-from .targets import set_target
+from .targets import METRIC_KIND, set_target
 
 __all__ = [
     "DOSSIER_KINDS",
     "EVIDENCE_EXTENSIONS",
     "EVIDENCE_MAX_BYTES",
-    "HISTORICAL_LEVEL",
     "NOT_JUDGED_NO_THRESHOLD",
     "NOT_JUDGED_NO_VALUE",
     "NtmInputError",
     "STATUS_OF_KIND",
-    "STATUS_RANK",
     "status_of",
     "column_codes",
     "column_for",
@@ -73,13 +73,18 @@ __all__ = [
     "refresh_derived",
     "start_assessment",
     "SET_KIND_FOR",
+    "check_unit_kind",
     "decide",
     "open_dossier",
+    "open_unit_dossier",
+    "parse_kind",
     "record_appraisal",
     "record_consultation",
     "record_historical",
+    "record_recognition_row",
     "reexamine",
     "refresh_status",
     "revoke",
+    "METRIC_KIND",
     "set_target",
 ]

@@ -12,24 +12,20 @@ from tamnong.access.scope import Scope
 from tamnong.divisions.models import Division, Level
 from tamnong.divisions.services import resolve
 
+from ..levels import levels
 from ..models import (
     CommuneStatus,
-    Recognition,
     RecognitionKind,
 )
+from ..standing import Standing
 
+# The status name of a commune recognition kind (names only: which level includes which is
+# data, see levels.py and data/ntm/MANIFEST.yaml).
 STATUS_OF_KIND = {
     RecognitionKind.COMMUNE_NTM: CommuneStatus.NTM,
     RecognitionKind.COMMUNE_ADVANCED: CommuneStatus.ADVANCED,
     RecognitionKind.COMMUNE_MODEL: CommuneStatus.MODEL,
     RecognitionKind.COMMUNE_MODERN: CommuneStatus.MODERN,
-}
-STATUS_RANK = {
-    CommuneStatus.NOT_YET: 0,
-    CommuneStatus.NTM: 1,
-    CommuneStatus.ADVANCED: 2,
-    CommuneStatus.MODEL: 3,
-    CommuneStatus.MODERN: 3,
 }
 DOSSIER_KINDS = {
     RecognitionKind.COMMUNE_NTM,
@@ -38,12 +34,6 @@ DOSSIER_KINDS = {
     RecognitionKind.COMMUNE_MODERN,
     RecognitionKind.VILLAGE_NTM,
     RecognitionKind.VILLAGE_MODEL,
-}
-HISTORICAL_LEVEL = {
-    RecognitionKind.DISTRICT_NTM: Level.DISTRICT,
-    RecognitionKind.DISTRICT_ADVANCED: Level.DISTRICT,
-    RecognitionKind.TOWN_COMPLETED: Level.DISTRICT,
-    RecognitionKind.PROVINCE_COMPLETED: Level.PROVINCE,
 }
 EVIDENCE_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx", ".doc", ".xls")
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
@@ -78,14 +68,13 @@ def _province_of(division: Division) -> Division | None:
 
 
 def status_of(division: Division, year: int) -> str:
-    """The highest recognition of a commune in force at the end of a year."""
-    best = CommuneStatus.NOT_YET
-    for kind, revoked_year in Recognition.objects.filter(
-        division=division, year__lte=year, kind__in=list(STATUS_OF_KIND)
-    ).values_list("kind", "revoked_year"):
-        if revoked_year is not None and revoked_year <= year:
+    """The highest level a commune holds at the end of a year, in the chain of that year (levels
+    data), from its recognitions and those it kept through lineage."""
+    held = Standing([division.pk]).kinds(division.pk, year)
+    for scale in levels().period(year).scales.values():
+        if scale.level != division.level:
             continue
-        status = STATUS_OF_KIND[kind]
-        if STATUS_RANK[status] > STATUS_RANK[best]:
-            best = status
-    return best
+        for kind in reversed(scale.chain):
+            if kind in held and kind in STATUS_OF_KIND:
+                return STATUS_OF_KIND[kind]
+    return CommuneStatus.NOT_YET

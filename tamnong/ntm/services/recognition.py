@@ -14,8 +14,9 @@ from tamnong.access.scope import Scope
 from tamnong.audit.services import record_transition
 from tamnong.decisions.models import Decision
 from tamnong.decisions.services import DecisionError, record_decision
-from tamnong.divisions.models import Division
+from tamnong.divisions.models import Division, Lineage
 
+from ..levels import levels
 from ..models import (
     Assessment,
     Dossier,
@@ -25,7 +26,6 @@ from ..models import (
 )
 from ._base import (
     DOSSIER_KINDS,
-    HISTORICAL_LEVEL,
     NtmInputError,
     _require_province_role,
     _valid_in_year,
@@ -35,8 +35,20 @@ from .judging import recompute
 
 
 def refresh_status(division: Division) -> None:
-    for assessment in Assessment.objects.filter(division=division):
-        status = status_of(division, assessment.year)
+    """Recompute the status shown on the assessments of a unit and of the units after it (a
+    merged commune keeps its predecessors' levels, see standing.py)."""
+    ids, frontier = {division.pk}, {division.pk}
+    for _step in range(6):
+        frontier = set(
+            Lineage.objects.filter(predecessor_id__in=frontier)
+            .exclude(successor_id__in=ids)
+            .values_list("successor_id", flat=True)
+        )
+        if not frontier:
+            break
+        ids |= frontier
+    for assessment in Assessment.objects.filter(division_id__in=ids).select_related("division"):
+        status = status_of(assessment.division, assessment.year)
         if assessment.status != status:
             assessment.status = status
             assessment.save(update_fields=["status"])
@@ -113,7 +125,7 @@ def record_consultation(actor, dossier: Dossier, on: dt.date, satisfaction_pct) 
         raise NtmInputError(_("Tỷ lệ hài lòng phải từ 0 đến 100."), "satisfaction_pct") from None
     if on < dossier.self_assessed_on:
         raise NtmInputError(_("Ngày lấy ý kiến không được trước ngày tự đánh giá."), "on")
-    minimum = dossier.assessment.criteria_set.satisfaction_min
+    minimum = dossier.assessment.criteria_set.satisfaction_min if dossier.assessment else None
     dossier.consultation_on, dossier.satisfaction_pct = on, pct
     dossier.satisfaction_ok = None if minimum is None else pct >= minimum
     dossier.state = Dossier.State.CONSULTATION
@@ -159,8 +171,10 @@ def decide(
     """Step 4: the recognition decision. Refused when the assessment does not meet the set."""
     _require_province_role(actor, dossier.division)
     _step(dossier, Dossier.State.APPRAISAL)
-    assessment = recompute(dossier.assessment)
-    _require_meets(assessment)
+    assessment = None
+    if dossier.assessment is not None:  # a district's or province's dossier has none
+        assessment = recompute(dossier.assessment)
+        _require_meets(assessment)
     decision = _new_decision(
         actor,
         dossier.division,
@@ -190,6 +204,65 @@ def decide(
     return recognition
 
 
+def check_unit_kind(division: Division, kind: str, year: int) -> list[dict]:
+    """Problems with recognising `division` as `kind` in `year`, by the levels data (which unit
+    level and kinds a level applies to in that period)."""
+    if kind not in RecognitionKind.values:
+        return [{"field": "kind", "message": _("Loại công nhận «%(k)s» không có.") % {"k": kind}}]
+    scale = levels().scale_of(kind, year)
+    label = RecognitionKind(kind).label
+    if scale is None:
+        return [
+            {
+                "field": "kind",
+                "message": _("Năm %(y)s không có mức công nhận «%(k)s».") % {"y": year, "k": label},
+            }
+        ]
+    errors = []
+    if division.level != scale.level:
+        errors.append({"field": "division", "message": _("Loại công nhận không đúng cấp đơn vị.")})
+    elif division.kind not in scale.kinds:
+        errors.append(
+            {
+                "field": "division",
+                "message": _("«%(k)s» không áp dụng cho %(d)s.") % {"k": label, "d": division.name},
+            }
+        )
+    if not _valid_in_year(division, year):
+        errors.append(
+            {"field": "year", "message": _("Đơn vị không tồn tại trong năm %(y)s.") % {"y": year}}
+        )
+    return errors
+
+
+def _decision_problems(number, signed_on, issuer, year) -> list[dict]:
+    errors = []
+    if not (number or "").strip():
+        errors.append({"field": "number", "message": _("Thiếu số quyết định.")})
+    if not (issuer or "").strip():
+        errors.append({"field": "issuer", "message": _("Thiếu cơ quan ban hành.")})
+    if signed_on is None:
+        errors.append({"field": "signed_on", "message": _("Thiếu ngày ký.")})
+    return errors
+
+
+def _year_problems(signed_on, year) -> list[dict]:
+    errors = []
+    if (
+        isinstance(signed_on, dt.date)
+        and year is not None
+        and signed_on.year not in (year, year + 1)
+    ):
+        errors.append(
+            {
+                "field": "signed_on",
+                "message": _("Quyết định ký ngày %(d)s không thể là công nhận năm %(y)s.")
+                % {"d": signed_on.strftime("%d/%m/%Y"), "y": year},
+            }
+        )
+    return errors
+
+
 @transaction.atomic
 def record_historical(
     actor,
@@ -201,16 +274,125 @@ def record_historical(
     signed_on: dt.date,
     issuer: str,
     signer: str = "",
+    note: str = "",
 ) -> Recognition:
-    """A district or province recognition from the records (huyện NTM, tỉnh hoàn thành nhiệm vụ…)."""
+    """A recognition from the records: the decision (number, date, issuer) of a unit recognised
+    outside the dossier workflow (huyện NTM, thị xã hoàn thành nhiệm vụ, tỉnh, or a commune or
+    village recognised before the province used Tam Nông). Audited; refused when the unit holds
+    the same recognition already."""
+    return _record(
+        actor, division, kind, year, number, signed_on, issuer, signer, note, repeat_ok=False
+    )[0]
+
+
+def parse_kind(text) -> str | None:
+    """A recognition kind from its code or its Vietnamese name, with or without diacritics, "NTM"
+    for "nông thôn mới" ("Xã đạt chuẩn NTM nâng cao" → commune_advanced)."""
+    raw = " ".join(str(text or "").split())
+    if raw in RecognitionKind.values:
+        return raw
+    key = _plain(raw)
+    names = {_plain(label): value for value, label in RecognitionKind.choices}
+    return names.get(key) or names.get(key.replace("dat chuan ", "", 1))
+
+
+def _plain(text: str) -> str:
+    import unicodedata
+
+    text = unicodedata.normalize("NFD", str(text).lower().replace("đ", "d"))
+    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
+    text = " ".join(text.replace("/", " / ").split())
+    return text.replace("ntm", "nong thon moi").replace("dat chuan ", "")
+
+
+@transaction.atomic
+def record_recognition_row(actor, row: dict) -> tuple[Recognition, bool]:
+    """One row of a bulk import of recognitions (the tabular import layer calls this): a unit
+    (`division`, already matched by the layer), `kind` (code or name), `year` (default: the
+    year of signing), the decision `number`, `signed_on`, `issuer`, optional `signer` and
+    `note`. Every problem of the row is raised at once (NtmInputError) and nothing is written.
+    The same row imported again returns the recognition already recorded (created False)."""
+    errors = []
+    division = row.get("division")
+    if not isinstance(division, Division):
+        errors.append({"field": "division", "message": _("Không xác định được đơn vị.")})
+    kind = parse_kind(row.get("kind"))
+    if kind is None:
+        errors.append(
+            {
+                "field": "kind",
+                "message": _("Không hiểu loại công nhận «%(k)s».") % {"k": row.get("kind") or ""},
+            }
+        )
+    signed_on, year = row.get("signed_on"), row.get("year")
+    if year in (None, "") and isinstance(signed_on, dt.date):
+        year = signed_on.year
+    try:
+        year = int(year) if year not in (None, "") else None
+    except (TypeError, ValueError):
+        errors.append({"field": "year", "message": _("Năm công nhận phải là số.")})
+        year = None
+    if year is None and not any(e["field"] == "year" for e in errors):
+        errors.append({"field": "year", "message": _("Thiếu năm công nhận.")})
+    if errors:
+        errors += _decision_problems(row.get("number"), signed_on, row.get("issuer"), year)
+        errors += _year_problems(signed_on, year)
+        raise NtmInputError(errors)
+    return _record(
+        actor,
+        division,
+        kind,
+        year,
+        row.get("number"),
+        signed_on,
+        row.get("issuer"),
+        row.get("signer") or "",
+        row.get("note") or "",
+        repeat_ok=True,
+    )
+
+
+def _record(
+    actor, division, kind, year, number, signed_on, issuer, signer, note, *, repeat_ok: bool
+) -> tuple[Recognition, bool]:
     _require_province_role(actor, division)
-    level = HISTORICAL_LEVEL.get(kind)
-    if level is None:
-        raise NtmInputError(_("Xã và thôn được công nhận qua hồ sơ xét công nhận."), "kind")
-    if division.level != level:
-        raise NtmInputError(_("Loại công nhận không đúng cấp đơn vị."), "division")
-    if not _valid_in_year(division, year):
-        raise NtmInputError(_("Đơn vị không tồn tại trong năm %(y)s.") % {"y": year}, "year")
+    errors = check_unit_kind(division, kind, year) + _year_problems(signed_on, year)
+    decision_errors = _decision_problems(number, signed_on, issuer, year)
+    errors += decision_errors
+    if not decision_errors:
+        number, issuer = number.strip(), issuer.strip()
+        same = Recognition.objects.filter(
+            division=division,
+            kind=kind,
+            decision__number=number,
+            decision__issuer=issuer,
+            decision__signed_on=signed_on,
+        ).first()
+        if same is not None:
+            if repeat_ok and not errors:
+                return same, False
+            errors.append({"field": "number", "message": _("Công nhận này đã được ghi.")})
+    held = (
+        Recognition.objects.filter(division=division, kind=kind, state=Recognition.State.ACTIVE)
+        .select_related("decision")
+        .first()
+    )
+    if held is not None and not any(e["field"] == "number" for e in errors):
+        errors.append(
+            {
+                "field": "kind",
+                "message": _("%(d)s đã được công nhận «%(k)s» năm %(y)s (%(q)s).")
+                % {
+                    "d": division.name,
+                    "k": RecognitionKind(kind).label,
+                    "y": held.year,
+                    "q": held.decision,
+                },
+            }
+        )
+    if errors:
+        raise NtmInputError(errors)
+    # one decision may recognise several units (tamnong.decisions.services.record_decision)
     decision = _new_decision(
         actor,
         division,
@@ -222,10 +404,46 @@ def record_historical(
         kind="ntm_recognition",
     )
     rec = Recognition.objects.create(
-        division=division, kind=kind, year=year, decision=decision, historical=True
+        division=division, kind=kind, year=year, decision=decision, historical=True, note=note[:500]
     )
     record_transition(rec, "", Recognition.State.ACTIVE, note=str(decision))
-    return rec
+    refresh_status(division)
+    return rec, True
+
+
+UNIT_DOSSIER_SCALES = ("district", "town", "province")
+
+
+@transaction.atomic
+def open_unit_dossier(
+    actor, division: Division, kind: str, year: int, on: dt.date | None = None
+) -> Dossier:
+    """Step 1 for a district, town or province (huyện NTM, thị xã hoàn thành nhiệm vụ, tỉnh): no
+    criteria set of those levels is loaded, so the dossier rests on the unit's report, then goes
+    through consultation, appraisal and decision like a commune's."""
+    Scope.of(actor).require_edit(division)
+    scale = levels().scale_of(kind, year) if kind in RecognitionKind.values else None
+    if scale is not None and scale.name not in UNIT_DOSSIER_SCALES:
+        raise NtmInputError(_("Xã và thôn mở hồ sơ từ kết quả đánh giá theo bộ tiêu chí."), "kind")
+    errors = check_unit_kind(division, kind, year)
+    if errors:
+        raise NtmInputError(errors)
+    if (
+        Dossier.objects.filter(division=division, year=year, kind=kind)
+        .exclude(state=Dossier.State.REJECTED)
+        .exists()
+    ):
+        raise NtmInputError(_("Đã có hồ sơ xét công nhận cho đơn vị, năm và loại này."), "kind")
+    dossier = Dossier.objects.create(
+        division=division,
+        kind=kind,
+        year=year,
+        assessment=None,
+        self_assessed_on=on or timezone.localdate(),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    record_transition(dossier, "", Dossier.State.SELF_ASSESSMENT)
+    return dossier
 
 
 @transaction.atomic

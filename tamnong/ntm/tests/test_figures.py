@@ -47,13 +47,15 @@ def province_data(personas, region_set, no_sources, geo):
 def test_band_counts_and_the_average_with_its_change(personas, province_data, geo):
     data = figures(personas.coordinator, geo.province, 2025)
     (s,) = data["sets"]
-    assert {b["code"]: b["count"] for b in s["bands"]} == {"all": 1, "1-2": 2, "0": 0}
-    assert s["average"] == "2.33"  # (3 + 2 + 2) / 3
+    # NTM concerns xã: the ward's assessment (Phường Tây, 2) is counted apart (issue 16)
+    assert {b["code"]: b["count"] for b in s["bands"]} == {"all": 1, "1-2": 1, "0": 0}
+    assert s["average"] == "2.50"  # (3 + 2) / 2
     assert (
         s["previous_average"] == "1.50"
     )  # 2024, old communes counted under the new province: 6 / 4
-    assert s["change"] == "0.83"
-    assert data["communes_total"] == 3 and data["assessed"] == 3
+    assert s["change"] == "1.00"
+    assert data["communes_total"] == 3 and data["assessed"] == 2
+    assert data["assessed_other_units"] == 1 and data["denominator"]["total"] == 2
 
 
 def test_old_communes_count_under_their_successor_and_as_of_the_old_map(
@@ -91,9 +93,10 @@ def test_counts_by_status_and_plan_against_result(personas, province_data, no_so
     )
     data = figures(personas.coordinator, geo.province, 2025)
     assert {s["code"]: s["count"] for s in data["statuses"]}["ntm"] == 1
-    assert {s["code"]: s["count"] for s in data["statuses"]}["not_yet"] == 2
+    # every xã of the province on 31/12/2025 that holds no level, assessed or not; not the ward
+    assert {s["code"]: s["count"] for s in data["statuses"]}["not_yet"] == 1
     plan = {p["metric"]: (p["plan"], p["result"]) for p in data["plan"]}
-    assert plan == {"communes_ntm": ("2", "1"), "average_criteria": ("2.50", "2.33")}
+    assert plan == {"communes_ntm": ("2", "1"), "average_criteria": ("2.50", "2.50")}
     assert figures_xlsx(data)[:2] == b"PK"
 
 

@@ -143,15 +143,28 @@ def test_a_decision_number_recorded_again_is_the_same_decision_unless_it_conflic
         personas.coordinator, geo.old_district, RecognitionKind.DISTRICT_NTM, 2023, **pm
     )
     province = services.record_historical(
-        personas.coordinator, geo.old_province_1, RecognitionKind.PROVINCE_COMPLETED, 2024, **pm
+        personas.coordinator, geo.old_province_1, RecognitionKind.PROVINCE_COMPLETED, 2023, **pm
     )
     assert province.decision == district.decision
     with pytest.raises(services.NtmInputError, match="đã có"):
         services.revoke(personas.coordinator, district, reason="Không còn đạt", **pm)
 
 
-def test_historical_statuses_only_for_districts_and_provinces(personas, geo):
-    with pytest.raises(services.NtmInputError, match="hồ sơ xét công nhận"):
+def test_recognitions_from_the_records_name_a_unit_of_the_right_level_in_force(personas, geo):
+    # Issue 16: a commune (or village) recognised before the province used the system is
+    # recorded from its decision; before, only districts and provinces could be (the commune
+    # case was refused with "hồ sơ xét công nhận"). Xã An Bình did not exist in 2024.
+    old_an = services.record_historical(
+        personas.coordinator,
+        geo.old_commune_an,
+        RecognitionKind.COMMUNE_NTM,
+        2019,
+        number="12/QĐ-UBND",
+        signed_on=dt.date(2019, 12, 20),
+        issuer="UBND tỉnh Cũ Một",
+    )
+    assert old_an.historical and services.status_of(geo.old_commune_an, 2020) == "ntm"
+    with pytest.raises(services.NtmInputError, match="không tồn tại trong năm 2024"):
         services.record_historical(
             personas.coordinator,
             geo.commune_a,

@@ -1,5 +1,7 @@
-"""NTM section: communes by criteria met in bands, average criteria per commune and its change,
-statuses, plan against result, communes with the most criteria missing — from tamnong.ntm.figures."""
+"""NTM section: xã by criteria met in bands, average criteria per xã and its change, the year-end
+recognition sentences (x/y xã đạt chuẩn, nâng cao, kiểu mẫu; huyện, thị xã, tỉnh; thôn; plan in
+the year and cumulative), results by year, xã with the most criteria missing — from
+tamnong.ntm.figures and tamnong.ntm.sentences."""
 
 from __future__ import annotations
 
@@ -25,13 +27,30 @@ def ntm(ctx: ReportContext) -> Section:
     averages_by_year = yearly_averages(ctx, p.years)
     if averages_by_year is None:
         return Section("ntm", title, [["Phân hệ nông thôn mới chưa được cài đặt."]])
-    year = max(averages_by_year, default=None)
-    data = ntm_figures(ctx, year) if year is not None else None
-    if not data or not data["sets"]:
-        return Section("ntm", title, [[f"Chưa có kết quả đánh giá nông thôn mới trong kỳ {p}."]])
+    from django.utils import translation
+
+    with translation.override("vi"):  # the report is written in Vietnamese, like its other parts
+        return _ntm(ctx, title, averages_by_year)
+
+
+def _ntm(ctx: ReportContext, title: str, averages_by_year) -> Section:
+    from tamnong.ntm import sentences
+
+    p = ctx.period
+    # assessment figures of the last year assessed; recognitions as they stand at the period's end
+    assessed_year = max(averages_by_year, default=None)
+    end = ntm_figures(ctx, p.end)
+    data = end if assessed_year in (None, p.end) else ntm_figures(ctx, assessed_year)
+    recognised = any(r["count"] for s in end["levels"] for r in s["rows"])
+    if not data["sets"] and not recognised and not end["plan"]:
+        return Section("ntm", title, [[f"Chưa có kết quả nông thôn mới trong kỳ {p}."]])
     paragraphs, tables = [], []
+    year = data["year"]
+    kinds = ",".join(data["denominator"]["kinds"])
     for s in data["sets"]:
-        link = functools.partial(ctx.link, "ntm-assessments", year=year, set=s["key"])
+        link = functools.partial(
+            ctx.link, "ntm-assessments", year=year, set=s["key"], unit_kind=kinds
+        )
         sentence = [
             f"Năm {year}, theo {s['title']}"
             + (
@@ -41,7 +60,7 @@ def ntm(ctx: ReportContext) -> Section:
             )
             + ", ",
             ctx.n(s["assessed"], link()),
-            f"/{ctx.n(data['communes_total']).text} xã được đánh giá: ",
+            f"/{ctx.n(data['denominator']['total']).text} xã được đánh giá: ",
         ]
         for i, band in enumerate(s["bands"]):
             sentence += ([", "] if i else []) + [
@@ -71,46 +90,31 @@ def ntm(ctx: ReportContext) -> Section:
                 numeric=[1],
             )
         )
-    statuses = [st for st in data["statuses"] if st["code"] != "not_yet" and st["count"]]
-    if statuses:
-        sentence = [f"Đến năm {year}: "]
-        for i, st in enumerate(statuses):
-            sentence += ([", "] if i else []) + [
-                ctx.n(st["count"], ctx.link("ntm-assessments", year=year, status=st["code"])),
-                f" xã {st['label'][0].lower()}{st['label'][1:]}",
-            ]
-        paragraphs.append([*sentence, "."])
-    if data["plan"]:
-        rows = []
-        for item in data["plan"]:
-            reached = _reached(item["plan"], item["result"])
-            rows.append(
-                [
-                    item["label"],
-                    item["plan"],
-                    item["result"] or "–",
-                    "Đạt" if reached else ("Chưa đạt" if reached is False else "–"),
-                ]
-            )
-        missed = [r[0] for r in rows if r[3] == "Chưa đạt"]
-        paragraphs.append(
-            [
-                f"So với kế hoạch năm {year}: "
-                + (
-                    "đạt toàn bộ chỉ tiêu."
-                    if not missed
-                    else "chưa đạt chỉ tiêu " + "; ".join(m.lower() for m in missed) + "."
-                )
-            ]
-        )
+    for parts in sentences.paragraphs(end):
+        paragraphs.append([_figure(ctx, part) for part in parts])
+    if end["plan"]:
         tables.append(
             Table(
-                f"Kế hoạch và kết quả năm {year}",
-                ["Chỉ tiêu", "Kế hoạch", "Kết quả", "Đánh giá"],
-                rows,
-                numeric=[1, 2],
+                f"Kế hoạch và kết quả năm {p.end}",
+                ["Chỉ tiêu", "Cách tính", "Kế hoạch", "Kết quả", "Đánh giá"],
+                [
+                    [
+                        item["label"],
+                        item["reading_label"],
+                        item["plan"],
+                        item["result"] or "–",
+                        "Đạt"
+                        if item["reached"]
+                        else ("Chưa đạt" if item["reached"] is False else "–"),
+                    ]
+                    for item in end["plan"]
+                ],
+                numeric=[2, 3],
             )
         )
+    by_year = _results_by_year(ctx, end)
+    if by_year is not None:
+        tables.append(by_year)
     lagging = sorted(
         (c for c in data["communes"] if c.get("missing")),
         key=lambda c: (c.get("criteria_met") or 0, c.get("name") or ""),
@@ -149,8 +153,59 @@ def ntm(ctx: ReportContext) -> Section:
     return Section("ntm", title, paragraphs, tables, charts)
 
 
+def _figure(ctx: ReportContext, part):
+    """A sentence part of tamnong.ntm.sentences as text or a linked figure."""
+    from tamnong.ntm.sentences import Num
+
+    if not isinstance(part, Num):
+        return part
+    link = ctx.link(part.records, **part.params) if part.records else None
+    if part.percent:
+        return ctx.pct(part.value, link)
+    return ctx.n(part.value, link, decimals=part.decimals)
+
+
+def _results_by_year(ctx: ReportContext, end: dict) -> Table | None:
+    """The levels held at the end of each year of the period (xã, then thôn), nested: the
+    figures behind "kết quả theo năm"."""
+    from tamnong.ntm.results import results
+
+    years = list(ctx.period.years)
+    if len(years) < 2:
+        return None
+    per_year = {y: results(ctx.division, y) for y in years}
+    columns, keys = ["Năm", "Số xã"], []
+    for y in years:
+        for scale in per_year[y]["levels"]:
+            if scale["scale"] not in ("commune", "village"):
+                continue
+            for row in scale["rows"]:
+                key = (scale["scale"], row["kind"])
+                if key not in keys:
+                    keys.append(key)
+                    columns.append(f"{scale['unit_word'].capitalize()} {row['phrase']}")
+    rows = []
+    for y in years:
+        found = {
+            (scale["scale"], row["kind"]): row["count"]
+            for scale in per_year[y]["levels"]
+            for row in scale["rows"]
+        }
+        rows.append(
+            [str(y), per_year[y]["denominator"]["total"], *(found.get(k, "–") for k in keys)]
+        )
+    if not any(isinstance(c, int) and c for r in rows for c in r[2:]):
+        return None
+    return Table(
+        "Kết quả công nhận theo năm (đến cuối mỗi năm)",
+        columns,
+        rows,
+        numeric=list(range(1, len(columns))),
+    )
+
+
 def yearly_averages(ctx: ReportContext, years) -> dict[int, Decimal] | None:
-    """Average criteria met per commune for each year, under the commune NTM sets, from the
+    """Average criteria met per xã for each year, under the commune NTM sets, from the
     assessments' summary rows in one grouped query (the chart needs no per-commune detail)."""
     try:
         from tamnong.ntm.models import Assessment
@@ -159,12 +214,14 @@ def yearly_averages(ctx: ReportContext, years) -> dict[int, Decimal] | None:
     from django.db.models import Count, Sum
 
     from tamnong.divisions.models import Level
+    from tamnong.ntm.figures import xa_kinds
 
     rows = (
         Assessment.objects.filter(
             ctx.records_q(),
             year__in=list(years),
             division__level=Level.COMMUNE,
+            division__kind__in=xa_kinds(*years),
             criteria_set__kind="commune_ntm",
         )
         .values("year")
@@ -176,10 +233,3 @@ def yearly_averages(ctx: ReportContext, years) -> dict[int, Decimal] | None:
         for r in rows
         if r["n"]
     }
-
-
-def _reached(plan: str | None, result: str | None) -> bool | None:
-    try:
-        return Decimal(result) >= Decimal(plan)
-    except (TypeError, ArithmeticError, ValueError):
-        return None

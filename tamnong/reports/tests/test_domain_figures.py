@@ -67,6 +67,24 @@ def test_the_ntm_bands_and_average_of_the_provincial_report(db):
                 )
             )
     Assessment.objects.bulk_create(rows)
+    # Issue 16: a level is held by recognition (until revoked), not read from the year's
+    # assessment rows: the 29 communes meeting the 19 criteria were recognised in 2025.
+    from tamnong.decisions.models import Decision
+    from tamnong.ntm.models import Recognition
+
+    decision = Decision.objects.create(
+        number="29/QĐ-UBND",
+        signed_on=dt.date(2025, 12, 20),
+        issuer="UBND tỉnh Thử",
+        subject="Công nhận 29 xã đạt chuẩn nông thôn mới năm 2025",
+        kind="ntm_recognition",
+        division=province,
+    )
+    Recognition.objects.bulk_create(
+        Recognition(division=c, kind="commune_ntm", year=2025, decision=decision)
+        for c, n in zip(communes, MET_2025, strict=True)
+        if n == total
+    )
     from tamnong.accounts.models import User
 
     admin = User.objects.create_superuser("admin98", password="x" * 12)
@@ -81,4 +99,7 @@ def test_the_ntm_bands_and_average_of_the_provincial_report(db):
         "28 xã đạt 5–9 tiêu chí, 0 xã dưới 5 tiêu chí; bình quân 12,81 tiêu chí/xã, "
         "tăng 0,36 tiêu chí so với năm 2024" in text
     )
-    assert paragraph_text(section.paragraphs[1]) == "Đến năm 2025: 29 xã đạt chuẩn nông thôn mới."
+    assert (
+        paragraph_text(section.paragraphs[1])
+        == "Đến hết năm 2025, 29/95 xã đạt chuẩn nông thôn mới, chiếm 30,53%."
+    )

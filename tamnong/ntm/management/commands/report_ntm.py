@@ -1,4 +1,5 @@
-"""`tamnong report ntm --division CODE --year Y --format json|xlsx`: the NTM figures."""
+"""`tamnong report ntm --division CODE --year Y --format json|xlsx|text`: the NTM figures
+(`text`: the sentences of a year-end report)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--division", required=True, help="mã tỉnh hoặc xã")
         parser.add_argument("--year", type=int, required=True)
-        parser.add_argument("--format", choices=["json", "xlsx"], default="json")
+        parser.add_argument("--format", choices=["json", "xlsx", "text"], default="json")
         parser.add_argument("--map", default=None, help="khóa bản đồ (mặc định: hiện hành)")
         parser.add_argument("--output", "-o", default=None, help="tệp ra (mặc định: stdout)")
         parser.add_argument("--user", default=None, help="giới hạn theo phạm vi của người dùng")
@@ -35,8 +36,12 @@ class Command(BaseCommand):
             if actor is None:
                 raise CommandError(f"Không có người dùng {user}")
         data = figures(actor, unit, year)
-        if format == "json":
-            text = json.dumps(data, ensure_ascii=False, indent=2)
+        if format in ("json", "text"):
+            text = (
+                json.dumps(data, ensure_ascii=False, indent=2)
+                if format == "json"
+                else "\n".join(data["sentences"])
+            )
             if output:
                 with open(output, "w", encoding="utf-8") as fh:
                     fh.write(text + "\n")
