@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "tamnong.ntm",
     "tamnong.poverty",
     "tamnong.reports",
+    "tamnong.rules",  # after the programmes: loads their rule documents after migrate
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,8 @@ class NTMConfig(AppConfig):
     def ready(self) -> None:
         from tamnong.core.signals import figures_changed
 
-        from . import signals
+        from . import criteria, signals
+
+        criteria.register_rules()
 
         figures_changed.connect(signals.refresh_on_figures_changed, dispatch_uid="ntm.refresh")

@@ -15,7 +15,6 @@ A threshold that is absent or null stays null: it is missing, and is shown as "c
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import json
 import re
@@ -32,6 +31,7 @@ from tamnong import tabular
 from tamnong.access.scope import Scope
 from tamnong.accounts.models import Role
 from tamnong.divisions.models import Division, Level
+from tamnong.rules import checksum
 
 from . import sources
 from .models import CriteriaSet, Criterion, Indicator, IndicatorKind, SetKind, SetUpload
@@ -398,10 +398,6 @@ def _province(code: str) -> Division | None:
 
 
 # -- versions ------------------------------------------------------------------------------------
-def checksum(spec: dict) -> str:
-    return hashlib.sha256(json.dumps(spec, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-
-
 def latest(key: str) -> CriteriaSet | None:
     return CriteriaSet.objects.filter(key=key).order_by("-version").first()
 
@@ -641,6 +637,34 @@ def load_builtin(
             raise SetDataError([{**p, "where": f"{entry['file']}: {p['where']}"} for p in problems])
         out.append(store(spec, actor=actor, note=f"data/ntm/{entry['file']}"))
     return out
+
+
+def register_rules() -> None:
+    """NTM in the rules pipeline (tamnong.rules): the sets of MANIFEST.yaml, after every migrate."""
+    from tamnong.rules import Programme, RuleError, problem, register
+
+    def load(path: Path | None, actor=None) -> tuple[int, int]:
+        try:
+            stored = load_builtin(
+                actor=actor, data_dir=path.parent if path and path.is_file() else path
+            )
+        except SetDataError as exc:
+            raise RuleError(
+                [
+                    problem(p["message"], file=p["where"].split(":")[0], field=p["where"])
+                    for p in exc.problems
+                ]
+            ) from exc
+        created = sum(1 for _cs, new in stored if new)
+        return created, len(stored) - created
+
+    def versions() -> list[tuple]:
+        return [
+            (cs.key, cs.version, cs.checksum, cs.change_note)
+            for cs in CriteriaSet.objects.order_by("key", "version")
+        ]
+
+    register(Programme("ntm", "Nông thôn mới", load, versions))
 
 
 # -- Excel template ------------------------------------------------------------------------------

@@ -12,9 +12,7 @@ and of the regime's star bands, so a past result is reproducible from the versio
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -70,10 +68,10 @@ IDENTITY_KEYS = (
 )
 
 
-def checksum(content: dict) -> str:
-    """Identity of a version: what scores and classifies (source notes do not make a new version)."""
-    core = {k: content.get(k) for k in IDENTITY_KEYS}
-    return hashlib.sha256(json.dumps(core, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+def identity(content: dict) -> dict:
+    """Identity of a version: what scores and classifies (source notes do not make a new version).
+    Its checksum (`tamnong.rules.checksum`) is the version's checksum."""
+    return {k: content.get(k) for k in IDENTITY_KEYS}
 
 
 def normalise(raw: dict, decisions: dict[str, dict]) -> Checked:

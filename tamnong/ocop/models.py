@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from tamnong.access.scope import ScopedQuerySet
 from tamnong.audit.services import Audited
 from tamnong.decisions.models import Issued
+from tamnong.rules import checksum as rules_checksum
 
 from . import criteria as crit
 
@@ -134,7 +135,7 @@ class CriteriaSet(models.Model):
             stored = (
                 CriteriaSet.objects.filter(pk=self.pk).values_list("checksum", flat=True).first()
             )
-            if stored is not None and stored != crit.checksum(self.content):
+            if stored is not None and stored != rules_checksum(crit.identity(self.content)):
                 raise ValidationError(
                     _("Nội dung một phiên bản bộ tiêu chí không được sửa; hãy nạp phiên bản mới.")
                 )

@@ -9,8 +9,6 @@ the evaluations that pinned it).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,11 +17,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tamnong.access.scope import Scope
 from tamnong.accounts.models import Role
 from tamnong.audit.models import AuditEvent
 from tamnong.audit.services import record
+from tamnong.rules import Programme, RuleError, checksum, problem, register
 
 from . import criteria as crit
 from .models import CriteriaSet, CriteriaUpload, Regime
@@ -65,7 +65,8 @@ def load_regimes() -> int:
         }
         rules["star_bands"] = sorted(rules["star_bands"], key=lambda b: -b["min"])
         rules["recognised_by"] = {str(k): v for k, v in rules.get("recognised_by", {}).items()}
-        digest = hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()
+        check_regime(spec)
+        digest = checksum(spec)
         regime = Regime.objects.filter(key=spec["key"]).first()
         if regime is not None and regime.checksum == digest:
             continue
@@ -107,7 +108,7 @@ def install(checked: crit.Checked, *, user=None, source_name: str = "") -> tuple
     if not checked.ok:
         raise crit.CriteriaError(checked.errors)
     content = checked.content
-    digest = crit.checksum(content)
+    digest = checksum(crit.identity(content))
     previous = _latest(content["decision"], content["set_no"])
     if previous is not None and previous.checksum == digest:
         return previous, False
@@ -146,6 +147,43 @@ def install(checked: crit.Checked, *, user=None, source_name: str = "") -> tuple
     return new, True
 
 
+REQUIRED_REGIME_KEYS = (
+    "star_bands",
+    "certified_stars",
+    "certificate_months",
+    "notice_days",
+    "minimum_rule",
+    "steps",
+)
+
+
+def check_regime(spec: dict) -> None:
+    """A regime must say every rule the code reads: no key falls back to an older decree."""
+    missing = [k for k in REQUIRED_REGIME_KEYS if spec.get(k) in (None, "", [])]
+    if missing:
+        raise RuleError(
+            [
+                problem(
+                    _("Chế độ đánh giá thiếu trường bắt buộc."),
+                    file="data/ocop/regimes.yaml",
+                    field=f"{spec.get('key', '?')}.{k}",
+                )
+                for k in missing
+            ]
+        )
+    bands = {int(b["stars"]) for b in spec["star_bands"]}
+    if not {int(s) for s in spec["certified_stars"]} <= bands:
+        raise RuleError(
+            [
+                problem(
+                    _("Hạng sao được cấp giấy chứng nhận phải nằm trong các bậc sao."),
+                    file="data/ocop/regimes.yaml",
+                    field=f"{spec.get('key', '?')}.certified_stars",
+                )
+            ]
+        )
+
+
 def load_bundled(directory: Path | None = None) -> dict:
     """Load regimes and every bundled set whose (decision, set_no) has no version yet.
 
@@ -153,13 +191,16 @@ def load_bundled(directory: Path | None = None) -> dict:
     load_regimes()
     created = skipped = 0
     known = decisions()
-    for path in sorted((directory or BUNDLED_SETS).glob("*.yaml")):
+    folder = Path(directory or BUNDLED_SETS)
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name == "regime.yaml":  # a decision's regime, beside its sets (26-2026/)
+            continue
         raw = _yaml(path.read_text(encoding="utf-8"))
         if _latest(str(raw.get("decision")), int(raw.get("set_no") or 0)) is not None:
             skipped += 1
             continue
         checked = crit.normalise(raw, known)
-        install(checked, source_name=f"data/ocop/148/{path.name}")
+        install(checked, source_name=f"{_shown(folder)}/{path.name}")
         created += 1
     return {"created": created, "skipped": skipped}
 
@@ -208,3 +249,41 @@ def apply_upload(user, upload: CriteriaUpload) -> CriteriaSet:
     upload.result = new
     upload.save(update_fields=["status", "result"])
     return new
+
+
+def _shown(folder: Path) -> str:
+    try:
+        return str(folder.resolve().relative_to(Path(settings.BASE_DIR).resolve()))
+    except ValueError:
+        return folder.name
+
+
+# -- the rules pipeline (tamnong.rules) ----------------------------------------------------------
+def _pipeline_load(path: Path | None, actor=None) -> tuple[int, int]:
+    """OCOP in the pipeline: regimes, then the bundled sets, or the sets of one folder or file
+    (e.g. data/ocop/26-2026, loaded as further versions beside the 148 sets)."""
+    if path is not None and path.is_file():
+        checked = crit.normalise(parse_file(path.name, path.read_bytes()), decisions())
+        if not checked.ok:
+            raise RuleError([problem(e, file=path.name) for e in checked.errors])
+        _set, created = install(checked, user=actor, source_name=path.name)
+        return int(created), int(not created)
+    try:
+        report = load_bundled(path)
+    except crit.CriteriaError as exc:
+        raise RuleError([problem(e, file=str(path or BUNDLED_SETS)) for e in exc.errors]) from exc
+    return report["created"], report["skipped"]
+
+
+def _pipeline_versions() -> list[tuple]:
+    rows = [
+        (f"chế độ {r.key}", 1, r.checksum, "data/ocop/regimes.yaml") for r in Regime.objects.all()
+    ]
+    rows += [
+        (f"{cs.decision} bộ {cs.set_no}", cs.version, cs.checksum, cs.source_name)
+        for cs in CriteriaSet.objects.order_by("decision", "set_no", "version")
+    ]
+    return rows
+
+
+register(Programme("ocop", "OCOP", _pipeline_load, _pipeline_versions))

@@ -7,7 +7,6 @@ functions: the same code serves imports (millions of rows), forms and tests.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -180,12 +179,26 @@ def check_middle(key, rural, urban, mid_r, mid_u) -> None:
         raise StandardDataError(f"{key}: mức sống trung bình phải cao hơn chuẩn nghèo.")
 
 
-def load_standards(path: Path | None = None, model=None) -> list[str]:
-    """Load (idempotently) every standard of a file. `model` lets a data migration pass its
-    historical model. Returns the keys loaded."""
+def load_standards(path: Path | None = None) -> list[str]:
+    """Load every standard of a file (idempotent by checksum). Returns the keys loaded.
+
+    A standard is never changed in place: households keep the standard they were classified by.
+    A file whose standard differs from the one already loaded under its key is refused (a new
+    standard gets a new key); the middle-income band an administrator completed
+    (`set_middle_income`) is not a difference while the file still leaves it empty."""
+    return [key for key, _created in _load(path)]
+
+
+_COMPLETED_BY_ADMIN = ("middle_rural_up_to", "middle_urban_up_to", "notes")
+
+
+def _load(path: Path | None = None) -> list[tuple[str, bool]]:
+    from django.utils.translation import gettext as _
+
+    from tamnong.rules import RuleError, checksum, problem
+
     from .models import Standard
 
-    model = model or Standard
     path = Path(path or DATA_FILE)
     raw = path.read_bytes()
     try:
@@ -194,15 +207,65 @@ def load_standards(path: Path | None = None, model=None) -> list[str]:
     except (ValueError, KeyError, TypeError) as exc:
         raise StandardDataError(f"{path.name}: không phải tệp chuẩn nghèo hợp lệ ({exc}).") from exc
     parsed = [(s.get("key"), parse_standard(s)) for s in specs]
-    checksum = hashlib.sha256(raw).hexdigest()
+    out = []
     with transaction.atomic():
         for key, values in parsed:
-            model.objects.update_or_create(key=key, defaults={**values, "checksum": checksum})
-        spans = sorted(model.objects.values_list("first_year", "last_year", "key"))
+            digest = checksum(values)
+            row = Standard.objects.filter(key=key).first()
+            if row is None:
+                Standard.objects.create(key=key, **values, checksum=digest)
+                out.append((key, True))
+                continue
+            if row.checksum != digest:
+                stored = {k: getattr(row, k) for k in values}
+                wanted = dict(values)
+                if wanted["middle_rural_up_to"] is None and row.middle_rural_up_to is not None:
+                    wanted.update({k: stored[k] for k in _COMPLETED_BY_ADMIN})
+                if checksum(stored) != checksum(wanted):
+                    raise RuleError(
+                        [
+                            problem(
+                                _(
+                                    "Chuẩn %(key)s đã được nạp với nội dung khác; một chuẩn đã "
+                                    "dùng để phân loại không được sửa. Hãy nạp phiên bản mới "
+                                    "với mã chuẩn mới."
+                                )
+                                % {"key": key},
+                                file=path.name,
+                                field="key",
+                            )
+                        ]
+                    )
+                # the same content, checksummed by an older loader: record the one checksum
+                Standard.objects.filter(pk=row.pk).update(checksum=digest)
+            out.append((key, False))
+        spans = sorted(Standard.objects.values_list("first_year", "last_year", "key"))
         for (_a, last, k1), (first, _b, k2) in zip(spans, spans[1:], strict=False):
             if first <= last:
                 raise StandardDataError(f"{k1} và {k2} trùng năm áp dụng.")
-    return [k for k, _ in parsed]
+    return out
+
+
+def register_rules() -> None:
+    """Poverty standards in the rules pipeline (tamnong.rules), loaded after every migrate."""
+    from tamnong.rules import Programme, RuleError, problem, register
+
+    def load(path: Path | None, actor=None) -> tuple[int, int]:
+        try:
+            done = _load(path)
+        except StandardDataError as exc:
+            raise RuleError([problem(str(exc), file=Path(path or DATA_FILE).name)]) from exc
+        created = sum(1 for _k, new in done if new)
+        return created, len(done) - created
+
+    def versions() -> list[tuple]:
+        from .models import Standard
+
+        return [
+            (s.key, 1, s.checksum, "data/poverty/standards.json") for s in Standard.objects.all()
+        ]
+
+    register(Programme("poverty", "Giảm nghèo", load, versions))
 
 
 def standard_for_year(year: int):

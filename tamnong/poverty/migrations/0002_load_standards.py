@@ -1,14 +1,10 @@
-"""Load the shipped poverty standards (data/poverty/standards.json) into `Standard`."""
+"""Formerly loaded data/poverty/standards.json by importing live code. The standards are now
+loaded after every `migrate` by the rules pipeline (tamnong.rules), with the other programmes'
+rule documents; this migration stays (empty) so the migration history is unchanged."""
 
 from django.db import migrations
 
 
-def load(apps, schema_editor):
-    from tamnong.poverty.standards import load_standards
-
-    load_standards(model=apps.get_model("poverty", "Standard"))
-
-
 class Migration(migrations.Migration):
     dependencies = [("poverty", "0001_initial")]
-    operations = [migrations.RunPython(load, migrations.RunPython.noop)]
+    operations = []

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tamnong.poverty.models import Standard
 from tamnong.poverty.standards import StandardDataError, load_standards, set_middle_income
+from tamnong.rules import RuleError
 
 
 class Command(BaseCommand):
@@ -32,7 +33,7 @@ class Command(BaseCommand):
                     f"{std.key}: mức sống trung bình đến {rural} (nông thôn), {urban} (thành thị); "
                     f"phân loại lại {changed} kết quả rà soát."
                 )
-        except StandardDataError as exc:
+        except (StandardDataError, RuleError) as exc:
             raise CommandError(str(exc)) from exc
         for s in Standard.objects.all():
             middle = (
