@@ -19,8 +19,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-STAR_LEVELS = (3, 4, 5)
-
 
 class CriteriaError(ValueError):
     """A set that cannot be loaded; `errors` lists every problem found."""
@@ -84,6 +82,8 @@ def normalise(raw: dict, decisions: dict[str, dict]) -> Checked:
         )
     decision = str(raw.get("decision") or "").strip()
     spec = decisions.get(decision)
+    # the star ranks a minimum may name: those the decision's regime certifies
+    stars = tuple(int(s) for s in (spec or {}).get("certified_stars") or ())
     if not decision:
         errors.append("Thiếu số quyết định (decision).")
     elif spec is None:
@@ -136,7 +136,7 @@ def normalise(raw: dict, decisions: dict[str, dict]) -> Checked:
             )
         criteria_out = []
         for crit in part.get("criteria") or []:
-            c, c_errors, c_warnings = _criterion(pcode, crit)
+            c, c_errors, c_warnings = _criterion(pcode, crit, stars)
             errors += c_errors
             warnings += c_warnings
             if c is None:
@@ -185,7 +185,9 @@ def normalise(raw: dict, decisions: dict[str, dict]) -> Checked:
     return Checked(content, errors, warnings, complete)
 
 
-def _criterion(pcode: str, crit: Any) -> tuple[dict | None, list[str], list[str]]:
+def _criterion(
+    pcode: str, crit: Any, stars: tuple[int, ...]
+) -> tuple[dict | None, list[str], list[str]]:
     errors: list[str] = []
     warnings: list[str] = []
     if not isinstance(crit, dict):
@@ -231,8 +233,11 @@ def _criterion(pcode: str, crit: Any) -> tuple[dict | None, list[str], list[str]
                 f"{where}: lựa chọn {i} cho {_plain(pts)} điểm, vượt điểm tối đa {_plain(cmax)}."
             )
         req = opt.get("required_for_star")
-        if req is not None and req not in STAR_LEVELS:
-            errors.append(f"{where}: lựa chọn {i} ghi hạng sao «{req}» không hợp lệ (3, 4, 5).")
+        if req is not None and req not in stars:
+            errors.append(
+                f"{where}: lựa chọn {i} ghi hạng sao «{req}» không hợp lệ "
+                f"({', '.join(map(str, stars))})."
+            )
             req = None
         options.append(
             {
@@ -259,7 +264,7 @@ def _criterion(pcode: str, crit: Any) -> tuple[dict | None, list[str], list[str]
             star_i = int(star)
         except (TypeError, ValueError):
             star_i = 0
-        if star_i not in STAR_LEVELS:
+        if star_i not in stars:
             errors.append(f"{where}: hạng sao «{star}» không hợp lệ.")
             continue
         if minimum is None:
@@ -481,8 +486,8 @@ def rank(
     band = star_band(regime["star_bands"], exact)
     stars = band
     failed: list[dict] = []
-    rule = regime.get("minimum_rule", "majority")
-    for star in STAR_LEVELS:
+    rule = regime["minimum_rule"]
+    for star in sorted(int(s) for s in regime["certified_stars"]):
         if star > band:
             break
         misses = []

@@ -97,7 +97,7 @@ COLUMNS = [
     Column("certificate_no", "Số giấy chứng nhận", _T, example="OCOP-20-2023-0001"),
     Column("issued_on", "Ngày cấp", _DATE, example="20/10/2023"),
     Column(
-        "expires_on", "Ngày hết hạn", _DATE, help=gettext_lazy("Để trống: ngày cấp + 36 tháng")
+        "expires_on", "Ngày hết hạn", _DATE, help=gettext_lazy("Để trống: ngày cấp + thời hạn của chế độ đánh giá")
     ),
     Column("revoked_on", "Ngày thu hồi", _DATE),
     Column("revocation_decision", "Số quyết định thu hồi", _T),
@@ -408,8 +408,7 @@ def _commit_row(actor, row: Row, counts: dict) -> None:
             dossier=dossier,
             score=v["score"],
             number=_text(row, "certificate_no"),
-            expires_on=v["expires_on"]
-            or expiry_date(v["issued_on"], int(regime.rules.get("certificate_months", 36))),
+            expires_on=v["expires_on"] or expiry_date(v["issued_on"], regime.certificate_months),
         )
         counts["certificates_created"] += 1
     if v.get("revoked_on") and not Revocation.objects.filter(certificate=cert).exists():

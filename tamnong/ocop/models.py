@@ -64,7 +64,16 @@ class Regime(models.Model):
 
     @property
     def certified_stars(self) -> list[int]:
-        return [int(s) for s in self.rules.get("certified_stars", [])]
+        return [int(s) for s in self.rules["certified_stars"]]
+
+    # Required keys of a regime (checked when it is loaded, ocop.rules.check_regime): no fallback.
+    @property
+    def certificate_months(self) -> int:
+        return int(self.rules["certificate_months"])
+
+    @property
+    def notice_days(self) -> int:
+        return int(self.rules["notice_days"])
 
     def band(self, score) -> int:
         return crit.star_band(self.rules["star_bands"], score)
@@ -569,9 +578,9 @@ class Certificate(Issued):
             models.Index(fields=["expires_on"], name="ocop_cert_expiry_idx"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(stars__gte=3, stars__lte=5), name="ocop_cert_stars_3_5"
-            ),
+            # Which ranks get a certificate is the regime's `certified_stars`, checked by
+            # services.issue_certificate; the database only refuses a rank no regime can have.
+            models.CheckConstraint(condition=Q(stars__gte=1), name="ocop_cert_stars_positive"),
             models.CheckConstraint(
                 condition=Q(expires_on__gt=models.F("issued_on")),
                 name="ocop_cert_expiry_after_issue",

@@ -49,7 +49,13 @@ def rules_data() -> dict:
 
 
 def decisions() -> dict[str, dict]:
-    return {d["code"]: d for d in rules_data().get("decisions", [])}
+    """Decision code → its entry, with the `certified_stars` of the regime it names."""
+    data = rules_data()
+    regimes = {r["key"]: r for r in data["regimes"]}
+    return {
+        d["code"]: {**d, "certified_stars": list(regimes[d["regime"]]["certified_stars"])}
+        for d in data.get("decisions", [])
+    }
 
 
 def producer_type_targets() -> dict[str, float]:

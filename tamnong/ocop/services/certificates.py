@@ -64,7 +64,7 @@ def issue_certificate(
                     "dossier",
                     "Kết quả lưu khác kết quả tính lại từ phiếu đánh giá; không cấp giấy chứng nhận.",
                 )
-    months = int(regime.rules.get("certificate_months", 36))
+    months = regime.certificate_months
     previous = (
         Certificate.objects.filter(product=product, issued_on__lte=issued_on)
         .exclude(superseded_by__isnull=False)

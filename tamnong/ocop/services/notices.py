@@ -41,9 +41,9 @@ def _recipients(cert: Certificate) -> list:
 
 def send_expiry_notices(today: dt.date | None = None) -> dict:
     """Tell holders and their commune that a certificate expires within the regime's notice period
-    (30 days): once per certificate, in-app and by e-mail where an address is known."""
+    (`notice_days`): once per certificate, in-app and by e-mail where an address is known."""
     today = today or timezone.localdate()
-    longest = max((int(r.rules.get("notice_days", 30)) for r in Regime.objects.all()), default=30)
+    longest = max((r.notice_days for r in Regime.objects.all()), default=0)
     candidates = (
         Certificate.objects.valid_on(today)
         .filter(expires_on__lte=today + dt.timedelta(days=longest), expiry_notice__isnull=True)
@@ -52,7 +52,7 @@ def send_expiry_notices(today: dt.date | None = None) -> dict:
     certificates = notified = mails = 0
     for cert in candidates:
         days = (cert.expires_on - today).days
-        if days > int(cert.regime.rules.get("notice_days", 30)):
+        if days > cert.regime.notice_days:
             continue
         with transaction.atomic():
             _notice, created = ExpiryNotice.objects.get_or_create(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from functools import reduce
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -19,7 +21,17 @@ from ..models import (
     Notification,
     Producer,
     Product,
+    Regime,
 )
+
+
+def _within_notice(today: dt.date) -> Q:
+    regimes = Regime.objects.all()
+    return reduce(
+        operator.or_,
+        (Q(regime=r, expires_on__lte=today + dt.timedelta(days=r.notice_days)) for r in regimes),
+        Q(pk__in=[]),
+    )
 
 
 @login_required
@@ -32,9 +44,8 @@ def index(request):
             "producers": Producer.objects.visible_to(request.user).count(),
             "products": Product.objects.visible_to(request.user).count(),
             "valid": certs.valid_on(today).count(),
-            "expiring": certs.valid_on(today)
-            .filter(expires_on__lte=today + dt.timedelta(days=30))
-            .count(),
+            # within the notice period of the regime each certificate was issued under
+            "expiring": certs.valid_on(today).filter(_within_notice(today)).count(),
             "dossiers": list(
                 Dossier.objects.visible_to(request.user)
                 .values("state")
@@ -49,6 +60,7 @@ def index(request):
         "notifications": Notification.objects.filter(user=request.user, read_at__isnull=True)[:10],
         "is_admin": Scope.of(request.user).is_admin,
         "states": dict(Dossier.State.choices),
+        "notice_days": getattr(Regime.on(today), "notice_days", None),
     }
     return render(request, "ocop/index.html", context)
 

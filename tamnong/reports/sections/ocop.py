@@ -72,7 +72,7 @@ def ocop(ctx: ReportContext) -> Section:
             [
                 "Có ",
                 ctx.n(states.get("expired", 0), cert_link(state="expired")),
-                " sản phẩm có giấy chứng nhận đã hết hạn sau 36 tháng chưa được đánh giá lại và ",
+                f" sản phẩm có giấy chứng nhận đã hết hạn{_validity()} chưa được đánh giá lại và ",
                 ctx.n(states.get("revoked", 0), cert_link(state="revoked")),
                 " sản phẩm bị thu hồi chứng nhận.",
             ]
@@ -146,3 +146,12 @@ def _today():
     from django.utils import timezone
 
     return timezone.localdate()
+
+
+def _validity() -> str:
+    """ " sau N tháng": the certificate validity of the regimes (data/ocop/regimes.yaml), when
+    they all agree; nothing when they differ."""
+    from tamnong.ocop.models import Regime
+
+    months = {r.certificate_months for r in Regime.objects.all()}
+    return f" sau {months.pop()} tháng" if len(months) == 1 else ""

@@ -94,3 +94,16 @@ def test_the_producer_sees_no_report_of_the_province(client, personas, geo):
     client.force_login(personas.producer)
     response = client.get(f"{reverse('reports:summary')}?division={geo.province.pk}&period=2025")
     assert response.status_code == 403
+
+
+def test_the_validity_in_the_prose_comes_from_the_regimes(personas, geo, products):
+    from tamnong.ocop.models import Regime
+
+    for regime in Regime.objects.all():
+        regime.rules = {**regime.rules, "certificate_months": 24}
+        regime.save(update_fields=["rules"])
+    quick_certificate(products[0], dt.date(2021, 3, 1), stars=3, number="C0")
+    texts = [paragraph_text(p) for p in ocop_section(personas.coordinator, geo).paragraphs]
+    assert any(
+        t.startswith("Có 1 sản phẩm có giấy chứng nhận đã hết hạn sau 24 tháng") for t in texts
+    )
