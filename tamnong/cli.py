@@ -9,6 +9,8 @@
     tamnong jobs list|run KIND      inspect or run jobs
     tamnong backup [--output DIR]   database + media files + manifest in one .tar
     tamnong restore ARCHIVE         put a backup back (--force to replace existing data)
+    tamnong rules load [PROG [PATH]] load the rule documents (all programmes, as after migrate)
+    tamnong rules list [PROG]       the stored rule versions (ocop, poverty, ntm)
     tamnong import KIND FILE        imports (added by the domain apps)
     tamnong report KIND ...         reports (added by the domain apps)
 

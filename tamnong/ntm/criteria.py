@@ -28,10 +28,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tamnong import tabular
-from tamnong.access.scope import Scope
-from tamnong.accounts.models import Role
 from tamnong.divisions.models import Division, Level
-from tamnong.rules import checksum
+from tamnong.rules import checksum, may_load
 
 from . import sources
 from .models import CriteriaSet, Criterion, Indicator, IndicatorKind, SetKind, SetUpload
@@ -416,12 +414,10 @@ def latest_sets():
 
 
 def require_set_admin(actor, province_code: str | None) -> None:
-    scope = Scope.of(actor)
-    if province_code:
-        province = _province(province_code)
-        if province is not None and scope.covers(province, {Role.ADMIN, Role.COORDINATOR}):
-            return
-    elif scope.is_admin or scope.has_role(Role.ADMIN):
+    province = _province(province_code) if province_code else None
+    if province_code and province is None:
+        pass  # an unknown issuing province: nobody may load it
+    elif may_load(actor, province):
         return
     raise PermissionDenied(
         _(

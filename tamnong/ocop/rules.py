@@ -19,11 +19,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tamnong.access.scope import Scope
-from tamnong.accounts.models import Role
 from tamnong.audit.models import AuditEvent
 from tamnong.audit.services import record
-from tamnong.rules import Programme, RuleError, checksum, problem, register
+from tamnong.rules import Programme, RuleError, checksum, may_load, problem, register
 
 from . import criteria as crit
 from .models import CriteriaSet, CriteriaUpload, Regime
@@ -212,8 +210,7 @@ def load_bundled(directory: Path | None = None) -> dict:
 
 
 def _require_admin(user) -> None:
-    scope = Scope.of(user)
-    if not (scope.is_admin or scope.has_role(Role.ADMIN)):
+    if not may_load(user):
         raise PermissionDenied("Chỉ quản trị hệ thống được nạp bộ tiêu chí.")
 
 

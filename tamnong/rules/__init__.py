@@ -104,13 +104,16 @@ def load_all(*, actor=None) -> list[Report]:
     return [load(p.key, actor=actor) for p in programmes()]
 
 
-def may_load(user) -> bool:
-    """The one admin check for loading rule documents: a superuser or the ADMIN role. (NTM also
-    lets a coordinator load the sets their own province issues: `ntm.criteria.may_manage`.)"""
+def may_load(user, province=None) -> bool:
+    """The one admin check for loading a rule document, for every programme and every door (page,
+    API, service): a national document needs a superuser or the ADMIN role; a document a province
+    issues (an NTM provincial set) may also be loaded by that province's coordinator or admin."""
     from tamnong.access.scope import Scope
     from tamnong.accounts.models import Role
 
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     scope = Scope.of(user)
-    return bool(scope.is_admin or scope.has_role(Role.ADMIN))
+    if province is not None:
+        return scope.covers(province, {Role.ADMIN, Role.COORDINATOR})
+    return scope.has_role(Role.ADMIN)

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from tamnong.access.scope import Scope
+from tamnong.rules import may_load
 
 from .. import criteria as crit
 from .. import forms, rules
@@ -28,7 +28,7 @@ def criteria_list(request):
         "ocop/criteria_list.html",
         {
             "sets": sets,
-            "is_admin": Scope.of(request.user).is_admin,
+            "is_admin": may_load(request.user),
             "uploads": CriteriaUpload.objects.all()[:10],
         },
     )
@@ -55,7 +55,7 @@ def criteria_xlsx(request, pk: int | None = None):
 @login_required
 @_denied
 def criteria_upload(request):
-    if not Scope.of(request.user).is_admin:
+    if not may_load(request.user):
         raise PermissionDenied
     form = forms.UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -73,7 +73,7 @@ def criteria_upload(request):
 @login_required
 @_denied
 def criteria_upload_detail(request, pk: int):
-    if not Scope.of(request.user).is_admin:
+    if not may_load(request.user):
         raise PermissionDenied
     upload = get_object_or_404(CriteriaUpload, pk=pk)
     errors, status = [], 200

@@ -78,3 +78,40 @@ def test_no_data_migration_imports_live_code():
 
     for path in (Path(rules.__file__).parents[1] / "poverty" / "migrations").glob("0*.py"):
         assert "from tamnong.poverty" not in path.read_text(encoding="utf-8"), path.name
+
+
+def test_the_command_line_loads_and_lists(db, capsys):
+    from django.core.management import call_command
+
+    call_command("rules", "load")
+    out = capsys.readouterr().out
+    assert "0 phiên bản mới" in out and "Nông thôn mới" in out
+    call_command("rules", "list", "ntm")
+    assert "qd318-2022-xa-ntm\tv1" in capsys.readouterr().out
+
+
+def test_the_2026_sets_load_through_the_pipeline_as_further_versions(db):
+    from django.conf import settings
+
+    from tamnong.ocop.models import CriteriaSet
+
+    report = rules.load("ocop", settings.BASE_DIR / "data" / "ocop" / "26-2026")
+    assert report.created == 26
+    assert CriteriaSet.objects.filter(decision="148/QĐ-TTg").count() == 26  # kept
+    assert rules.load("ocop", settings.BASE_DIR / "data" / "ocop" / "26-2026").created == 0
+
+
+def test_one_admin_check_for_every_programme(geo, personas):
+    from django.core.exceptions import PermissionDenied
+
+    from tamnong.ntm import criteria as ntm_criteria
+    from tamnong.ocop import rules as ocop_rules
+
+    assert rules.may_load(personas.admin) and rules.may_load(personas.admin, geo.province)
+    assert not rules.may_load(personas.alice)
+    with pytest.raises(PermissionDenied):
+        ocop_rules.preview_upload(personas.alice, "x.yaml", b"a: 1")
+    with pytest.raises(PermissionDenied):
+        ntm_criteria.require_set_admin(personas.alice, None)
+    assert rules.may_load(personas.coordinator, geo.province)
+    assert not rules.may_load(personas.coordinator)
