@@ -22,7 +22,15 @@ from tamnong.divisions.models import Division, Level
 from tamnong.divisions.services import within_q
 
 from . import rules
-from .models import Certificate, Channel, Dossier, Producer, ProducerKind, certificate_status
+from .models import (
+    Certificate,
+    Channel,
+    Dossier,
+    Producer,
+    ProducerKind,
+    Regime,
+    certificate_status,
+)
 
 
 def find_division(code: str) -> Division | None:
@@ -186,7 +194,7 @@ def figures(user, *, division: Division, on: dt.date, since: dt.date | None = No
         "period": {"from": since.isoformat(), "to": on.isoformat()},
         "valid_products": {
             "total": len(valid_products),
-            "by_stars": {s: valid_by_stars.get(s, 0) for s in ("3", "4", "5")},
+            "by_stars": {s: valid_by_stars.get(s, 0) for s in Regime.star_ranks()},
         },
         "products_by_certificate_state": {
             k: products_by_state.get(k, 0) for k in ("valid", "expired", "revoked", "superseded")

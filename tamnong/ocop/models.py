@@ -66,6 +66,12 @@ class Regime(models.Model):
     def certified_stars(self) -> list[int]:
         return [int(s) for s in self.rules["certified_stars"]]
 
+    @classmethod
+    def star_ranks(cls) -> list[str]:
+        """Every star rank some regime certifies, as strings ("3", "4", "5"), highest last."""
+        ranks = {int(s) for r in cls.objects.all() for s in r.rules["certified_stars"]}
+        return [str(s) for s in sorted(ranks)]
+
     # Required keys of a regime (checked when it is loaded, ocop.rules.check_regime): no fallback.
     @property
     def certificate_months(self) -> int:

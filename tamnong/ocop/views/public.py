@@ -17,6 +17,7 @@ from .. import forms
 from ..models import (
     Certificate,
     CriteriaSet,
+    Regime,
 )
 from ..ratelimit import limit
 
@@ -80,9 +81,10 @@ def catalog(request):
         qs = qs.filter(product__product_group=f["group"])
     groups = choices["groups"]
     key.append(_key_part(f["group"], groups.index(f["group"]) if f["group"] in groups else None))
-    if f["stars"] in {"3", "4", "5"}:
+    ranks = Regime.star_ranks()  # the ranks a certificate can have (data/ocop/regimes.yaml)
+    if f["stars"] in ranks:
         qs = qs.filter(stars=int(f["stars"]))
-    key.append(_key_part(f["stars"], int(f["stars"]) if f["stars"] in {"3", "4", "5"} else None))
+    key.append(_key_part(f["stars"], int(f["stars"]) if f["stars"] in ranks else None))
     if f["q"]:
         qs = qs.filter(Q(product__name__icontains=f["q"]) | Q(producer__name__icontains=f["q"]))
     page = request.GET.get("page", "").strip() or "1"
