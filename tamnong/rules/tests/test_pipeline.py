@@ -115,3 +115,21 @@ def test_one_admin_check_for_every_programme(geo, personas):
         ntm_criteria.require_set_admin(personas.alice, None)
     assert rules.may_load(personas.coordinator, geo.province)
     assert not rules.may_load(personas.coordinator)
+
+
+def test_a_database_loaded_by_the_old_loader_keeps_its_standards(db):
+    """Rows checksummed by the former file-level checksum, or completed by an administrator
+    (middle-income band), are the same standard: loading again changes no content."""
+    from tamnong.poverty.models import Standard
+
+    Standard.objects.update(checksum="0" * 64)
+    row = Standard.objects.filter(middle_rural_up_to__isnull=True).first()
+    if row is not None:
+        Standard.objects.filter(pk=row.pk).update(
+            middle_rural_up_to=row.line_rural + 1, middle_urban_up_to=row.line_urban + 1, notes="x"
+        )
+    assert rules.load("poverty").created == 0
+    assert not Standard.objects.filter(checksum="0" * 64).exists()
+    if row is not None:
+        row.refresh_from_db()
+        assert row.middle_rural_up_to == row.line_rural + 1
