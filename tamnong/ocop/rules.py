@@ -61,7 +61,12 @@ def producer_type_targets() -> dict[str, float]:
 
 
 def load_regimes() -> int:
-    """Create or update the regimes from regimes.yaml; returns how many changed."""
+    """Create the regimes of regimes.yaml; returns how many were created or changed.
+
+    A regime is not changed in place (evaluations and certificates keep the regime they were
+    judged by): a changed name, start or rule under a known key is refused; a new regime gets a
+    new key. Only the end of its effective period (`valid_to`) may be set or moved, as when a
+    later decision takes over."""
     changed = 0
     for spec in rules_data()["regimes"]:
         rules = {
@@ -71,22 +76,40 @@ def load_regimes() -> int:
         rules["recognised_by"] = {str(k): v for k, v in rules.get("recognised_by", {}).items()}
         check_regime(spec)
         digest = checksum(spec)
+        values = {
+            "name": spec["name"],
+            "valid_from": dt.date.fromisoformat(str(spec["valid_from"])),
+            "valid_to": dt.date.fromisoformat(str(spec["valid_to"]))
+            if spec.get("valid_to")
+            else None,
+            "rules": rules,
+        }
         regime = Regime.objects.filter(key=spec["key"]).first()
-        if regime is not None and regime.checksum == digest:
+        if regime is None:
+            Regime.objects.create(key=spec["key"], checksum=digest, **values)
+            changed += 1
             continue
-        Regime.objects.update_or_create(
-            key=spec["key"],
-            defaults={
-                "name": spec["name"],
-                "valid_from": dt.date.fromisoformat(str(spec["valid_from"])),
-                "valid_to": dt.date.fromisoformat(str(spec["valid_to"]))
-                if spec.get("valid_to")
-                else None,
-                "rules": rules,
-                "checksum": digest,
-            },
+        if regime.checksum == digest:
+            continue
+        same = checksum([regime.name, regime.valid_from, regime.rules]) == checksum(
+            [values["name"], values["valid_from"], values["rules"]]
         )
-        changed += 1
+        if not same:
+            raise RuleError(
+                [
+                    problem(
+                        _(
+                            "Chế độ đánh giá %(key)s đã được nạp với nội dung khác; các hồ sơ đã "
+                            "đánh giá giữ chế độ này. Hãy khai báo chế độ mới với mã mới."
+                        )
+                        % {"key": spec["key"]},
+                        file="data/ocop/regimes.yaml",
+                        field=f"{spec['key']}",
+                    )
+                ]
+            )
+        changed += int(regime.valid_to != values["valid_to"])
+        Regime.objects.filter(pk=regime.pk).update(valid_to=values["valid_to"], checksum=digest)
     return changed
 
 

@@ -71,3 +71,28 @@ def test_the_stars_that_get_a_certificate_come_from_the_regime(geo, personas):
     _set_rule("qd148-1489", certified_stars=[2, 3, 4, 5])
     cert = quick_certificate(product, dt.date(2025, 9, 1), stars=2)
     assert cert.stars == 2
+
+
+def _regimes_file(tmp_path, monkeypatch, change):
+    import yaml
+
+    data = yaml.safe_load(rules.REGIMES_FILE.read_text(encoding="utf-8"))
+    change(data["regimes"][-1])
+    path = tmp_path / "regimes.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setattr(rules, "REGIMES_FILE", path)
+
+
+def test_a_regime_is_never_changed_in_place(db, tmp_path, monkeypatch):
+    _regimes_file(tmp_path, monkeypatch, lambda r: r.update(certificate_months=24))
+    with pytest.raises(RuleError) as exc:
+        rules.load_regimes()
+    assert "mã mới" in exc.value.problems[0]["message"]
+    assert Regime.objects.get(key="qd148-1489").certificate_months == 36
+
+
+def test_the_end_of_a_regime_may_be_set_when_a_later_decision_takes_over(db, tmp_path, monkeypatch):
+    _regimes_file(tmp_path, monkeypatch, lambda r: r.update(valid_to="2026-05-21"))
+    assert rules.load_regimes() == 1
+    assert Regime.objects.get(key="qd148-1489").valid_to == dt.date(2026, 5, 21)
+    assert rules.load_regimes() == 0
