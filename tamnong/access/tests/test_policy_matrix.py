@@ -8,8 +8,6 @@ Every refusal of a logged-in user is written to the audit trail (DENIED).
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from tamnong.audit.models import AuditEvent
@@ -19,8 +17,18 @@ from tamnong.testing.ocop import forwarded_dossier, install_synthetic, producer_
 from tamnong.testing.poverty import row, write_xlsx
 
 PERSONAS = [
-    "admin", "coordinator", "department", "alice", "bob", "council", "secretary", "producer",
-    "leader", "outsider", "nobody", None,
+    "admin",
+    "coordinator",
+    "department",
+    "alice",
+    "bob",
+    "council",
+    "secretary",
+    "producer",
+    "leader",
+    "outsider",
+    "nobody",
+    None,
 ]
 # who sees what is under Xã An Bình (commune_a): the province staff, alice, and the producer for
 # its own records; bob (another commune), outsider (another province) and nobody do not.
@@ -109,4 +117,6 @@ def test_reports_summary_and_ntm_commune_page(client, personas, geo, who):
         (f"/api/v1/reports/summary?division={pk}&period=2025", True),
         (f"/ntm/divisions/{pk}/", False),
     ):
-        _check(client, personas, who, url, _expected(who, SEES_COMMUNE_A, api=api, unit_filter=True))
+        _check(
+            client, personas, who, url, _expected(who, SEES_COMMUNE_A, api=api, unit_filter=True)
+        )
