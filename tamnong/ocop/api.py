@@ -414,8 +414,9 @@ def return_dossier(request, dossier_id: int, payload: ReasonIn):
 )
 def dossier_sheets(request, dossier_id: int):
     dossier = _get(request, Dossier, dossier_id)
-    if dossier.state == Dossier.State.IN_SESSION:
-        # Members score independently: sheets are shown once the session is closed.
+    # Members score independently: while the session is open only those who run it (province
+    # staff of its scope, its secretary) read the sheets; the pages follow the same rule.
+    if not services.dossier_sheets_visible(request.user, dossier):
         return []
     return list(dossier.sheets.select_related("member"))
 
