@@ -12,7 +12,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from tamnong.access.lookups import editable_units
+from tamnong.access.lookups import covers_unit, editable_units
 from tamnong.access.scope import Scope
 from tamnong.audit.services import record_denied
 from tamnong.core import datacache
@@ -293,7 +293,6 @@ def index(request):
 
 
 def _report_division(request) -> Division:
-    scope = Scope.of(request.user)
     raw = request.GET.get("division")
     if raw:
         division = get_object_or_404(Division.objects.select_related("map"), pk=raw)
@@ -303,7 +302,7 @@ def _report_division(request) -> Division:
         division = current.filter(level=Level.PROVINCE).first() or current.first()
         if division is None:
             raise PermissionDenied
-    if not scope.covers(division) and not scope.covers(division.current):
+    if not covers_unit(request.user, division):
         record_denied(request, f"summary report {division.code}", division)
         raise PermissionDenied
     return division
