@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from tamnong.access.lookups import get_visible_or_404, resolve_division, subtree_q
+from tamnong.access.roles import EDITOR_ROLES
 from tamnong.access.scope import Scope
 from tamnong.audit.services import record_denied
 from tamnong.core import datacache
@@ -165,7 +166,7 @@ def household_detail(request, code: str):
 @login_required
 def import_upload(request):
     scope = Scope.of(request.user)
-    if not scope.has_role(*importer._editor_roles()):
+    if not scope.has_role(*EDITOR_ROLES):
         record_denied(request, "poverty import")
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None)

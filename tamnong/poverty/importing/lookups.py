@@ -112,7 +112,3 @@ def editable_communes(user) -> set[int] | None:
     return set(editable_units(user, Level.COMMUNE, with_granted=True).values_list("id", flat=True))
 
 
-def editor_roles():
-    from tamnong.access.roles import EDITOR_ROLES
-
-    return EDITOR_ROLES
