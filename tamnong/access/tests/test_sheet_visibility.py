@@ -45,7 +45,11 @@ def test_sheets_of_an_open_session_html_and_api_agree(client, personas, in_sessi
     api = client.get(f"/api/v1/ocop/dossiers/{dossier.pk}/sheets")
     assert api.status_code == 200
     assert bool(api.json()) is shown, "API"
-    if who in RUN_THE_SESSION | {"member", "council", "leader"}:  # the session page is province-wide
+    if who in RUN_THE_SESSION | {
+        "member",
+        "council",
+        "leader",
+    }:  # the session page is province-wide
         page = client.get(f"/ocop/hoi-dong/{session.pk}/")
         assert page.status_code == 200
         assert (cell in page.content.decode()) is shown, "session page"

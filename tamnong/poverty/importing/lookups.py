@@ -110,5 +110,3 @@ def editable_communes(user) -> set[int] | None:
     if Scope.of(user).is_admin:
         return None
     return set(editable_units(user, Level.COMMUNE, with_granted=True).values_list("id", flat=True))
-
-
