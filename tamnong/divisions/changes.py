@@ -240,8 +240,7 @@ def plan_change(doc: dict, digest: str = "") -> ChangePlan:
     if plan.errors:
         plan.events = []
         return plan
-    from tamnong.accounts.models import Membership
-
+    Membership = _membership_model()
     sources = plan.sources
     plan.villages = Division.objects.filter(level=Level.VILLAGE, parent__in=sources).count()
     plan.memberships = Membership.objects.filter(division__in=sources).count()
@@ -346,9 +345,17 @@ def _event(n, raw, plan, errors, used_sources, target_codes) -> Event | None:
     return Event(kind, sources, targets)
 
 
+def _membership_model():
+    """Memberships move with their units; `accounts` sits above `divisions`, so the model is
+    taken from the app registry rather than imported (no accounts <-> divisions cycle)."""
+    from django.apps import apps
+
+    return apps.get_model("accounts", "Membership")
+
+
 def _require_admin(actor) -> None:
+    from tamnong.access.roles import Role
     from tamnong.access.scope import Scope
-    from tamnong.accounts.models import Role
 
     scope = Scope.of(actor)
     if not (scope.is_admin or scope.has_role(Role.ADMIN)):
@@ -359,7 +366,6 @@ def _require_admin(actor) -> None:
 def apply_plan(actor, plan: ChangePlan, *, file_name: str = "", refresh: bool = True) -> MapVersion:
     """Write a checked plan: the change version, its units, the lineage, the end dates of the
     replaced units, then villages and memberships move to the successors; audited."""
-    from tamnong.accounts.models import Membership
     from tamnong.audit.models import AuditEvent
     from tamnong.audit.services import record
     from tamnong.core import datacache
@@ -419,6 +425,7 @@ def apply_plan(actor, plan: ChangePlan, *, file_name: str = "", refresh: bool = 
         if _carry_villages():
             refresh_paths()
     moved = 0
+    Membership = _membership_model()
     for m in Membership.objects.filter(division__in=closed).select_related("division", "user"):
         new = successor_of[m.division_id]
         before = {"division": m.division_id, "code": m.division.code}

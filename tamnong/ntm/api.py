@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 
+from tamnong.access.lookups import get_visible_or_404
 from tamnong.divisions.models import Division, Level, MapVersion
 from tamnong.divisions.services import current_map, find_current
 
@@ -220,9 +221,8 @@ def _assessment_out(a: Assessment, with_values: bool = False) -> dict:
 
 
 def _assessment(request, pk: int) -> Assessment:
-    return get_object_or_404(
-        Assessment.objects.visible_to(request.user).select_related("division", "criteria_set"),
-        pk=pk,
+    return get_visible_or_404(
+        request, Assessment.objects.select_related("division", "criteria_set"), pk
     )
 
 
@@ -337,9 +337,7 @@ class DossierOut(Schema):
 
 
 def _dossier(request, pk: int) -> Dossier:
-    return get_object_or_404(
-        Dossier.objects.visible_to(request.user).select_related("division", "assessment"), pk=pk
-    )
+    return get_visible_or_404(request, Dossier.objects.select_related("division", "assessment"), pk)
 
 
 def _call(func, *args, **kwargs):
@@ -436,7 +434,7 @@ class RevokeIn(DecisionIn):
 
 @router.post("/recognitions/{pk}/revoke", response=RecognitionOut, summary="Thu hồi công nhận")
 def revoke(request, pk: int, payload: RevokeIn):
-    rec = get_object_or_404(Recognition.objects.visible_to(request.user), pk=pk)
+    rec = get_visible_or_404(request, Recognition, pk)
     return _call(
         services.revoke,
         request.user,

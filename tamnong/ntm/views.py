@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from tamnong.access.lookups import visible_unit_or_404
 from tamnong.access.roles import PROVINCE_ROLES
 from tamnong.access.scope import Scope
 from tamnong.accounts.models import Role
@@ -64,10 +65,8 @@ def _default_division(user) -> Division | None:
 
 
 def _visible_division(request, pk) -> Division:
-    division = get_object_or_404(Division.objects.select_related("map"), pk=pk)
-    if not Scope.of(request.user).covers(division):
-        raise PermissionDenied
-    return division
+    """A unit by id: 404 if unknown, 403 outside the scope (logged by `guarded`)."""
+    return visible_unit_or_404(request.user, pk)
 
 
 def _errors(request, exc: services.NtmInputError) -> None:

@@ -1,7 +1,8 @@
 """OCOP JSON API (/api/v1/ocop/): the same services as the pages, scoped by `visible_to`.
 
-Refused actions answer 400 (rule broken: `errors: [{field, message}]`), 403 (out of scope, logged),
-404 (unknown), 422 (malformed input)."""
+Refused actions answer 400 (rule broken: `errors: [{field, message}]`), 403 (a step the role may not
+take on a record in scope, logged), 404 (unknown, or outside the scope: `access.lookups`, logged),
+422 (malformed input)."""
 
 import datetime as dt
 from decimal import Decimal
@@ -15,6 +16,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
+from tamnong.access.lookups import get_visible_or_404
 from tamnong.accounts.models import User
 from tamnong.divisions.models import Division
 
@@ -35,10 +37,8 @@ router = Router(tags=["ocop"])
 
 
 def _get(request, model, pk: int):
-    obj = get_object_or_404(model, pk=pk)
-    if not model.objects.visible_to(request.user).filter(pk=pk).exists():
-        raise PermissionDenied("Bản ghi nằm ngoài phạm vi của bạn.")
-    return obj
+    """The record in the user's scope, else 404 (access.lookups: the one policy, audited)."""
+    return get_visible_or_404(request, model, pk)
 
 
 # -- schemas ---------------------------------------------------------------------------------------
@@ -414,8 +414,9 @@ def return_dossier(request, dossier_id: int, payload: ReasonIn):
 )
 def dossier_sheets(request, dossier_id: int):
     dossier = _get(request, Dossier, dossier_id)
-    if dossier.state == Dossier.State.IN_SESSION:
-        # Members score independently: sheets are shown once the session is closed.
+    # Members score independently: while the session is open only those who run it (province
+    # staff of its scope, its secretary) read the sheets; the pages follow the same rule.
+    if not services.dossier_sheets_visible(request.user, dossier):
         return []
     return list(dossier.sheets.select_related("member"))
 

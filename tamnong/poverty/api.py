@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
+
+from tamnong.access.lookups import get_visible_or_404, resolve_division
 
 from . import exports, services
 from .models import Household, ReviewRecord, Standard
@@ -34,7 +35,7 @@ def list_standards(request):
 @router.get("/figures", summary="Số liệu hộ nghèo, cận nghèo của một đơn vị trong một năm")
 def get_figures(request, year: int, division: str | None = None):
     """`division`: code (current map first) or id; default: the broadest unit of your scope."""
-    div = services.visible_division(request.user, division)
+    div = resolve_division(request.user, division)
     data = services.report(request.user, div, year)
     if data["figures"] is None:
         raise Http404
@@ -43,7 +44,7 @@ def get_figures(request, year: int, division: str | None = None):
 
 @router.get("/support", summary="Hỗ trợ, giúp đỡ và thoát nghèo bền vững theo đơn vị, năm")
 def get_support(request, year: int, division: str | None = None):
-    div = services.visible_division(request.user, division)
+    div = resolve_division(request.user, division)
     return exports.jsonable(services.support_totals(request.user, div, year))
 
 
@@ -101,9 +102,8 @@ class HouseholdDetailOut(HouseholdOut):
 
 
 def _household(request, code: str) -> Household:
-    return get_object_or_404(
-        Household.objects.visible_to(request.user).select_related("commune", "division"),
-        code=code,
+    return get_visible_or_404(
+        request, Household.objects.select_related("commune", "division"), code=code
     )
 
 
@@ -112,7 +112,7 @@ def _household(request, code: str) -> Household:
 def list_households(request, division: str | None = None, q: str | None = None):
     qs = Household.objects.visible_to(request.user).select_related("commune", "division")
     if division:
-        div = services.visible_division(request.user, division)
+        div = resolve_division(request.user, division)
         qs = qs.filter(division__path__startswith=div.path)
     if q:
         qs = qs.filter(code__startswith=q)

@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from tamnong.access.scope import Scope
 from tamnong.audit.services import record_transition
-from tamnong.divisions.models import Division, Level
+from tamnong.divisions.models import Division
 from tamnong.divisions.services import as_of
 
 from . import figures
@@ -319,44 +319,6 @@ def support_totals(user, division, year: int) -> dict:
 
 
 # -- reading helpers for pages, API and CLI ------------------------------------------------------
-
-
-def default_division(user) -> Division | None:
-    """The broadest current unit the user's scope covers (the province for province roles)."""
-    scope = Scope.of(user)
-    if scope.is_admin:
-        return Division.objects.resolved().filter(level=Level.PROVINCE).first()
-    grants = sorted(scope.grants, key=lambda g: len(g.path))
-    if not grants:
-        return None
-    return Division.objects.filter(pk=grants[0].division_id).first()
-
-
-def visible_division(user, code_or_id: str | int | None) -> Division:
-    """A division the user may read, by id or code (current map first); 404 if unknown, 403 if
-    outside the scope."""
-    from django.http import Http404
-
-    if code_or_id in (None, ""):
-        div = default_division(user)
-        if div is None:
-            raise PermissionDenied
-        return div
-    from django.db.models import F
-
-    # current units first (an old unit may carry the same code), then the newest map
-    qs = Division.objects.order_by(
-        F("map__valid_to").desc(nulls_first=True), F("map__valid_from").desc(nulls_last=True)
-    )
-    text = str(code_or_id)
-    div = qs.filter(code=text).exclude(level=Level.DISTRICT).first()
-    if div is None and text.isdigit():
-        div = qs.filter(pk=int(text)).first()
-    if div is None:
-        raise Http404
-    if not Scope.of(user).covers(div):
-        raise PermissionDenied("Đơn vị này nằm ngoài phạm vi của bạn.")
-    return div
 
 
 def report(user, division, year: int) -> dict:

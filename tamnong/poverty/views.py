@@ -13,6 +13,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from tamnong.access.lookups import get_visible_or_404, resolve_division, subtree_q
+from tamnong.access.roles import EDITOR_ROLES
 from tamnong.access.scope import Scope
 from tamnong.audit.services import record_denied
 from tamnong.core import datacache
@@ -35,7 +37,7 @@ def _year(request) -> int:
 
 def _division(request, code):
     try:
-        return services.visible_division(request.user, code)
+        return resolve_division(request.user, code)
     except PermissionDenied:
         record_denied(request, f"poverty figures {code}")
         raise
@@ -50,7 +52,7 @@ def index(request):
         data = services.report(request.user, division, year)
         years = sorted(
             set(
-                ReviewRecord.objects.filter(commune__path__startswith=division.path.split("h")[0])
+                ReviewRecord.objects.filter(subtree_q(division, "commune"))
                 .values_list("year", flat=True)
                 .distinct()
             )
@@ -114,13 +116,12 @@ def household_list(request):
 
 
 def _household(request, code) -> Household:
-    hh = Household.objects.select_related("commune", "division").filter(code=code).first()
-    if hh is None:
-        raise Http404
-    if not Scope.of(request.user).covers(hh.division):
-        record_denied(request, f"household {code}", hh.division)
-        raise Http404
-    return hh
+    return get_visible_or_404(
+        request,
+        Household.objects.select_related("commune", "division"),
+        code=code,
+        what=f"household {code}",
+    )
 
 
 @login_required
@@ -165,7 +166,7 @@ def household_detail(request, code: str):
 @login_required
 def import_upload(request):
     scope = Scope.of(request.user)
-    if not scope.has_role(*importer._editor_roles()):
+    if not scope.has_role(*EDITOR_ROLES):
         record_denied(request, "poverty import")
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -222,9 +223,9 @@ def import_errors(request, pk: int):
 def rounds(request):
     division = _division(request, request.GET.get("division"))
     year = _year(request)
-    communes = Division.objects.filter(
-        level=Level.COMMUNE, path__startswith=division.path.split("h")[0]
-    ).order_by("code")
+    communes = Division.objects.filter(subtree_q(division, ""), level=Level.COMMUNE).order_by(
+        "code"
+    )
     if division.level == Level.COMMUNE:
         communes = communes.filter(pk=division.current_id or division.pk)
     existing = {

@@ -1,12 +1,11 @@
 import json
 
-from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Router
 
-from tamnong.access.scope import Scope
+from tamnong.access.lookups import require_unit
 from tamnong.core import datacache
 from tamnong.divisions.models import Division
 
@@ -18,9 +17,7 @@ router = Router(tags=["reports"])
 @router.get("/summary", summary="Báo cáo tổng kết (JSON) cho một đơn vị và một kỳ")
 def summary(request, division: int, period: str):
     unit = get_object_or_404(Division.objects.select_related("map"), pk=division)
-    scope = Scope.of(request.user)
-    if not (scope.covers(unit) or scope.covers(unit.current)):
-        raise PermissionDenied("Đơn vị ngoài phạm vi của bạn.")
+    require_unit(request.user, unit)
     try:
         parsed = Period.parse(period)
     except ValueError as exc:

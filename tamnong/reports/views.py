@@ -12,6 +12,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from tamnong.access.lookups import covers_unit, editable_units
 from tamnong.access.scope import Scope
 from tamnong.audit.services import record_denied
 from tamnong.core import datacache
@@ -229,14 +230,7 @@ def _kind(kind: str) -> dict:
 
 def editable_divisions(user):
     """Current units where the user may enter records (for form choices)."""
-    qs = Division.objects.resolved().exclude(level=Level.VILLAGE)
-    return (
-        Scope.of(user)
-        .filter(
-            qs, path_field="path", roles={"admin", "coordinator", "department", "commune_officer"}
-        )
-        .order_by("path")
-    )
+    return editable_units(user).exclude(level=Level.VILLAGE).order_by("path")
 
 
 def report_divisions(user):
@@ -299,7 +293,6 @@ def index(request):
 
 
 def _report_division(request) -> Division:
-    scope = Scope.of(request.user)
     raw = request.GET.get("division")
     if raw:
         division = get_object_or_404(Division.objects.select_related("map"), pk=raw)
@@ -309,7 +302,7 @@ def _report_division(request) -> Division:
         division = current.filter(level=Level.PROVINCE).first() or current.first()
         if division is None:
             raise PermissionDenied
-    if not scope.covers(division) and not scope.covers(division.current):
+    if not covers_unit(request.user, division):
         record_denied(request, f"summary report {division.code}", division)
         raise PermissionDenied
     return division

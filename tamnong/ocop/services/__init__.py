@@ -47,6 +47,14 @@ from .dossiers import (
     submit_dossier,
 )
 from .notices import send_expiry_notices
+from .permissions import (
+    DossierPermissions,
+    SessionPermissions,
+    can_see_sheets,
+    dossier_permissions,
+    dossier_sheets_visible,
+    session_permissions,
+)
 from .provided import valid_products
 from .registry import (
     PRODUCER_FIELDS,
@@ -62,6 +70,12 @@ from .registry import (
 )
 
 __all__ = [
+    "DossierPermissions",
+    "SessionPermissions",
+    "can_see_sheets",
+    "dossier_permissions",
+    "dossier_sheets_visible",
+    "session_permissions",
     "FILE_TYPES",
     "MAX_FILE_BYTES",
     "fail",

@@ -143,7 +143,7 @@ def test_a_producer_sees_only_its_own_products(client, personas, two_producers):
     login(client, personas.producer)
     page = client.get("/ocop/san-pham/").content.decode()
     assert "Sản phẩm của tôi" in page and "Sản phẩm người khác" not in page
-    assert client.get(f"/ocop/san-pham/{theirs.pk}/").status_code == 403
+    assert client.get(f"/ocop/san-pham/{theirs.pk}/").status_code == 404  # hidden: 404
     assert AuditEvent.objects.filter(
         action=AuditEvent.Action.DENIED, actor=personas.producer
     ).exists()
@@ -155,7 +155,7 @@ def test_a_commune_officer_sees_only_the_commune(client, personas, two_producers
     login(client, personas.alice)
     page = client.get("/ocop/san-pham/").content.decode()
     assert "Sản phẩm của tôi" in page and "Sản phẩm người khác" not in page
-    assert client.get(f"/ocop/san-pham/{theirs.pk}/").status_code == 403
+    assert client.get(f"/ocop/san-pham/{theirs.pk}/").status_code == 404  # hidden: 404
     login(client, personas.coordinator)
     page = client.get("/ocop/san-pham/").content.decode()
     assert "Sản phẩm của tôi" in page and "Sản phẩm người khác" in page
@@ -166,7 +166,7 @@ def test_a_producer_cannot_register_a_dossier_for_another_product(client, person
     login(client, personas.producer)
     assert (
         client.post(f"/ocop/san-pham/{theirs.pk}/", {"action": "open", "kind": "new"}).status_code
-        == 403
+        == 404
     )
     assert not Dossier.objects.exists()
 

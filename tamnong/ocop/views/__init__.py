@@ -21,7 +21,6 @@ from .dossiers import dossier_detail, dossier_list
 from .imports import figures, import_page, import_rejected, import_template
 from .public import catalog, verify
 from .registry import (
-    forms_roles,
     producer_detail,
     producer_edit,
     producer_list,
@@ -34,7 +33,6 @@ from .registry import (
 __all__ = [
     "index",
     "notification_read",
-    "forms_roles",
     "producer_detail",
     "producer_edit",
     "producer_list",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404
 
+from tamnong.access.lookups import get_visible_or_404
 from tamnong.audit.services import record_denied
 
 from .. import criteria as crit
@@ -19,11 +19,8 @@ def _errors(exc: ValidationError) -> list[str]:
 
 
 def _visible(request, model, pk, **related):
-    obj = get_object_or_404(model.objects.select_related(*related.get("select", ())), pk=pk)
-    if not model.objects.visible_to(request.user).filter(pk=pk).exists():
-        record_denied(request, f"{model._meta.label} {pk}", getattr(obj, "division", None))
-        raise PermissionDenied
-    return obj
+    """The record in the user's scope, else 404 (access.lookups: the one policy, audited)."""
+    return get_visible_or_404(request, model.objects.select_related(*related.get("select", ())), pk)
 
 
 def _denied(view):

@@ -86,8 +86,8 @@ def session_new(request):
 def session_detail(request, pk: int):
     session = _visible(request, CouncilSession, pk, select=("division", "regime"))
     seat = Seat.objects.filter(session=session, user=request.user).first()
-    scope = Scope.of(request.user)
-    is_staff = scope.covers(session.division, PROVINCE_ROLES)
+    perms = services.session_permissions(request.user, session, seat)
+    is_staff = perms.staff
     errors, status = [], 200
     target = None
     seat_form = forms.SeatForm(initial={"role": Seat.Role.MEMBER})
@@ -140,11 +140,8 @@ def session_detail(request, pk: int):
         session.refresh_from_db()
     dossiers = list(session.dossiers.select_related("product__producer", "criteria_set"))
     mine = {s.dossier_id for s in ScoreSheet.objects.filter(session=session, member=request.user)}
-    show_sheets = (
-        session.state == CouncilSession.State.CLOSED
-        or is_staff
-        or (seat is not None and seat.role == Seat.Role.SECRETARY)
-    )
+    perms = services.session_permissions(request.user, session, seat)
+    show_sheets = perms.sheets
     rows = []
     for d in dossiers:
         sheets = list(d.sheets.select_related("member")) if show_sheets else []
@@ -178,13 +175,9 @@ def session_detail(request, pk: int):
             "rows": rows,
             "candidates": candidates,
             "is_staff": is_staff,
-            "can_close": session.state == CouncilSession.State.OPEN
-            and (is_staff or (seat and seat.role in (Seat.Role.SECRETARY, Seat.Role.CHAIR))),
+            "can_close": perms.close,
             "decision_form": forms.DecisionForm(),
-            "seat_form": seat_form
-            if session.state == CouncilSession.State.OPEN
-            and services.can_manage_seats(request.user, session)
-            else None,
+            "seat_form": seat_form if perms.seats else None,
             "scoring_started": ScoreSheet.objects.filter(session=session).exists(),
             "errors": errors,
         },

@@ -9,17 +9,12 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from tamnong.access.roles import PROVINCE_ROLES
-from tamnong.access.scope import Scope
-from tamnong.accounts.models import Role
-
 from .. import criteria as crit
 from .. import forms, services
 from ..models import (
     Dossier,
 )
 from ._base import _denied, _errors, _sheet_answers, _sheet_rows, _visible
-from .registry import forms_roles
 
 
 @login_required
@@ -44,14 +39,10 @@ def dossier_detail(request, pk: int):
     dossier = _visible(
         request, Dossier, pk, select=("product__producer", "criteria_set", "regime", "session")
     )
-    scope = Scope.of(request.user)
-    can_producer = services.can_act_for(request.user, dossier.product.producer)
-    can_commune = scope.covers(dossier.product.division, forms_roles())
+    perms = services.dossier_permissions(request.user, dossier)
     content = dossier.criteria_set.content if dossier.criteria_set else None
     errors, status = [], 200
     file_form = forms.FileForm()
-    is_province = scope.covers(dossier.product.division, PROVINCE_ROLES)
-    can_central = is_province and dossier.state == Dossier.State.FORWARDED_CENTRAL
     central_form = forms.CentralResultForm(initial={"stars": dossier.stars})
     if request.method == "POST":
         action = request.POST.get("action")
@@ -87,7 +78,7 @@ def dossier_detail(request, pk: int):
                 )
                 return redirect("ocop:dossier", pk=pk)
             elif action == "central":
-                if not is_province:  # the service refuses too; refuse before reading the form
+                if not perms.province:  # the service refuses too; refuse before reading the form
                     raise PermissionDenied
                 central_form = forms.CentralResultForm(request.POST)
                 if central_form.is_valid():
@@ -116,12 +107,8 @@ def dossier_detail(request, pk: int):
             errors = _errors(exc)
         status = 400
         dossier.refresh_from_db()
-    sheets = (
-        list(dossier.sheets.select_related("member"))
-        if dossier.state not in (Dossier.State.IN_SESSION,)
-        or scope.has_role(Role.ADMIN, Role.COORDINATOR)
-        else []
-    )
+        perms = services.dossier_permissions(request.user, dossier)
+    sheets = list(dossier.sheets.select_related("member")) if perms.sheets else []
     return render(
         request,
         "ocop/dossier.html",
@@ -134,13 +121,12 @@ def dossier_detail(request, pk: int):
             ]
             if content
             else [],
-            "can_producer": can_producer
-            and dossier.state in (Dossier.State.DRAFT, Dossier.State.RETURNED),
-            "can_commune": can_commune and dossier.state == Dossier.State.SUBMITTED,
+            "can_producer": perms.producer,
+            "can_commune": perms.commune,
             "files": dossier.files.all(),
             "file_form": file_form,
             "sheets": sheets,
-            "central_form": central_form if can_central else None,
+            "central_form": central_form if perms.central else None,
             "errors": errors,
         },
         status=status,

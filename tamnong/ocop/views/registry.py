@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tamnong.access.scope import Scope
-from tamnong.divisions.models import Division, Level
+from tamnong.access.lookups import editable_units
+from tamnong.divisions.models import Level
 
 from .. import forms, services
 from ..models import (
@@ -34,23 +34,7 @@ def producer_list(request):
 
 
 def _editable_communes(user):
-    scope = Scope.of(user)
-    qs = Division.objects.filter(level=Level.COMMUNE, current_id__isnull=False).select_related(
-        "parent"
-    )
-    qs = qs.filter(map__valid_to__isnull=True)
-    if scope.is_admin:
-        return qs.order_by("name")
-    cond = Q(pk__in=[])
-    for path in scope.paths(roles=forms_roles()):
-        cond |= Q(path__startswith=path)
-    return qs.filter(cond).order_by("name")
-
-
-def forms_roles():
-    from tamnong.access.roles import EDITOR_ROLES
-
-    return EDITOR_ROLES
+    return editable_units(user, Level.COMMUNE).select_related("parent").order_by("name")
 
 
 @login_required

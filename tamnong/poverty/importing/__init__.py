@@ -25,16 +25,12 @@ the commit is a single transaction).
 
 from .columns import COLUMNS, HEADERS, template_csv, template_xlsx
 from .commit import recompute_transitions
-from .lookups import editor_roles
 from .run import ImportResult, import_file
-
-_editor_roles = editor_roles  # the name the upload view calls
 
 __all__ = [
     "COLUMNS",
     "HEADERS",
     "ImportResult",
-    "editor_roles",
     "import_file",
     "recompute_transitions",
     "template_csv",

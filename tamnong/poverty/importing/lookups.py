@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from django.db.models import F
 
+from tamnong.access.lookups import editable_units
+from tamnong.access.scope import Scope
 from tamnong.divisions.models import URBAN_KINDS, Division, Level, MapVersion
 
 from ..models import ReviewRound
@@ -101,30 +103,10 @@ def load_context(user) -> Context:
     )
 
 
-# The one place the import asks who may write where (the access layer will answer it).
+# The one place the import asks who may write where (answered by the access layer).
 def editable_communes(user) -> set[int] | None:
     if user is None:
         return None
-    from tamnong.access.scope import Scope
-
-    scope = Scope.of(user)
-    if scope.is_admin:
+    if Scope.of(user).is_admin:
         return None
-    ids = set()
-    for path in scope.paths(editor_roles()):
-        ids.update(
-            Division.objects.filter(
-                level=Level.COMMUNE, path__startswith=path, current_id=F("pk")
-            ).values_list("id", flat=True)
-        )
-        # a membership on a commune itself
-        ids.update(
-            Division.objects.filter(level=Level.COMMUNE, path=path).values_list("id", flat=True)
-        )
-    return ids
-
-
-def editor_roles():
-    from tamnong.access.roles import EDITOR_ROLES
-
-    return EDITOR_ROLES
+    return set(editable_units(user, Level.COMMUNE, with_granted=True).values_list("id", flat=True))

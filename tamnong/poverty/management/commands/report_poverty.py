@@ -3,6 +3,8 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
+from tamnong.access.actors import SYSTEM
+from tamnong.access.lookups import resolve_division
 from tamnong.poverty import exports, services
 
 
@@ -16,10 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--output", "-o", help="tệp ra (mặc định: stdout cho json)")
 
     def handle(self, *args, division, year, format, output=None, **opts):
-        from tamnong.access.actors import SYSTEM
-
         try:
-            div = services.visible_division(SYSTEM, division)
+            div = resolve_division(SYSTEM, division)
         except Http404:
             raise CommandError(f"Không có đơn vị mã {division}.") from None
         data = services.report(SYSTEM, div, year)
