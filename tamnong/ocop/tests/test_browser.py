@@ -240,8 +240,26 @@ def test_closing_a_session_asks_for_confirmation_and_names_who_has_not_submitted
     assert page.locator("#close-form").count() == 0
     assert "2/3" in page.locator("#quorum-rule").inner_text()
 
+    # The second member's sheet shows a running total and its band as options are picked
+    # (the commune's 10 points on 1.b are counted); the server still scores the sheet.
+    page = new_page(live, members[1].username)
+    page.goto(session_url)
+    page.click("main summary:has-text('Chấm điểm (phiếu của bạn)')")
+    sheet_form = "main form:has(input[name=action][value=sheet])"
+    page.select_option(f"{sheet_form} select[name='c_2.a']", "15")
+    page.select_option(f"{sheet_form} select[name='c_3.a']", "20")
+    page.select_option(f"{sheet_form} select[name='c_1.a']", "0")
+    assert page.locator(f"{sheet_form} .sheet-total").inner_text() == "45"
+    assert page.locator(f"{sheet_form} .sheet-band").inner_text().startswith("2★")
+    assert "1.a" in page.locator(f"{sheet_form} .sheet-mandatory").inner_text()
+    page.select_option(f"{sheet_form} select[name='c_1.a']", "10")
+    assert page.locator(f"{sheet_form} .sheet-total").inner_text() == "55"
+    assert page.locator(f"{sheet_form} .sheet-band").inner_text() == "3★ (đủ mức chứng nhận)"
+    assert page.locator(f"{sheet_form} .sheet-mandatory").inner_text() == ""
+    submit(page, f"{sheet_form} button")
+
     # Two of three: the page names the member who has not submitted and asks to confirm.
-    services.submit_sheet(members[1], session, dossier, answers())
+    page = new_page(live, "secretary")
     page.goto(session_url)
     with page.expect_navigation():
         page.click("main form:has(input[name=action][value=close]) button")
