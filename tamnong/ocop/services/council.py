@@ -33,15 +33,19 @@ from .dossiers import _require_state
 
 def _require_province(actor, division: Division) -> None:
     if not Scope.of(actor).covers(division, PROVINCE_ROLES):
-        raise PermissionDenied("Chỉ Văn phòng điều phối/Sở ngành cấp tỉnh được thực hiện.")
+        raise PermissionDenied(_("Chỉ Văn phòng điều phối/Sở ngành cấp tỉnh được thực hiện."))
 
 
 def _check_seat_users(division: Division, users: list) -> None:
     if len({u.pk for u in users}) != len(users):
-        fail("seats", "Một người chỉ giữ một vị trí trong phiên.")
+        fail("seats", _("Một người chỉ giữ một vị trí trong phiên."))
     for user in users:
         if not Scope.of(user).covers(division, COUNCIL_ROLES):
-            fail("seats", f"{user} không có vai trò Hội đồng/cán bộ tỉnh trên {division}.")
+            fail(
+                "seats",
+                _("%(user)s không có vai trò Hội đồng/cán bộ tỉnh trên %(division)s.")
+                % {"user": user, "division": division},
+            )
 
 
 @transaction.atomic
@@ -51,15 +55,15 @@ def create_session(
     """Set up a council session with its members, secretary and advisory team."""
     _require_province(actor, division)
     if division.level != Level.PROVINCE or not division.is_current:
-        fail("division", "Hội đồng được thành lập ở cấp tỉnh (bản đồ hiện hành).")
+        fail("division", _("Hội đồng được thành lập ở cấp tỉnh (bản đồ hiện hành)."))
     regime = Regime.on(held_on)
     if regime is None:
-        fail("held_on", "Không có chế độ đánh giá OCOP cho ngày này.")
+        fail("held_on", _("Không có chế độ đánh giá OCOP cho ngày này."))
     scorers = [u for u, role in seats if role in Seat.SCORING]
     if not scorers:
-        fail("seats", "Hội đồng cần ít nhất một thành viên chấm điểm.")
+        fail("seats", _("Hội đồng cần ít nhất một thành viên chấm điểm."))
     if not any(role == Seat.Role.SECRETARY for _u, role in seats):
-        fail("seats", "Hội đồng cần có thư ký.")
+        fail("seats", _("Hội đồng cần có thư ký."))
     _check_seat_users(division, [u for u, _r in seats])
     levels = regime.rules.get("council_levels", ["province"])
     session = CouncilSession.objects.create(
@@ -98,22 +102,23 @@ def add_seats(actor, session: CouncilSession, seats: list[tuple]) -> list[Seat]:
     session = CouncilSession.objects.select_for_update().get(pk=session.pk)
     if not can_manage_seats(actor, session):
         raise PermissionDenied(
-            "Chỉ Văn phòng điều phối cấp tỉnh hoặc thư ký phiên được bổ sung thành phần."
+            _("Chỉ Văn phòng điều phối cấp tỉnh hoặc thư ký phiên được bổ sung thành phần.")
         )
     if session.state != CouncilSession.State.OPEN:
-        fail("seats", "Phiên họp đã kết thúc, không bổ sung thành phần.")
+        fail("seats", _("Phiên họp đã kết thúc, không bổ sung thành phần."))
     if not seats:
-        fail("seats", "Chưa chọn người cần bổ sung.")
+        fail("seats", _("Chưa chọn người cần bổ sung."))
     if any(role not in Seat.Role.values for _u, role in seats):
-        fail("seats", "Vai trò trong phiên không hợp lệ.")
+        fail("seats", _("Vai trò trong phiên không hợp lệ."))
     if (
         any(role in Seat.SCORING for _u, role in seats)
         and ScoreSheet.objects.filter(session=session).exists()
     ):
         fail(
             "seats",
-            "Đã có phiếu chấm điểm trong phiên: chỉ bổ sung được thư ký hoặc tổ tư vấn, "
-            "không bổ sung thành viên chấm điểm.",
+            _(
+                "Đã có phiếu chấm điểm trong phiên: chỉ bổ sung được thư ký hoặc tổ tư vấn, không bổ sung thành viên chấm điểm."
+            ),
         )
     users = [u for u, _r in seats]
     _check_seat_users(session.division, users)
@@ -123,7 +128,7 @@ def add_seats(actor, session: CouncilSession, seats: list[tuple]) -> list[Seat]:
         )
     )
     if seated:
-        fail("seats", f"Đã có trong phiên: {', '.join(sorted(seated))}.")
+        fail("seats", _("Đã có trong phiên: %(items)s.") % {"items": ", ".join(sorted(seated))})
     added = Seat.objects.bulk_create([Seat(session=session, user=u, role=r) for u, r in seats])
     record(
         AuditEvent.Action.UPDATE,
@@ -139,10 +144,13 @@ def add_seats(actor, session: CouncilSession, seats: list[tuple]) -> list[Seat]:
 def add_to_session(actor, session: CouncilSession, dossiers: list[Dossier]) -> None:
     _require_province(actor, session.division)
     if session.state != CouncilSession.State.OPEN:
-        fail("session", "Phiên họp đã kết thúc.")
+        fail("session", _("Phiên họp đã kết thúc."))
     for d in dossiers:
         if not d.product.division.path.startswith(session.division.path):
-            fail("dossiers", f"Hồ sơ «{d}» không thuộc địa bàn của Hội đồng.")
+            fail(
+                "dossiers",
+                _("Hồ sơ «%(dossier)s» không thuộc địa bàn của Hội đồng.") % {"dossier": d},
+            )
         _require_state(d, Dossier.State.FORWARDED)
         d.session = session
         d.council_level = session.level
@@ -158,7 +166,10 @@ def sheet_answers(dossier: Dossier, answers: dict) -> dict:
             if given is not None and crit._num(given) != crit._num(pts):
                 fail(
                     f"answers.{code}",
-                    f"Tiêu chí {code} do UBND xã đánh giá ({pts} điểm); thành viên Hội đồng không chấm lại.",
+                    _(
+                        "Tiêu chí %(code)s do UBND xã đánh giá (%(pts)s điểm); thành viên Hội đồng không chấm lại."
+                    )
+                    % {"code": code, "pts": pts},
                 )
             merged[code] = pts
     return merged
@@ -174,17 +185,17 @@ def submit_sheet(
             locked = CouncilSession.objects.select_for_update().get(pk=session.pk)
             seat = Seat.objects.filter(session=locked, user=actor).first()
             if seat is None or seat.role not in Seat.SCORING:
-                raise PermissionDenied("Chỉ thành viên Hội đồng của phiên này được chấm điểm.")
+                raise PermissionDenied(_("Chỉ thành viên Hội đồng của phiên này được chấm điểm."))
             if locked.state != CouncilSession.State.OPEN:
-                fail("session", "Phiên họp đã kết thúc, không nhận thêm phiếu.")
+                fail("session", _("Phiên họp đã kết thúc, không nhận thêm phiếu."))
             dossier = Dossier.objects.select_related("criteria_set", "regime", "product").get(
                 pk=dossier.pk
             )
             if dossier.session_id != locked.pk:
-                fail("dossier", "Sản phẩm không thuộc phiên họp này.")
+                fail("dossier", _("Sản phẩm không thuộc phiên họp này."))
             _require_state(dossier, Dossier.State.IN_SESSION)
             if ScoreSheet.objects.filter(dossier=dossier, member=actor).exists():
-                fail("member", "Bạn đã nộp phiếu cho sản phẩm này.")
+                fail("member", _("Bạn đã nộp phiếu cho sản phẩm này."))
             try:
                 clean, totals = crit.score_sheet(
                     dossier.criteria_set.content, sheet_answers(dossier, answers)
@@ -209,7 +220,7 @@ def submit_sheet(
             )
             return sheet
     except IntegrityError:
-        fail("member", "Bạn đã nộp phiếu cho sản phẩm này.")
+        fail("member", _("Bạn đã nộp phiếu cho sản phẩm này."))
 
 
 def ranking(dossier: Dossier) -> crit.Ranking:
@@ -300,7 +311,7 @@ def close_session(
         seat or Scope.of(actor).covers(session.division, SECRETARY_ROLES - {Role.COUNCIL_SECRETARY})
     ):
         raise PermissionDenied(
-            "Chỉ thư ký, chủ tịch Hội đồng hoặc Văn phòng điều phối được kết thúc phiên."
+            _("Chỉ thư ký, chủ tịch Hội đồng hoặc Văn phòng điều phối được kết thúc phiên.")
         )
     if session.state != CouncilSession.State.OPEN:
         fail("session", _("Phiên họp đã kết thúc."))
