@@ -41,3 +41,11 @@ def min3_attr(criterion) -> str:
         return ""
     value = reqs["3"]
     return format_html(' data-min3="{}"', "" if value is None else value)
+
+
+@register.filter
+def result_reasons(dossier) -> list[str]:
+    """Why a scored product got no certificate or fewer stars than its band (services)."""
+    from tamnong.ocop.services import result_reasons as reasons
+
+    return reasons(dossier) if dossier is not None and dossier.mean_score is not None else []

@@ -171,3 +171,14 @@ def test_the_service_rejects_a_member_without_the_role(geo, personas):
             held_on=dt.date(2025, 10, 1),
             seats=[(personas.alice, "member"), (personas.secretary, "secretary")],
         )
+
+
+def test_the_dossier_page_states_the_reason_too(client, three, personas):
+    session, dossier, members = three
+    for m in members:
+        services.submit_sheet(m, session, dossier, answers(m=0, c=0))
+    services.close_session(personas.secretary, session)
+    login(client, personas.coordinator)
+    page = client.get(f"/ocop/ho-so/{dossier.pk}/").content.decode()
+    assert "Lý do không đạt" in page
+    assert "Điểm trung bình 20,00 dưới 50 điểm, mức tối thiểu để đạt 3 sao." in page

@@ -130,7 +130,6 @@ def session_detail(request, pk: int):
     )
     rows = []
     for d in dossiers:
-        reasons = services.result_reasons(d) if d.mean_score is not None else []
         sheets = list(d.sheets.select_related("member")) if show_sheets else []
         rows.append(
             {
@@ -138,7 +137,6 @@ def session_detail(request, pk: int):
                 "sheets": sheets,
                 "count": d.sheets.count(),
                 "mine": d.pk in mine,
-                "reasons": reasons,
                 "form_rows": _sheet_rows(d.criteria_set.content, locked=d.commune_answers)
                 if d.criteria_set and seat and seat.role in Seat.SCORING and d.pk not in mine
                 else [],
