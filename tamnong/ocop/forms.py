@@ -82,14 +82,19 @@ class OpenDossierForm(forms.Form):
     )
 
 
+def _person(obj) -> str:
+    name = (obj.full_name or "").strip()
+    return f"{name} ({obj.username})" if name and name != obj.username else obj.username
+
+
 class PersonChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
-        return f"{obj.full_name} ({obj.username})" if obj.full_name else obj.username
+        return _person(obj)
 
 
 class PeopleChoice(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
-        return f"{obj.full_name} ({obj.username})" if obj.full_name else obj.username
+        return _person(obj)
 
 
 def _people(candidates):

@@ -34,7 +34,8 @@
         if (total >= bands[i].min) { stars = bands[i].stars; break; }
       }
       out.textContent = fmt(total);
-      var label = stars + "★ " + (certified.indexOf(stars) >= 0 ? table.dataset.labelCertified : table.dataset.labelNot);
+      var label = stars + "★ " + (missing.length ? table.dataset.labelScore
+        : certified.indexOf(stars) >= 0 ? table.dataset.labelCertified : table.dataset.labelNot);
       bandOut.textContent = label;
       bandOut.dataset.stars = String(stars);
       if (warn) {
