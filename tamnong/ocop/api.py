@@ -467,9 +467,11 @@ def submit_sheet(request, session_id: int, payload: SheetIn):
 @router.post(
     "/sessions/{session_id}/close", response=list[DossierOut], summary="Kết thúc chấm điểm"
 )
-def close_session(request, session_id: int):
+def close_session(request, session_id: int, confirm_missing: bool = False):
+    """Refused below the regime's quorum; with members who have not submitted, only with
+    `?confirm_missing=true` (the page's confirmation step)."""
     session = get_object_or_404(CouncilSession, pk=session_id)
-    return services.close_session(request.user, session)
+    return services.close_session(request.user, session, confirm_missing=confirm_missing)
 
 
 # -- decisions and certificates --------------------------------------------------------------------

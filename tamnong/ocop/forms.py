@@ -82,20 +82,69 @@ class OpenDossierForm(forms.Form):
     )
 
 
+def _person(obj) -> str:
+    name = (obj.full_name or "").strip()
+    return f"{name} ({obj.username})" if name and name != obj.username else obj.username
+
+
+class PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return _person(obj)
+
+
+class PeopleChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return _person(obj)
+
+
+def _people(candidates):
+    from tamnong.accounts.models import User
+
+    return User.objects.filter(pk__in=[u.pk for u in candidates]).order_by("full_name", "username")
+
+
 class SessionForm(forms.Form):
+    """A council session; its people are picked from those holding a council role in the
+    province (services.council_candidates), never typed."""
+
     name = forms.CharField(label=_("Tên phiên họp"), max_length=255)
-    held_on = forms.DateField(label=_("Ngày họp"))
-    members = forms.CharField(
-        label=_(
-            "Thành viên (tên đăng nhập, mỗi dòng: tên vai_trò; vai trò: chair, member, secretary, advisor)"
-        ),
-        widget=forms.Textarea(attrs={"rows": 6}),
+    held_on = forms.DateField(label=_("Ngày họp"), widget=forms.DateInput(attrs={"type": "date"}))
+    chair = PersonChoice(
+        queryset=None, label=_("Chủ tịch Hội đồng"), required=False, empty_label="–"
     )
+    members = PeopleChoice(
+        queryset=None, label=_("Thành viên chấm điểm"), widget=forms.CheckboxSelectMultiple
+    )
+    secretary = PersonChoice(queryset=None, label=_("Thư ký"), empty_label="–")
+    advisors = PeopleChoice(
+        queryset=None,
+        label=_("Tổ tư vấn"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("chair", "members", "secretary", "advisors"):
+            self.fields[name].queryset = _people(candidates)
+
+    def seats(self) -> list[tuple]:
+        data = self.cleaned_data
+        seats = [(u, Seat.Role.MEMBER) for u in data["members"]]
+        if data.get("chair"):
+            seats.insert(0, (data["chair"], Seat.Role.CHAIR))
+        seats.append((data["secretary"], Seat.Role.SECRETARY))
+        seats += [(u, Seat.Role.ADVISOR) for u in data.get("advisors") or []]
+        return seats
 
 
 class SeatForm(forms.Form):
-    username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
+    user = PersonChoice(queryset=None, label=_("Người được bổ sung"), empty_label="–")
     role = forms.ChoiceField(label=_("Vai trò trong phiên"), choices=Seat.Role.choices)
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = _people(candidates)
 
 
 class DecisionForm(forms.Form):

@@ -9,7 +9,9 @@ pins both, so a past result never changes when a set is corrected (the correctio
 from __future__ import annotations
 
 import datetime as dt
+import math
 import secrets
+from fractions import Fraction
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -83,6 +85,16 @@ class Regime(models.Model):
 
     def band(self, score) -> int:
         return crit.star_band(self.rules["star_bands"], score)
+
+    @property
+    def council_quorum(self) -> Fraction:
+        """Share of the scoring seats whose sheets a product needs before closing
+        (`council_quorum` in data/ocop/regimes.yaml; 2/3 where a stored regime predates the field)."""
+        return Fraction(str(self.rules.get("council_quorum") or "2/3"))
+
+    def quorum_of(self, seats: int) -> int:
+        """How many sheets `seats` scoring seats need (rounded up, at least one)."""
+        return max(1, math.ceil(self.council_quorum * seats))
 
 
 class CriteriaSetQuerySet(models.QuerySet):

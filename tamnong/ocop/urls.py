@@ -18,6 +18,7 @@ urlpatterns = [
     path("hoi-dong/", views.session_list, name="sessions"),
     path("hoi-dong/them/", views.session_new, name="session_new"),
     path("hoi-dong/<int:pk>/", views.session_detail, name="session"),
+    path("hoi-dong/<int:pk>/ket-thuc/", views.session_close, name="session_close"),
     path("giay-chung-nhan/", views.certificate_list, name="certificates"),
     path("giay-chung-nhan/<int:pk>/", views.certificate_detail, name="certificate"),
     path("giay-chung-nhan/<int:pk>/pdf/", views.certificate_pdf, name="certificate_pdf"),

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.utils.translation import gettext as _
 
 from tamnong.access.scope import Scope
 from tamnong.audit.services import record_transition
@@ -106,21 +107,24 @@ def save_review(user, household: Household, year: int, data: ReviewInput) -> Rev
     Scope.of(user).require_edit(household.division)
     std = standard_for_year(year)
     if std is None:
-        raise ReviewError({"year": f"Năm {year} chưa có chuẩn nghèo áp dụng."})
+        raise ReviewError({"year": _("Năm %(year)s chưa có chuẩn nghèo áp dụng.") % {"year": year}})
     rule = Rule.of(std)
     errors = {}
     if data.income is None or data.income < 0:
-        errors["income"] = "Thu nhập không được âm."
+        errors["income"] = _("Thu nhập không được âm.")
     if not data.members or not 1 <= data.members <= 99:
-        errors["members"] = "Số nhân khẩu phải từ 1 đến 99."
+        errors["members"] = _("Số nhân khẩu phải từ 1 đến 99.")
     unknown = sorted(n for n in data.deprived if n not in rule.indicator_numbers)
     if unknown:
-        errors["deprived"] = f"Chỉ số {unknown} không có trong chuẩn {std.key}."
+        errors["deprived"] = _("Chỉ số %(unknown)s không có trong chuẩn %(key)s.") % {
+            "unknown": unknown,
+            "key": std.key,
+        }
     if data.housing_area is not None and data.housing_area < 0:
-        errors["housing_area"] = "Diện tích nhà ở không được âm."
+        errors["housing_area"] = _("Diện tích nhà ở không được âm.")
     arising = _round_locked(household.commune_id, year)
     if arising and not data.arising_reason.strip():
-        errors["arising_reason"] = (
+        errors["arising_reason"] = _(
             "Kỳ rà soát đã được công nhận: thay đổi là phát sinh, phải ghi lý do."
         )
     if errors:
@@ -204,16 +208,16 @@ def advance_round(
     Scope.of(user).require_edit(rnd.commune)
     rnd = ReviewRound.objects.select_for_update().get(pk=rnd.pk)
     if rnd.locked:
-        raise ReviewError("Kỳ rà soát đã được công nhận và khóa.")
+        raise ReviewError(_("Kỳ rà soát đã được công nhận và khóa."))
     if step not in STEP_DATES:
-        raise ReviewError({"step": "Bước không hợp lệ."})
+        raise ReviewError({"step": _("Bước không hợp lệ.")})
     if STEP_ORDER.index(step) != STEP_ORDER.index(rnd.step) + 1:
-        raise ReviewError({"step": "Phải thực hiện các bước theo thứ tự."})
+        raise ReviewError({"step": _("Phải thực hiện các bước theo thứ tự.")})
     last = max((getattr(rnd, f) for f in STEP_DATES.values() if getattr(rnd, f)), default=None)
     if last and on < last:
-        raise ReviewError({"on": "Ngày của bước sau không được trước bước trước."})
+        raise ReviewError({"on": _("Ngày của bước sau không được trước bước trước.")})
     if step == ReviewRound.Step.RECOGNISED and not decision_number.strip():
-        raise ReviewError({"decision_number": "Phải có số quyết định công nhận."})
+        raise ReviewError({"decision_number": _("Phải có số quyết định công nhận.")})
     old = rnd.step
     setattr(rnd, STEP_DATES[step], on)
     rnd.step = step
@@ -241,7 +245,7 @@ def assign_sponsor(user, unit, household: Household, from_year: int, to_year=Non
     Scope.of(user).require_edit(household.division)
     Scope.of(user).require_edit(unit.division)
     if not household.division.path.startswith(unit.division.path):
-        raise ReviewError({"household": "Hộ không thuộc địa bàn của đơn vị giúp đỡ."})
+        raise ReviewError({"household": _("Hộ không thuộc địa bàn của đơn vị giúp đỡ.")})
     s = Sponsorship(unit=unit, household=household, from_year=from_year, to_year=to_year)
     s.full_clean()
     s.save()

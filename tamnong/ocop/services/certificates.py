@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tamnong.audit.services import record_transition
 from tamnong.decisions.models import Decision
@@ -53,16 +54,18 @@ def issue_certificate(
 
     Never issues for a star the regime does not certify, nor above the dossier's result."""
     if stars not in regime.certified_stars:
-        fail("stars", f"Hạng {stars} sao không được cấp giấy chứng nhận.")
+        fail("stars", _("Hạng %(stars)s sao không được cấp giấy chứng nhận.") % {"stars": stars})
     if dossier is not None and dossier.kind != Dossier.Kind.IMPORTED:
         if dossier.stars is None or stars > dossier.stars:
-            fail("stars", "Kết quả chấm điểm không cho phép cấp hạng sao này.")
+            fail("stars", _("Kết quả chấm điểm không cho phép cấp hạng sao này."))
         if dossier.criteria_set_id:
             again = ranking(dossier)
             if again.stars != dossier.stars or again.mean != dossier.mean_score:
                 fail(
                     "dossier",
-                    "Kết quả lưu khác kết quả tính lại từ phiếu đánh giá; không cấp giấy chứng nhận.",
+                    _(
+                        "Kết quả lưu khác kết quả tính lại từ phiếu đánh giá; không cấp giấy chứng nhận."
+                    ),
                 )
     months = regime.certificate_months
     previous = (
@@ -110,16 +113,24 @@ def recognise(
 ) -> tuple[Decision, list[Certificate]]:
     """The province's recognition decision (quyết định công nhận) for scored 3★/4★ products."""
     if not dossiers:
-        fail("dossiers", "Chọn ít nhất một sản phẩm.")
+        fail("dossiers", _("Chọn ít nhất một sản phẩm."))
     province = resolve(dossiers[0].product.division, Level.PROVINCE)
     _require_province(actor, province)
     for d in dossiers:
         if not d.product.division.path.startswith(province.path):
-            fail("dossiers", "Các sản phẩm của một quyết định phải cùng một tỉnh.")
+            fail("dossiers", _("Các sản phẩm của một quyết định phải cùng một tỉnh."))
         if d.state != Dossier.State.SCORED:
-            fail("dossiers", f"«{d.product}»: hồ sơ chưa được Hội đồng chấm xong hoặc không đạt.")
+            fail(
+                "dossiers",
+                _("«%(product)s»: hồ sơ chưa được Hội đồng chấm xong hoặc không đạt.")
+                % {"product": d.product},
+            )
         if d.regime.recognising_level(d.stars) not in ("province", "district"):
-            fail("dossiers", f"«{d.product}»: hạng {d.stars} sao không do tỉnh công nhận.")
+            fail(
+                "dossiers",
+                _("«%(product)s»: hạng %(stars)s sao không do tỉnh công nhận.")
+                % {"product": d.product, "stars": d.stars},
+            )
     decision = record_decision(
         actor,
         number=number,
@@ -164,7 +175,7 @@ def record_central_result(
     _require_province(actor, province)
     _require_state(dossier, Dossier.State.FORWARDED_CENTRAL)
     if stars > (dossier.stars or 0):
-        fail("stars", "Hạng sao Trung ương công nhận không vượt kết quả của hồ sơ.")
+        fail("stars", _("Hạng sao Trung ương công nhận không vượt kết quả của hồ sơ."))
     if stars not in dossier.regime.certified_stars:
         dossier.stars = stars
         dossier.save(update_fields=["stars"])
@@ -196,9 +207,9 @@ def revoke(
     province = resolve(certificate.division, Level.PROVINCE)
     _require_province(actor, province)
     if not reason.strip():
-        fail("reason", "Cần nêu lý do thu hồi.")
+        fail("reason", _("Cần nêu lý do thu hồi."))
     if Revocation.objects.filter(certificate=certificate).exists():
-        fail("certificate", "Giấy chứng nhận này đã bị thu hồi.")
+        fail("certificate", _("Giấy chứng nhận này đã bị thu hồi."))
     decision = record_decision(
         actor,
         number=number,

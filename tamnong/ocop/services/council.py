@@ -4,15 +4,17 @@ closing."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tamnong.access.roles import COUNCIL_ROLES, PROVINCE_ROLES, SECRETARY_ROLES
 from tamnong.access.scope import Scope
-from tamnong.accounts.models import Role
+from tamnong.accounts.models import Membership, Role
 from tamnong.audit.models import AuditEvent
 from tamnong.audit.services import record, record_transition
 from tamnong.divisions.models import Division, Level
@@ -31,15 +33,19 @@ from .dossiers import _require_state
 
 def _require_province(actor, division: Division) -> None:
     if not Scope.of(actor).covers(division, PROVINCE_ROLES):
-        raise PermissionDenied("Chỉ Văn phòng điều phối/Sở ngành cấp tỉnh được thực hiện.")
+        raise PermissionDenied(_("Chỉ Văn phòng điều phối/Sở ngành cấp tỉnh được thực hiện."))
 
 
 def _check_seat_users(division: Division, users: list) -> None:
     if len({u.pk for u in users}) != len(users):
-        fail("seats", "Một người chỉ giữ một vị trí trong phiên.")
+        fail("seats", _("Một người chỉ giữ một vị trí trong phiên."))
     for user in users:
         if not Scope.of(user).covers(division, COUNCIL_ROLES):
-            fail("seats", f"{user} không có vai trò Hội đồng/cán bộ tỉnh trên {division}.")
+            fail(
+                "seats",
+                _("%(user)s không có vai trò Hội đồng/cán bộ tỉnh trên %(division)s.")
+                % {"user": user, "division": division},
+            )
 
 
 @transaction.atomic
@@ -49,15 +55,15 @@ def create_session(
     """Set up a council session with its members, secretary and advisory team."""
     _require_province(actor, division)
     if division.level != Level.PROVINCE or not division.is_current:
-        fail("division", "Hội đồng được thành lập ở cấp tỉnh (bản đồ hiện hành).")
+        fail("division", _("Hội đồng được thành lập ở cấp tỉnh (bản đồ hiện hành)."))
     regime = Regime.on(held_on)
     if regime is None:
-        fail("held_on", "Không có chế độ đánh giá OCOP cho ngày này.")
+        fail("held_on", _("Không có chế độ đánh giá OCOP cho ngày này."))
     scorers = [u for u, role in seats if role in Seat.SCORING]
     if not scorers:
-        fail("seats", "Hội đồng cần ít nhất một thành viên chấm điểm.")
+        fail("seats", _("Hội đồng cần ít nhất một thành viên chấm điểm."))
     if not any(role == Seat.Role.SECRETARY for _u, role in seats):
-        fail("seats", "Hội đồng cần có thư ký.")
+        fail("seats", _("Hội đồng cần có thư ký."))
     _check_seat_users(division, [u for u, _r in seats])
     levels = regime.rules.get("council_levels", ["province"])
     session = CouncilSession.objects.create(
@@ -96,22 +102,23 @@ def add_seats(actor, session: CouncilSession, seats: list[tuple]) -> list[Seat]:
     session = CouncilSession.objects.select_for_update().get(pk=session.pk)
     if not can_manage_seats(actor, session):
         raise PermissionDenied(
-            "Chỉ Văn phòng điều phối cấp tỉnh hoặc thư ký phiên được bổ sung thành phần."
+            _("Chỉ Văn phòng điều phối cấp tỉnh hoặc thư ký phiên được bổ sung thành phần.")
         )
     if session.state != CouncilSession.State.OPEN:
-        fail("seats", "Phiên họp đã kết thúc, không bổ sung thành phần.")
+        fail("seats", _("Phiên họp đã kết thúc, không bổ sung thành phần."))
     if not seats:
-        fail("seats", "Chưa chọn người cần bổ sung.")
+        fail("seats", _("Chưa chọn người cần bổ sung."))
     if any(role not in Seat.Role.values for _u, role in seats):
-        fail("seats", "Vai trò trong phiên không hợp lệ.")
+        fail("seats", _("Vai trò trong phiên không hợp lệ."))
     if (
         any(role in Seat.SCORING for _u, role in seats)
         and ScoreSheet.objects.filter(session=session).exists()
     ):
         fail(
             "seats",
-            "Đã có phiếu chấm điểm trong phiên: chỉ bổ sung được thư ký hoặc tổ tư vấn, "
-            "không bổ sung thành viên chấm điểm.",
+            _(
+                "Đã có phiếu chấm điểm trong phiên: chỉ bổ sung được thư ký hoặc tổ tư vấn, không bổ sung thành viên chấm điểm."
+            ),
         )
     users = [u for u, _r in seats]
     _check_seat_users(session.division, users)
@@ -121,7 +128,7 @@ def add_seats(actor, session: CouncilSession, seats: list[tuple]) -> list[Seat]:
         )
     )
     if seated:
-        fail("seats", f"Đã có trong phiên: {', '.join(sorted(seated))}.")
+        fail("seats", _("Đã có trong phiên: %(items)s.") % {"items": ", ".join(sorted(seated))})
     added = Seat.objects.bulk_create([Seat(session=session, user=u, role=r) for u, r in seats])
     record(
         AuditEvent.Action.UPDATE,
@@ -137,10 +144,13 @@ def add_seats(actor, session: CouncilSession, seats: list[tuple]) -> list[Seat]:
 def add_to_session(actor, session: CouncilSession, dossiers: list[Dossier]) -> None:
     _require_province(actor, session.division)
     if session.state != CouncilSession.State.OPEN:
-        fail("session", "Phiên họp đã kết thúc.")
+        fail("session", _("Phiên họp đã kết thúc."))
     for d in dossiers:
         if not d.product.division.path.startswith(session.division.path):
-            fail("dossiers", f"Hồ sơ «{d}» không thuộc địa bàn của Hội đồng.")
+            fail(
+                "dossiers",
+                _("Hồ sơ «%(dossier)s» không thuộc địa bàn của Hội đồng.") % {"dossier": d},
+            )
         _require_state(d, Dossier.State.FORWARDED)
         d.session = session
         d.council_level = session.level
@@ -156,7 +166,10 @@ def sheet_answers(dossier: Dossier, answers: dict) -> dict:
             if given is not None and crit._num(given) != crit._num(pts):
                 fail(
                     f"answers.{code}",
-                    f"Tiêu chí {code} do UBND xã đánh giá ({pts} điểm); thành viên Hội đồng không chấm lại.",
+                    _(
+                        "Tiêu chí %(code)s do UBND xã đánh giá (%(pts)s điểm); thành viên Hội đồng không chấm lại."
+                    )
+                    % {"code": code, "pts": pts},
                 )
             merged[code] = pts
     return merged
@@ -172,17 +185,17 @@ def submit_sheet(
             locked = CouncilSession.objects.select_for_update().get(pk=session.pk)
             seat = Seat.objects.filter(session=locked, user=actor).first()
             if seat is None or seat.role not in Seat.SCORING:
-                raise PermissionDenied("Chỉ thành viên Hội đồng của phiên này được chấm điểm.")
+                raise PermissionDenied(_("Chỉ thành viên Hội đồng của phiên này được chấm điểm."))
             if locked.state != CouncilSession.State.OPEN:
-                fail("session", "Phiên họp đã kết thúc, không nhận thêm phiếu.")
+                fail("session", _("Phiên họp đã kết thúc, không nhận thêm phiếu."))
             dossier = Dossier.objects.select_related("criteria_set", "regime", "product").get(
                 pk=dossier.pk
             )
             if dossier.session_id != locked.pk:
-                fail("dossier", "Sản phẩm không thuộc phiên họp này.")
+                fail("dossier", _("Sản phẩm không thuộc phiên họp này."))
             _require_state(dossier, Dossier.State.IN_SESSION)
             if ScoreSheet.objects.filter(dossier=dossier, member=actor).exists():
-                fail("member", "Bạn đã nộp phiếu cho sản phẩm này.")
+                fail("member", _("Bạn đã nộp phiếu cho sản phẩm này."))
             try:
                 clean, totals = crit.score_sheet(
                     dossier.criteria_set.content, sheet_answers(dossier, answers)
@@ -207,7 +220,7 @@ def submit_sheet(
             )
             return sheet
     except IntegrityError:
-        fail("member", "Bạn đã nộp phiếu cho sản phẩm này.")
+        fail("member", _("Bạn đã nộp phiếu cho sản phẩm này."))
 
 
 def ranking(dossier: Dossier) -> crit.Ranking:
@@ -220,9 +233,76 @@ def ranking(dossier: Dossier) -> crit.Ranking:
     )
 
 
+def council_candidates(division: Division) -> list:
+    """People who may sit on a council of `division`: active users holding a council role
+    (COUNCIL_ROLES) on the division or a unit above it; the lists of the session pages."""
+    users = {}
+    for m in (
+        Membership.objects.filter(role__in=COUNCIL_ROLES, user__is_active=True)
+        .select_related("user", "division")
+        .order_by("user__full_name", "user__username")
+    ):
+        if division.path.startswith(m.division.path):
+            users.setdefault(m.user_id, m.user)
+    return list(users.values())
+
+
+@dataclass
+class ProductCheck:
+    dossier: Dossier
+    sheets: int
+    missing: list  # scoring members without a sheet for this product
+    quorum: bool
+
+
+@dataclass
+class CloseCheck:
+    """What closing a session would meet: per product, who has not submitted and whether the
+    quorum (regime data `council_quorum`) is reached."""
+
+    seats: int  # scoring seats (chair and members)
+    required: int  # sheets each product needs
+    products: list[ProductCheck] = field(default_factory=list)
+
+    @property
+    def below_quorum(self) -> list[ProductCheck]:
+        return [p for p in self.products if not p.quorum]
+
+    @property
+    def missing(self) -> list[ProductCheck]:
+        return [p for p in self.products if p.missing]
+
+
+def close_check(session: CouncilSession) -> CloseCheck:
+    scorers = [s.user for s in session.seats.filter(role__in=Seat.SCORING).select_related("user")]
+    required = session.regime.quorum_of(len(scorers))
+    check = CloseCheck(seats=len(scorers), required=required)
+    for d in session.dossiers.filter(state=Dossier.State.IN_SESSION).select_related("product"):
+        done = set(d.sheets.values_list("member_id", flat=True))
+        check.products.append(
+            ProductCheck(
+                dossier=d,
+                sheets=len(done),
+                missing=[u for u in scorers if u.pk not in done],
+                quorum=len(done) >= required,
+            )
+        )
+    return check
+
+
+def _names(users) -> str:
+    return ", ".join(str(getattr(u, "full_name", "") or u) for u in users)
+
+
 @transaction.atomic
-def close_session(actor, session: CouncilSession) -> list[Dossier]:
-    """End scoring: every product's result is computed from its members' sheets."""
+def close_session(
+    actor, session: CouncilSession, *, confirm_missing: bool = False
+) -> list[Dossier]:
+    """End scoring: every product's result is computed from its members' sheets.
+
+    Refused while a product has fewer sheets than the quorum; when every product has its quorum
+    but some members have not submitted, the close needs `confirm_missing` (the confirmation page
+    lists them), and the absent members are written into the audit trail."""
     session = CouncilSession.objects.select_for_update().get(pk=session.pk)
     seat = Seat.objects.filter(
         session=session, user=actor, role__in=[Seat.Role.SECRETARY, Seat.Role.CHAIR]
@@ -231,19 +311,42 @@ def close_session(actor, session: CouncilSession) -> list[Dossier]:
         seat or Scope.of(actor).covers(session.division, SECRETARY_ROLES - {Role.COUNCIL_SECRETARY})
     ):
         raise PermissionDenied(
-            "Chỉ thư ký, chủ tịch Hội đồng hoặc Văn phòng điều phối được kết thúc phiên."
+            _("Chỉ thư ký, chủ tịch Hội đồng hoặc Văn phòng điều phối được kết thúc phiên.")
         )
     if session.state != CouncilSession.State.OPEN:
-        fail("session", "Phiên họp đã kết thúc.")
-    dossiers = list(
-        session.dossiers.filter(state=Dossier.State.IN_SESSION).select_related(
-            "criteria_set", "regime"
+        fail("session", _("Phiên họp đã kết thúc."))
+    check = close_check(session)
+    if check.below_quorum:
+        fail(
+            "session",
+            _(
+                "Chưa đủ số phiếu để kết thúc phiên: mỗi sản phẩm cần ít nhất %(required)s/%(seats)s "
+                "phiếu của thành viên chấm điểm. Còn thiếu: %(products)s."
+            )
+            % {
+                "required": check.required,
+                "seats": check.seats,
+                "products": "; ".join(
+                    _("%(product)s (%(sheets)s phiếu)")
+                    % {"product": p.dossier.product, "sheets": p.sheets}
+                    for p in check.below_quorum
+                ),
+            },
         )
-    )
-    missing = [str(d.product) for d in dossiers if not d.sheets.exists()]
-    if missing:
-        fail("session", f"Chưa có phiếu đánh giá cho: {', '.join(missing)}.")
-    for d in dossiers:
+    if check.missing and not confirm_missing:
+        fail(
+            "confirm",
+            _("Còn thành viên chưa nộp phiếu: %(missing)s. Cần xác nhận để kết thúc phiên.")
+            % {
+                "missing": "; ".join(
+                    f"{p.dossier.product}: {_names(p.missing)}" for p in check.missing
+                )
+            },
+        )
+    dossiers = [p.dossier for p in check.products]
+    for d in Dossier.objects.filter(pk__in=[d.pk for d in dossiers]).select_related(
+        "criteria_set", "regime", "product"
+    ):
         r = ranking(d)
         d.mean_score, d.band, d.stars = r.mean, r.band, r.stars
         d.result = r.as_dict()
@@ -264,5 +367,62 @@ def close_session(actor, session: CouncilSession) -> list[Dossier]:
     session.state = CouncilSession.State.CLOSED
     session.closed_at = timezone.now()
     session.save(update_fields=["state", "closed_at"])
-    record_transition(session, before, session.state)
-    return dossiers
+    note = ""
+    if check.missing:
+        note = "Kết thúc khi còn thành viên chưa nộp phiếu: " + "; ".join(
+            f"{p.dossier.product}: {', '.join(u.username for u in p.missing)}"
+            for p in check.missing
+        )
+    record_transition(session, before, session.state, note[:500])
+    return list(Dossier.objects.filter(pk__in=[d.pk for d in dossiers]).order_by("pk"))
+
+
+def result_reasons(dossier: Dossier) -> list[str]:
+    """Why a closed product got fewer stars than its score band, or no certificate: each failed
+    mandatory criterion with how many sheets met it, or a mean below the lowest certified band."""
+    result = dossier.result or {}
+    if dossier.stars is None or not result:
+        return []
+    from tamnong.core.templatetags.vn import vn_number
+
+    out = []
+    failed = result.get("failed") or []
+    if failed:
+        out.append(
+            _(
+                "Điểm trung bình đạt mức %(band)s sao nhưng không đạt tiêu chí bắt buộc cho %(star)s sao:"
+            )
+            % {"band": result.get("band", dossier.band), "star": failed[0]["star"]}
+        )
+        for f in failed:
+            need = (
+                _("tối thiểu %(points)s điểm") % {"points": f["required"]}
+                if f.get("required") is not None
+                else _("trên 0 điểm")
+            )
+            out.append(
+                _("Tiêu chí %(code)s «%(name)s» (cần %(need)s): %(met)s/%(sheets)s phiếu đạt.")
+                % {
+                    "code": f["criterion"],
+                    "name": f["name"],
+                    "need": need,
+                    "met": f["met"],
+                    "sheets": f["sheets"],
+                }
+            )
+    certified = dossier.regime.certified_stars if dossier.regime_id else []
+    if certified and dossier.band is not None and dossier.band < min(certified):
+        lowest = min(certified)
+        floor = next(
+            (
+                b["min"]
+                for b in dossier.regime.rules.get("star_bands", [])
+                if int(b["stars"]) == lowest
+            ),
+            None,
+        )
+        out.append(
+            _("Điểm trung bình %(mean)s dưới %(min)s điểm, mức tối thiểu để đạt %(star)s sao.")
+            % {"mean": vn_number(dossier.mean_score, 2), "min": floor, "star": lowest}
+        )
+    return out

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tamnong.access.roles import EDITOR_ROLES
 from tamnong.access.scope import Scope
@@ -42,24 +43,34 @@ def open_dossier(
     day = registered_on or timezone.localdate()
     regime = Regime.on(day)
     if regime is None or not regime.rules.get("criteria_in_files", True):
-        fail("registered_on", "Không có chế độ đánh giá OCOP áp dụng cho ngày này.")
+        fail("registered_on", _("Không có chế độ đánh giá OCOP áp dụng cho ngày này."))
     cs = CriteriaSet.objects.for_set(product.set_no, day)
     if cs is None:
-        fail("product", f"Chưa có bộ tiêu chí cho bộ sản phẩm số {product.set_no}.")
+        fail(
+            "product",
+            _("Chưa có bộ tiêu chí cho bộ sản phẩm số %(set_no)s.") % {"set_no": product.set_no},
+        )
     if not cs.complete:
         fail(
             "product",
-            f"Bộ tiêu chí «{cs.product_set}» ({cs.decision}, phiên bản {cs.version}) chưa đầy đủ: "
-            + "; ".join(d for d in cs.defects if "chưa đầy đủ" in d)
-            + " Quản trị viên cần nạp bộ chính thức trước khi đánh giá.",
+            _(
+                "Bộ tiêu chí «%(set)s» (%(decision)s, phiên bản %(version)s) chưa đầy đủ: "
+                "%(defects)s Quản trị viên cần nạp bộ chính thức trước khi đánh giá."
+            )
+            % {
+                "set": cs.product_set,
+                "decision": cs.decision,
+                "version": cs.version,
+                "defects": "; ".join(d for d in cs.defects if "chưa đầy đủ" in d),
+            },
         )
     previous = current_certificate(product, day)
     if kind == Dossier.Kind.UPGRADE and previous is None:
-        fail("kind", "Nâng hạng cần một giấy chứng nhận còn hiệu lực.")
+        fail("kind", _("Nâng hạng cần một giấy chứng nhận còn hiệu lực."))
     if kind == Dossier.Kind.RENEWAL and previous is None:
         previous = product.certificates.order_by("-issued_on").first()
         if previous is None:
-            fail("kind", "Đánh giá lại cần một giấy chứng nhận đã cấp.")
+            fail("kind", _("Đánh giá lại cần một giấy chứng nhận đã cấp."))
     open_states = [
         Dossier.State.DRAFT,
         Dossier.State.SUBMITTED,
@@ -69,7 +80,7 @@ def open_dossier(
         Dossier.State.SCORED,
     ]
     if product.dossiers.filter(state__in=open_states).exists():
-        fail("product", "Sản phẩm đang có hồ sơ chưa hoàn tất.")
+        fail("product", _("Sản phẩm đang có hồ sơ chưa hoàn tất."))
     dossier = Dossier.objects.create(
         product=product,
         kind=kind,
@@ -86,7 +97,8 @@ def _require_state(dossier: Dossier, *states: str) -> None:
     if dossier.state not in states:
         fail(
             "state",
-            f"Hồ sơ đang ở bước «{dossier.get_state_display()}», không thực hiện được thao tác này.",
+            _("Hồ sơ đang ở bước «%(state)s», không thực hiện được thao tác này.")
+            % {"state": dossier.get_state_display()},
         )
 
 
@@ -113,14 +125,19 @@ def add_file(actor, dossier: Dossier, *, kind: str, upload, criterion: str = "")
     if suffix not in FILE_TYPES:
         fail(
             "file",
-            f"Loại tệp {suffix or '(không có đuôi)'} không được nhận ({', '.join(sorted(FILE_TYPES))}).",
+            _("Loại tệp %(suffix)s không được nhận (%(types)s).")
+            % {"suffix": suffix or _("(không có đuôi)"), "types": ", ".join(sorted(FILE_TYPES))},
         )
     if upload.size > MAX_FILE_BYTES:
-        fail("file", f"Tệp quá lớn (tối đa {MAX_FILE_BYTES // 1024 // 1024} MB).")
+        fail("file", _("Tệp quá lớn (tối đa %(mb)s MB).") % {"mb": MAX_FILE_BYTES // 1024 // 1024})
     if kind not in DossierFile.Kind.values:
-        fail("kind", "Loại tệp hồ sơ không hợp lệ.")
+        fail("kind", _("Loại tệp hồ sơ không hợp lệ."))
     if criterion and criterion not in crit.criteria_by_code(dossier.criteria_set.content):
-        fail("criterion", f"Không có tiêu chí {criterion} trong bộ tiêu chí của hồ sơ.")
+        fail(
+            "criterion",
+            _("Không có tiêu chí %(criterion)s trong bộ tiêu chí của hồ sơ.")
+            % {"criterion": criterion},
+        )
     f = DossierFile.objects.create(
         dossier=dossier,
         kind=kind,
@@ -144,9 +161,9 @@ def submit_dossier(actor, dossier: Dossier) -> Dossier:
     require_producer_access(actor, dossier.product.producer)
     _require_state(dossier, Dossier.State.DRAFT, Dossier.State.RETURNED)
     if not dossier.self_assessment:
-        fail("self_assessment", "Chưa có bản tự đánh giá.")
+        fail("self_assessment", _("Chưa có bản tự đánh giá."))
     if not dossier.files.filter(kind=DossierFile.Kind.REGISTRATION).exists():
-        fail("files", "Chưa tải lên phiếu đăng ký.")
+        fail("files", _("Chưa tải lên phiếu đăng ký."))
     target = Dossier.State.SUBMITTED if dossier.regime.has_commune_step else Dossier.State.FORWARDED
     _move(dossier, target, "Nộp hồ sơ")
     return dossier
@@ -154,7 +171,9 @@ def submit_dossier(actor, dossier: Dossier) -> Dossier:
 
 def _require_commune(actor, dossier: Dossier) -> None:
     if not Scope.of(actor).covers(dossier.product.division, EDITOR_ROLES):
-        raise PermissionDenied("Chỉ cán bộ xã (hoặc tỉnh) phụ trách địa bàn được kiểm tra hồ sơ.")
+        raise PermissionDenied(
+            _("Chỉ cán bộ xã (hoặc tỉnh) phụ trách địa bàn được kiểm tra hồ sơ.")
+        )
 
 
 @transaction.atomic
@@ -162,7 +181,7 @@ def return_dossier(actor, dossier: Dossier, reason: str) -> Dossier:
     _require_commune(actor, dossier)
     _require_state(dossier, Dossier.State.SUBMITTED)
     if not reason.strip():
-        fail("reason", "Cần nêu nội dung phải bổ sung.")
+        fail("reason", _("Cần nêu nội dung phải bổ sung."))
     dossier.return_reason = reason.strip()[:500]
     _move(dossier, Dossier.State.RETURNED, reason, ("return_reason",))
     return dossier
@@ -180,23 +199,27 @@ def commune_assess(actor, dossier: Dossier, *, answers: dict, report: str) -> Do
     for code in local:
         if code not in answers:
             errors[f"answers.{code}"] = [
-                f"Chưa đánh giá tiêu chí {code} ({local[code]['commune']})."
+                _("Chưa đánh giá tiêu chí %(code)s (%(commune)s).")
+                % {"code": code, "commune": local[code]["commune"]}
             ]
     for code, value in answers.items():
         c = local.get(str(code))
         if c is None:
-            errors[f"answers.{code}"] = [f"Tiêu chí {code} không thuộc nội dung xã đánh giá."]
+            errors[f"answers.{code}"] = [
+                _("Tiêu chí %(code)s không thuộc nội dung xã đánh giá.") % {"code": code}
+            ]
             continue
         pts = crit._num(value)
         allowed = {Decimal(str(o["points"])) for o in c["options"]} | {Decimal(0)}
         if pts is None or pts not in allowed:
             errors[f"answers.{code}"] = [
-                f"Tiêu chí {code}: điểm «{value}» không thuộc các lựa chọn."
+                _("Tiêu chí %(code)s: điểm «%(value)s» không thuộc các lựa chọn.")
+                % {"code": code, "value": value}
             ]
             continue
         clean[str(code)] = crit._plain(pts)
     if not report.strip():
-        errors["report"] = ["Cần có báo cáo đánh giá của xã."]
+        errors["report"] = [_("Cần có báo cáo đánh giá của xã.")]
     if errors:
         raise ValidationError(errors)
     dossier.commune_answers = clean

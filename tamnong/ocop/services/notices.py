@@ -9,6 +9,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tamnong.accounts.models import Membership, Role
 from tamnong.core.formatting import date as vn_date
@@ -60,14 +61,25 @@ def send_expiry_notices(today: dt.date | None = None) -> dict:
             )
             if not created:
                 continue
+            facts = {
+                "number": cert.number,
+                "product": cert.product,
+                "producer": cert.producer,
+                "stars": cert.stars,
+                "expires": vn_date(cert.expires_on),
+                "days": days,
+            }
             title = (
-                f"Giấy chứng nhận OCOP {cert.number} ({cert.product}) hết hiệu lực ngày "
-                f"{vn_date(cert.expires_on)}"
+                _("Giấy chứng nhận OCOP %(number)s (%(product)s) hết hiệu lực ngày %(expires)s")
+                % facts
             )
             body = (
-                f"Sản phẩm «{cert.product}» của {cert.producer} ({cert.stars} sao) có giấy chứng nhận "
-                f"số {cert.number} hết hiệu lực ngày {vn_date(cert.expires_on)} (còn {days} ngày). "
-                "Chủ thể cần nộp hồ sơ đánh giá lại (phiếu đăng ký và báo cáo cập nhật kết quả 3 năm)."
+                _(
+                    "Sản phẩm «%(product)s» của %(producer)s (%(stars)s sao) có giấy chứng nhận "
+                    "số %(number)s hết hiệu lực ngày %(expires)s (còn %(days)s ngày). "
+                    "Chủ thể cần nộp hồ sơ đánh giá lại (phiếu đăng ký và báo cáo cập nhật kết quả 3 năm)."
+                )
+                % facts
             )
             link = reverse("ocop:certificate", args=[cert.pk])
             emails = {cert.producer.email} if cert.producer.email else set()

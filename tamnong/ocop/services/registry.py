@@ -36,7 +36,7 @@ def can_edit_producer(user, producer: Producer) -> bool:
 
 def require_producer_access(user, producer: Producer) -> None:
     if not can_act_for(user, producer):
-        raise PermissionDenied("Bạn không có quyền thao tác cho chủ thể này.")
+        raise PermissionDenied(_("Bạn không có quyền thao tác cho chủ thể này."))
 
 
 def _next_code(prefix: str, model, field: str = "code") -> str:
@@ -53,11 +53,11 @@ def create_producer(
     """Register a subject (chủ thể) in a commune; commune officers and province staff may."""
     Scope.of(actor).require_edit(division)
     if division.level != Level.COMMUNE:
-        fail("division", "Chủ thể phải gắn với một xã/phường.")
+        fail("division", _("Chủ thể phải gắn với một xã/phường."))
     province = resolve(division, Level.PROVINCE)
     code = code.strip() or _next_code(f"CT{province.code if province else ''}-", Producer)
     if Producer.objects.filter(code=code).exists():
-        fail("code", f"Mã chủ thể {code} đã có.")
+        fail("code", _("Mã chủ thể %(code)s đã có.") % {"code": code})
     return Producer.objects.create(
         code=code, division=division, name=name.strip(), kind=kind, **fields
     )
@@ -129,10 +129,10 @@ def create_product(
     require_producer_access(actor, producer)
     cs = CriteriaSet.objects.filter(set_no=set_no).order_by("-effective_from", "-version").first()
     if cs is None:
-        fail("set_no", f"Không có bộ sản phẩm số {set_no}.")
+        fail("set_no", _("Không có bộ sản phẩm số %(set_no)s.") % {"set_no": set_no})
     code = code.strip() or _next_code(f"{producer.code}-SP", Product)
     if Product.objects.filter(code=code).exists():
-        fail("code", f"Mã sản phẩm {code} đã có.")
+        fail("code", _("Mã sản phẩm %(code)s đã có.") % {"code": code})
     return Product.objects.create(
         code=code,
         producer=producer,
@@ -151,7 +151,7 @@ def add_channel(
 ) -> Channel:
     require_producer_access(actor, product.producer)
     if kind == Channel.Kind.EXPORT and len(country) != 2:
-        fail("country", "Kênh xuất khẩu cần mã quốc gia 2 chữ (vd JP, US).")
+        fail("country", _("Kênh xuất khẩu cần mã quốc gia 2 chữ (vd JP, US)."))
     ch = Channel.objects.create(
         product=product, kind=kind, name=name, country=country.upper(), since=since
     )

@@ -137,8 +137,9 @@ def test_the_full_ocop_round_trip_in_chromium(new_page, live, geo, personas):
     page.goto(f"{live.url}/ocop/hoi-dong/them/")
     page.fill("main form input[name=name]", "Phiên 1/2026")
     page.fill("main form input[name=held_on]", today.isoformat())
-    lines = [f"{m.username} member" for m in members] + ["secretary secretary"]
-    page.fill("main form textarea[name=members]", "\n".join(lines))
+    for m in members:
+        page.check(f"main form input[name=members][value='{m.pk}']")
+    page.select_option("main form select[name=secretary]", str(personas.secretary.pk))
     submit(page, "main form button[type=submit]")
     session_url = page.url
     assert re.fullmatch(rf"{re.escape(live.url)}/ocop/hoi-dong/\d+/", session_url)
@@ -206,3 +207,68 @@ def test_the_full_ocop_round_trip_in_chromium(new_page, live, geo, personas):
     assert "CÒN HIỆU LỰC" in status and "VALID" in status
     text = page.locator("main").inner_text()
     assert "Miến dong Na Rì" in text and "HTX Miến Na Rì" in text and cert.number in text
+
+
+def test_closing_a_session_asks_for_confirmation_and_names_who_has_not_submitted(
+    new_page, live, geo, personas
+):
+    from tamnong.ocop import services
+    from tamnong.ocop.models import CouncilSession
+    from tamnong.testing.ocop import (
+        answers,
+        council,
+        forwarded_dossier,
+        install_synthetic,
+        producer_and_product,
+    )
+
+    install_synthetic()
+    _producer, product = producer_and_product(geo, personas)
+    dossier = forwarded_dossier(geo, personas, product)
+    session, members = council(geo, personas, n=3)
+    services.add_to_session(personas.coordinator, session, [dossier])
+    services.submit_sheet(members[0], session, dossier, answers())
+    session_url = f"{live.url}/ocop/hoi-dong/{session.pk}/"
+
+    page = new_page(live, "secretary")
+    page.goto(session_url)
+    # One sheet of three: the confirmation page refuses and offers no button.
+    with page.expect_navigation():
+        page.click("main form:has(input[name=action][value=close]) button")
+    assert page.url == f"{session_url}ket-thuc/"
+    assert "Chưa đủ số phiếu để kết thúc phiên" in page.locator("#close-refused").inner_text()
+    assert page.locator("#close-form").count() == 0
+    assert "2/3" in page.locator("#quorum-rule").inner_text()
+
+    # The second member's sheet shows a running total and its band as options are picked
+    # (the commune's 10 points on 1.b are counted); the server still scores the sheet.
+    page = new_page(live, members[1].username)
+    page.goto(session_url)
+    page.click("main summary:has-text('Chấm điểm (phiếu của bạn)')")
+    sheet_form = "main form:has(input[name=action][value=sheet])"
+    page.select_option(f"{sheet_form} select[name='c_2.a']", "15")
+    page.select_option(f"{sheet_form} select[name='c_3.a']", "20")
+    page.select_option(f"{sheet_form} select[name='c_1.a']", "0")
+    assert page.locator(f"{sheet_form} .sheet-total").inner_text() == "45"
+    assert page.locator(f"{sheet_form} .sheet-band").inner_text().startswith("2★")
+    assert "1.a" in page.locator(f"{sheet_form} .sheet-mandatory").inner_text()
+    page.select_option(f"{sheet_form} select[name='c_1.a']", "10")
+    assert page.locator(f"{sheet_form} .sheet-total").inner_text() == "55"
+    assert page.locator(f"{sheet_form} .sheet-band").inner_text() == "3★ (đủ mức chứng nhận)"
+    assert page.locator(f"{sheet_form} .sheet-mandatory").inner_text() == ""
+    submit(page, f"{sheet_form} button")
+
+    # Two of three: the page names the member who has not submitted and asks to confirm.
+    page = new_page(live, "secretary")
+    page.goto(session_url)
+    with page.expect_navigation():
+        page.click("main form:has(input[name=action][value=close]) button")
+    table = page.locator("#close-check").inner_text()
+    assert "member2" in table and "member0" not in table and "2/3" in table
+    session.refresh_from_db()
+    assert session.state == CouncilSession.State.OPEN  # nothing closed before the confirmation
+    submit(page, "#close-form button")
+    assert page.url == session_url
+    assert "Đã kết thúc chấm điểm và tính kết quả." in page.locator("main .messages").inner_text()
+    session.refresh_from_db()
+    assert session.state == CouncilSession.State.CLOSED

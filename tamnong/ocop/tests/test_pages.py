@@ -73,10 +73,14 @@ def test_the_full_round_trip_in_the_browser(client, geo, personas):
     # Province: a council of five members and a secretary.
     members = [user_with(f"tv{i}", geo.province, Role.COUNCIL_MEMBER) for i in range(5)]
     login(client, personas.coordinator)
-    lines = "\n".join([f"{m.username} member" for m in members] + ["secretary secretary"])
     r = client.post(
         "/ocop/hoi-dong/them/",
-        {"name": "Phiên 1", "held_on": timezone.localdate().isoformat(), "members": lines},
+        {
+            "name": "Phiên 1",
+            "held_on": timezone.localdate().isoformat(),
+            "members": [m.pk for m in members],
+            "secretary": personas.secretary.pk,
+        },
     )
     assert r.status_code == 302, r.content.decode()[-3000:]
     session = CouncilSession.objects.get()

@@ -1,6 +1,6 @@
 """Adding people to a council session after it was set up (bổ sung thành phần phiên họp)."""
 
-from tamnong.accounts.models import Role
+from tamnong.accounts.models import Role, User
 from tamnong.audit.models import AuditEvent
 from tamnong.ocop import services
 from tamnong.ocop.models import Seat
@@ -16,6 +16,12 @@ from tamnong.testing.ocop import (
 from .test_pages import login
 
 
+def pk(username: str) -> int | str:
+    """The id the page's select sends for a person (an unknown name sends a missing id)."""
+    user = User.objects.filter(username__iexact=username).first() if username else None
+    return user.pk if user else (999_999 if username else "")
+
+
 def seats_of(session) -> dict[str, str]:
     return dict(session.seats.values_list("user__username", "role"))
 
@@ -26,7 +32,7 @@ def test_the_coordinator_adds_a_member_from_the_session_page(client, geo, person
     url = f"/ocop/hoi-dong/{session.pk}/"
     login(client, personas.coordinator)
     assert 'id="seat-form"' in client.get(url).content.decode()
-    r = client.post(url, {"action": "seat", "username": "newcomer", "role": "member"})
+    r = client.post(url, {"action": "seat", "user": pk("newcomer"), "role": "member"})
     assert r.status_code == 302 and r["Location"] == url
     assert seats_of(session)["newcomer"] == Seat.Role.MEMBER
     assert "Đã bổ sung newcomer vào thành phần phiên." in client.get(url).content.decode()
@@ -40,7 +46,7 @@ def test_the_session_secretary_adds_an_advisor(client, geo, personas):
     url = f"/ocop/hoi-dong/{session.pk}/"
     login(client, personas.secretary)
     assert 'id="seat-form"' in client.get(url).content.decode()
-    r = client.post(url, {"action": "seat", "username": "TUVAN", "role": "advisor"})
+    r = client.post(url, {"action": "seat", "user": pk("TUVAN"), "role": "advisor"})
     assert r.status_code == 302
     assert seats_of(session)["tuvan"] == Seat.Role.ADVISOR
 
@@ -51,11 +57,11 @@ def test_a_member_or_a_commune_officer_cannot_add_people_and_is_logged(client, g
     url = f"/ocop/hoi-dong/{session.pk}/"
     login(client, members[0])
     assert 'id="seat-form"' not in client.get(url).content.decode()
-    r = client.post(url, {"action": "seat", "username": "newcomer", "role": "member"})
+    r = client.post(url, {"action": "seat", "user": pk("newcomer"), "role": "member"})
     assert r.status_code == 403
     assert AuditEvent.objects.filter(action=AuditEvent.Action.DENIED, actor=members[0]).exists()
     login(client, personas.alice)  # the session is outside a commune officer's scope: hidden
-    r = client.post(url, {"action": "seat", "username": "newcomer", "role": "member"})
+    r = client.post(url, {"action": "seat", "user": pk("newcomer"), "role": "member"})
     assert r.status_code == 404
     assert AuditEvent.objects.filter(action=AuditEvent.Action.DENIED, actor=personas.alice).exists()
     assert "newcomer" not in seats_of(session)
@@ -67,12 +73,12 @@ def test_bad_additions_are_refused_with_a_message_and_change_nothing(client, geo
     login(client, personas.coordinator)
     before = seats_of(session)
     for data, message in (
-        ({"username": "khongco", "role": "member"}, "Không có người dùng khongco."),
-        ({"username": members[0].username, "role": "advisor"}, "Đã có trong phiên: member0."),
-        ({"username": "alice", "role": "member"}, "không có vai trò Hội đồng/cán bộ tỉnh"),
-        ({"username": "outsider", "role": "member"}, "không có vai trò Hội đồng/cán bộ tỉnh"),
-        ({"username": "council", "role": "boss"}, "boss không phải là một trong các lựa chọn"),
-        ({"username": "", "role": "member"}, "Trường này là bắt buộc"),
+        ({"user": pk("khongco"), "role": "member"}, "Hãy chọn một lựa chọn hợp lệ"),
+        ({"user": pk(members[0].username), "role": "advisor"}, "Hãy chọn một lựa chọn hợp lệ"),
+        ({"user": pk("alice"), "role": "member"}, "Hãy chọn một lựa chọn hợp lệ"),
+        ({"user": pk("outsider"), "role": "member"}, "Hãy chọn một lựa chọn hợp lệ"),
+        ({"user": pk("council"), "role": "boss"}, "boss không phải là một trong các lựa chọn"),
+        ({"user": pk(""), "role": "member"}, "Trường này là bắt buộc"),
     ):
         r = client.post(url, {"action": "seat", **data})
         assert r.status_code == 400 and message in r.content.decode(), (data, r.content[-1500:])
@@ -90,14 +96,14 @@ def test_once_scoring_started_only_non_scoring_seats_can_join(client, geo, perso
     url = f"/ocop/hoi-dong/{session.pk}/"
     login(client, personas.coordinator)
     assert "chỉ bổ sung được thư ký hoặc tổ tư vấn" in client.get(url).content.decode()
-    r = client.post(url, {"action": "seat", "username": "latecomer", "role": "member"})
+    r = client.post(url, {"action": "seat", "user": pk("latecomer"), "role": "member"})
     assert r.status_code == 400 and "không bổ sung thành viên chấm điểm" in r.content.decode()
     assert (
-        client.post(url, {"action": "seat", "username": "latecomer", "role": "chair"}).status_code
+        client.post(url, {"action": "seat", "user": pk("latecomer"), "role": "chair"}).status_code
         == 400
     )
     assert "latecomer" not in seats_of(session)
-    r = client.post(url, {"action": "seat", "username": "latecomer", "role": "advisor"})
+    r = client.post(url, {"action": "seat", "user": pk("latecomer"), "role": "advisor"})
     assert r.status_code == 302 and seats_of(session)["latecomer"] == Seat.Role.ADVISOR
     # After the close nobody joins, and the form is gone.
     for m in members[1:]:
@@ -105,6 +111,6 @@ def test_once_scoring_started_only_non_scoring_seats_can_join(client, geo, perso
     services.close_session(personas.secretary, session)
     user_with("toolate", geo.province, Role.COUNCIL_MEMBER)
     assert 'id="seat-form"' not in client.get(url).content.decode()
-    r = client.post(url, {"action": "seat", "username": "toolate", "role": "advisor"})
+    r = client.post(url, {"action": "seat", "user": pk("toolate"), "role": "advisor"})
     assert r.status_code == 400 and "Phiên họp đã kết thúc" in r.content.decode()
     assert "toolate" not in seats_of(session)

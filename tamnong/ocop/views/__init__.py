@@ -8,7 +8,7 @@ action re-renders that page with the Vietnamese message and status 400.
 from __future__ import annotations
 
 from .certificates import certificate_detail, certificate_list, certificate_pdf
-from .council import session_detail, session_list, session_new
+from .council import session_close, session_detail, session_list, session_new
 from .criteria import (
     criteria_detail,
     criteria_list,
@@ -42,6 +42,7 @@ __all__ = [
     "product_new",
     "dossier_detail",
     "dossier_list",
+    "session_close",
     "session_detail",
     "session_list",
     "session_new",

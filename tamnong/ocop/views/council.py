@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from tamnong.access.roles import PROVINCE_ROLES
 from tamnong.access.scope import Scope
-from tamnong.accounts.models import User
 
 from .. import forms, services
 from ..models import (
@@ -29,34 +28,14 @@ def session_list(request):
     return render(request, "ocop/sessions.html", {"sessions": qs})
 
 
-def _parse_seats(text: str) -> list[tuple]:
-    seats, errors = [], []
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        parts = line.split()
-        username, role = parts[0], (parts[1] if len(parts) > 1 else Seat.Role.MEMBER)
-        user = User.objects.filter(username__iexact=username).first()
-        if user is None:
-            errors.append(
-                _("Dòng %(n)s: không có người dùng %(u)s.") % {"n": lineno, "u": username}
-            )
-        elif role not in Seat.Role.values:
-            errors.append(_("Dòng %(n)s: vai trò %(r)s không hợp lệ.") % {"n": lineno, "r": role})
-        else:
-            seats.append((user, role))
-    if errors:
-        raise ValidationError({"members": errors})
-    return seats
-
-
 @login_required
 @_denied
 def session_new(request):
-    form = forms.SessionForm(request.POST or None)
     provinces = [
         d for d in forms.province_choices() if Scope.of(request.user).covers(d, PROVINCE_ROLES)
     ]
+    candidates = services.council_candidates(provinces[0]) if provinces else []
+    form = forms.SessionForm(request.POST or None, candidates=candidates)
     status = 200
     if request.method == "POST":
         if form.is_valid() and provinces:
@@ -66,7 +45,7 @@ def session_new(request):
                     division=provinces[0],
                     name=form.cleaned_data["name"],
                     held_on=form.cleaned_data["held_on"],
-                    seats=_parse_seats(form.cleaned_data["members"]),
+                    seats=form.seats(),
                 )
             except ValidationError as exc:
                 for msg in _errors(exc):
@@ -77,7 +56,10 @@ def session_new(request):
             raise PermissionDenied
         status = 400
     return render(
-        request, "ocop/form.html", {"form": form, "title": _("Lập phiên Hội đồng")}, status=status
+        request,
+        "ocop/session_new.html",
+        {"form": form, "title": _("Lập phiên Hội đồng")},
+        status=status,
     )
 
 
@@ -90,7 +72,11 @@ def session_detail(request, pk: int):
     is_staff = perms.staff
     errors, status = [], 200
     target = None
-    seat_form = forms.SeatForm(initial={"role": Seat.Role.MEMBER})
+    seated = set(session.seats.values_list("user_id", flat=True))
+    seat_candidates = [
+        u for u in services.council_candidates(session.division) if u.pk not in seated
+    ]
+    seat_form = forms.SeatForm(initial={"role": Seat.Role.MEMBER}, candidates=seat_candidates)
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -109,20 +95,17 @@ def session_detail(request, pk: int):
                 )
                 messages.success(request, _("Đã nộp phiếu đánh giá."))
             elif action == "seat":
-                seat_form = forms.SeatForm(request.POST)
+                seat_form = forms.SeatForm(request.POST, candidates=seat_candidates)
                 if not seat_form.is_valid():
                     raise ValidationError(
                         {k: [str(e) for e in v] for k, v in seat_form.errors.items()}
                     )
-                username = seat_form.cleaned_data["username"].strip()
-                user = User.objects.filter(username__iexact=username).first()
-                if user is None:
-                    raise ValidationError(
-                        {"username": [_("Không có người dùng %(u)s.") % {"u": username}]}
-                    )
+                user = seat_form.cleaned_data["user"]
                 services.add_seats(request.user, session, [(user, seat_form.cleaned_data["role"])])
                 messages.success(request, _("Đã bổ sung %(u)s vào thành phần phiên.") % {"u": user})
             elif action == "close":
+                if services.close_check(session).missing:  # who has not submitted: confirm first
+                    return redirect("ocop:session_close", pk=pk)
                 services.close_session(request.user, session)
             elif action == "recognise":
                 form = forms.DecisionForm(request.POST)
@@ -179,6 +162,37 @@ def session_detail(request, pk: int):
             "decision_form": forms.DecisionForm(),
             "seat_form": seat_form if perms.seats else None,
             "scoring_started": ScoreSheet.objects.filter(session=session).exists(),
+            "errors": errors,
+        },
+        status=status,
+    )
+
+
+@login_required
+@_denied
+def session_close(request, pk: int):
+    """The close confirmation: per product, the sheets received against the quorum and the members
+    who have not submitted; closing is refused below the quorum (the service decides)."""
+    session = _visible(request, CouncilSession, pk, select=("division", "regime"))
+    errors, status = [], 200
+    if request.method == "POST":
+        try:
+            services.close_session(
+                request.user, session, confirm_missing=request.POST.get("confirm") == "1"
+            )
+        except ValidationError as exc:
+            errors, status = _errors(exc), 400
+        else:
+            messages.success(request, _("Đã kết thúc chấm điểm và tính kết quả."))
+            return redirect("ocop:session", pk=pk)
+    check = services.close_check(session) if session.state == CouncilSession.State.OPEN else None
+    return render(
+        request,
+        "ocop/session_close.html",
+        {
+            "session": session,
+            "check": check,
+            "quorum": session.regime.council_quorum,
             "errors": errors,
         },
         status=status,
