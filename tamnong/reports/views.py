@@ -411,17 +411,43 @@ def records(request, kind: str):
             "page": page,
             "rows": rows,
             "division": division,
-            "headers": [f.verbose_name for f in fields],
+            "headers": [_header(f) for f in fields],
             "can_add": editable_divisions(request.user).exists(),
             "query": request.GET.urlencode(),
         },
     )
 
 
+# Display names for columns whose model field has no Vietnamese verbose name.
+HEADERS = {
+    "division": _("đơn vị hành chính"),
+    "product": _("sản phẩm"),
+    "producer": _("chủ thể"),
+    "household": _("hộ"),
+    "set_key": _("bộ tiêu chí"),
+    "status": _("trạng thái"),
+}
+
+
+def _header(field) -> str:
+    from django.utils.translation import gettext
+
+    if field.name in HEADERS:
+        return gettext(HEADERS[field.name])
+    return str(field.verbose_name)
+
+
 def _display(obj, field):
+    from tamnong.core.formatting import cell
+
     if field.choices:
         return getattr(obj, f"get_{field.name}_display")()
-    return getattr(obj, field.name)
+    if field.name == "set_key" and getattr(obj, "criteria_set_id", None):
+        return obj.criteria_set.title
+    value = getattr(obj, field.name)
+    if hasattr(value, "_meta"):
+        return value  # rendered by its __str__ (a name)
+    return cell(value, field.name)
 
 
 @login_required

@@ -20,3 +20,9 @@ def vn_percent(value, decimals=2):
 @register.filter
 def vn_date(value):
     return formatting.date(value)
+
+
+@register.filter
+def vn_cell(value, field=""):
+    """{{ v|vn_cell:"year" }}: one rule for every table cell (years never grouped)."""
+    return formatting.cell(value, field)
