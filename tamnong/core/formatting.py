@@ -89,7 +89,11 @@ def cell(value, field: str = "", decimals: int | None = None, lang: str | None =
     if isinstance(value, float | Decimal):
         if decimals is not None:
             return number(value, decimals, lang)
-        d = Decimal(str(value)).normalize()
+        d = Decimal(str(value))
+        exponent = -d.as_tuple().exponent
+        if isinstance(value, Decimal) and exponent == 2:
+            return number(d, 2, lang)  # an average or money kept to the cent: 7,00
+        d = d.normalize()
         places = 0 if d == d.to_integral_value() else min(2, -d.as_tuple().exponent)
         return number(value, places, lang)
     return str(value)

@@ -163,7 +163,7 @@ def to_pdf(summary: Summary, agency: str | None = None, number: str = "      /BC
                     [
                         Paragraph(
                             _esc(
-                                str(v) if not isinstance(v, int | Decimal) else formatting.number(v)
+                                formatting.cell(v)
                             ),
                             cell,
                         )

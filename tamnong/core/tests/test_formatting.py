@@ -68,4 +68,5 @@ def test_one_rule_for_every_cell_years_never_grouped_money_with_a_decimal_comma(
     assert cell(Decimal("45583000.000"), "value") == "45.583.000"
     assert cell(7.0, "average", decimals=2) == "7,00"
     assert cell(Decimal("100.0000"), "score") == "100"
+    assert cell(Decimal("7.00"), "plan") == "7,00" and cell(Decimal("7.94")) == "7,94"
     assert cell(None, "x") == ""

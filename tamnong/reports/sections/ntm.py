@@ -101,8 +101,8 @@ def _ntm(ctx: ReportContext, title: str, averages_by_year) -> Section:
                     [
                         item["label"],
                         item["reading_label"],
-                        item["plan"],
-                        item["result"] or "–",
+                        Decimal(item["plan"]),
+                        Decimal(item["result"]) if item["result"] is not None else "–",
                         "Đạt"
                         if item["reached"]
                         else ("Chưa đạt" if item["reached"] is False else "–"),
