@@ -30,23 +30,69 @@ def to_json(summary: Summary) -> str:
     return json.dumps(summary.as_dict(), ensure_ascii=False, indent=1)
 
 
+# Excel number formats: real numbers shown the Vietnamese way by Excel's locale (45.583.000,
+# 7,94, 22,22%); years stay plain integers.
+INT_FORMAT = "#,##0"
+DECIMAL_FORMAT = "#,##0.00"
+PERCENT_FORMAT = "0.00%"
+
+
+def _xlsx_cell(ws, row: int, col: int, value, unit: str = "", decimals: int | None = None):
+    """Write one value as a real number with a number format (percentages as fractions with %)."""
+    c = ws.cell(row, col)
+    text = value.text if isinstance(value, Figure) else None
+    value = _cell(value)
+    if isinstance(value, str) and value.endswith("%"):
+        parsed = _parse_vn_number(value[:-1])
+        if parsed is not None:
+            value, unit = parsed, "%"
+    if isinstance(value, bool) or value is None or not isinstance(value, int | float):
+        c.value = text if value is None and text else value
+        return c
+    if unit == "%" or (text or "").endswith("%"):
+        c.value, c.number_format = float(value) / 100, PERCENT_FORMAT
+    elif isinstance(value, int):
+        c.value, c.number_format = value, INT_FORMAT
+    else:
+        c.value = value
+        c.number_format = INT_FORMAT if decimals == 0 else DECIMAL_FORMAT
+    return c
+
+
+def _parse_vn_number(text: str):
+    raw = text.strip().replace(".", "").replace(",", ".")
+    try:
+        return float(raw)
+    except ValueError:
+        return None
+
+
+def _year_like(value) -> bool:
+    return isinstance(value, int) and 1900 <= value <= 2100
+
+
 def to_xlsx(summary: Summary) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     cover = wb.active
-    cover.title = "Tong quan"
+    cover.title = "Tổng quan"
     cover.append([f"Báo cáo tổng kết – {summary.division.name}"])
     cover.append([f"Kỳ báo cáo: {summary.period}"])
     cover.append([f"Lập lúc: {formatting.date(summary.generated_at)}"])
     cover["A1"].font = Font(bold=True, size=14)
-    used = {"Tong quan"}
+    cover.column_dimensions["A"].width = 70
+    cover.freeze_panes = "A2"
+    used = {"Tổng quan"}
     for sec in summary.sections:
         name = _sheet_name(sec.title, used)
         ws = wb.create_sheet(name)
         ws.append([sec.title])
         ws["A1"].font = Font(bold=True, size=13)
+        freeze = "A2"
+        widest = 2
         for para in sec.paragraphs:
             ws.append([paragraph_text(para)])
             ws.cell(ws.max_row, 1).alignment = Alignment(wrap_text=False)
@@ -57,30 +103,46 @@ def to_xlsx(summary: Summary) -> bytes:
             ws.append(table.columns)
             for c in range(1, len(table.columns) + 1):
                 ws.cell(ws.max_row, c).font = Font(bold=True)
+            if freeze == "A2":
+                freeze = f"A{ws.max_row + 1}"  # the first table's header row stays in view
+            widest = max(widest, len(table.columns))
             for row in table.rows:
-                ws.append([_cell(v) for v in row])
+                r = ws.max_row + 1
+                for col, v in enumerate(row, start=1):
+                    if _year_like(v) and "năm" in str(table.columns[col - 1]).lower():
+                        ws.cell(r, col).value = v
+                    else:
+                        _xlsx_cell(ws, r, col, v)
         for chart in sec.charts:
             ws.append([])
             ws.append([chart.title])
             ws.cell(ws.max_row, 1).font = Font(bold=True)
             ws.append(["", *chart.labels])
+            for c in range(2, len(chart.labels) + 2):
+                ws.cell(ws.max_row, c).font = Font(bold=True)
+            widest = max(widest, len(chart.labels) + 1)
             for ds in chart.datasets:
-                ws.append([ds["label"], *ds["data"]])
+                r = ws.max_row + 1
+                ws.cell(r, 1).value = ds["label"]
+                for col, v in enumerate(ds["data"], start=2):
+                    _xlsx_cell(ws, r, col, v, unit=chart.unit, decimals=chart.decimals)
         ws.column_dimensions["A"].width = 60
+        for col in range(2, widest + 1):
+            ws.column_dimensions[get_column_letter(col)].width = 16
+        ws.freeze_panes = freeze
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
-    import unicodedata
-
-    ascii_title = unicodedata.normalize("NFKD", title.replace("đ", "d").replace("Đ", "D"))
-    ascii_title = "".join(c for c in ascii_title if not unicodedata.combining(c))
-    name = re.sub(r"[\[\]:*?/\\]", " ", ascii_title)[:28].strip() or "Muc"
+    """The section title with its diacritics, without the characters Excel forbids, at most
+    31 characters and unique in the workbook."""
+    name = re.sub(r"[\[\]:*?/\\]", " ", title).strip()[:31].strip() or "Mục"
     base, n = name, 2
     while name in used:
-        name = f"{base[:25]} {n}"
+        suffix = f" ({n})"
+        name = f"{base[: 31 - len(suffix)].rstrip()}{suffix}"
         n += 1
     used.add(name)
     return name
