@@ -224,9 +224,7 @@ def to_pdf(summary: Summary, agency: str | None = None, number: str = "      /BC
                 data.append(
                     [
                         Paragraph(
-                            _esc(
-                                formatting.cell(v)
-                            ),
+                            _esc(formatting.cell(v)),
                             cell,
                         )
                         for v in row

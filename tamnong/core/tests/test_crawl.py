@@ -17,6 +17,7 @@ Checks that still fail only because of defects owned by other work are listed in
 
 from __future__ import annotations
 
+import contextlib
 import html
 import os
 import re
@@ -156,10 +157,8 @@ def _no_arg_names() -> list[str]:
                 walk(p.url_patterns, f"{ns}:{p.namespace}".strip(":") if p.namespace else ns)
             elif isinstance(p, URLPattern) and p.name:
                 name = f"{ns}:{p.name}" if ns else p.name
-                try:
+                with contextlib.suppress(NoReverseMatch):
                     out.append(reverse(name))
-                except NoReverseMatch:
-                    pass
 
     walk(get_resolver().url_patterns, "")
     return [u for u in out if not u.startswith(SKIP_PREFIXES) and "logout" not in u]
@@ -243,9 +242,7 @@ def _allowed_refusal(who: str, name: str) -> bool:
     ns = name.split(":")[0]
     if who in FORBIDDEN_NAMESPACES.get(ns, set()):
         return True
-    if name in EDITING and who not in {"quantri", "dieuphoi"}:
-        return True
-    return False
+    return bool(name in EDITING and who not in {"quantri", "dieuphoi"})
 
 
 def crawl(client, who: str, extra: list[str]) -> tuple[list[str], int]:

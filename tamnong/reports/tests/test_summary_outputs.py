@@ -34,9 +34,11 @@ def test_the_summary_workbook_keeps_diacritics_numbers_and_frozen_headers(demo, 
                 if isinstance(c.value, int | float) and not isinstance(c.value, bool):
                     numbers += 1
                     assert c.number_format != "General", (ws.title, c.coordinate, c.value)
-                elif isinstance(c.value, str) and c.value.rstrip("%").replace(",", "").replace(
-                    ".", ""
-                ).isdigit() and ("%" in c.value or "," in c.value):
+                elif (
+                    isinstance(c.value, str)
+                    and c.value.rstrip("%").replace(",", "").replace(".", "").isdigit()
+                    and ("%" in c.value or "," in c.value)
+                ):
                     texts_like_numbers.append((ws.title, c.coordinate, c.value))
     assert numbers > 10
     assert not texts_like_numbers
