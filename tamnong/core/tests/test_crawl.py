@@ -204,6 +204,10 @@ def _detail_urls() -> list[str]:
 def _visible_text(body: str) -> str:
     body = re.sub(r"(?is)<(script|style|template)\b.*?</\1>", " ", body)
     body = re.sub(r"(?is)<!--.*?-->", " ", body)
+    # an administrator's collapsed technical notes (ghi chú kỹ thuật) may keep developer wording
+    body = re.sub(
+        r'(?is)<(details|small)\b[^>]*class="[^"]*technical[^"]*"[^>]*>.*?</\1>', " ", body
+    )
     body = re.sub(r"(?is)<(head)\b.*?</head>", " ", body)
     return html.unescape(re.sub(r"<[^>]+>", " ", body))
 
