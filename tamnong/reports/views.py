@@ -319,7 +319,7 @@ def _report_division(request) -> Division:
 def summary(request):
     division = _report_division(request)
     try:
-        period = Period.parse(request.GET.get("period") or str(_default_year()))
+        period = Period.parse(request.GET.get("period") or str(_default_year(request.user)))
     except ValueError as exc:
         return render(
             request, "reports/summary.html", {"error": str(exc), "division": division}, status=400
@@ -369,15 +369,19 @@ def summary(request):
             "generated_at": generated_at,
             "division": division,
             "period": period,
+            "defaulted": not request.GET.get("period"),
             "sections_html": sections_html,
         },
     )
 
 
-def _default_year() -> int:
+def _default_year(user=None) -> int:
+    """The latest year with records in the user's scope (this year when there are none)."""
     from django.utils import timezone
 
-    return timezone.localdate().year
+    from tamnong.core.scopeyears import latest_year
+
+    return latest_year(user) if user is not None else timezone.localdate().year
 
 
 @login_required
@@ -512,9 +516,9 @@ def dashboard(request):
 
     division = _report_division(request)
     try:
-        year = int(request.GET.get("year") or _default_year())
+        year = int(request.GET.get("year") or _default_year(request.user))
     except ValueError:
-        year = _default_year()
+        year = _default_year(request.user)
     if key := request.GET.get("download"):
         panels = cached_dashboard(request.user, division, year)
         chart = next((p.chart for p in panels if p.chart and p.chart.key == key), None)
@@ -545,6 +549,7 @@ def dashboard(request):
             "panels_html": panels_html,
             "division": division,
             "year": year,
+            "defaulted": not request.GET.get("year"),
             "unit_options": _unit_select_options(request.user, division.pk),
         },
     )
