@@ -160,7 +160,14 @@ def to_pdf(summary: Summary, agency: str | None = None, number: str = "      /BC
     from reportlab.lib.units import cm
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import (
+        KeepTogether,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+        TableStyle,
+    )
 
     if "TN-Sans" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont("TN-Sans", str(FONT_DIR / "DejaVuSans.ttf")))
@@ -173,15 +180,24 @@ def to_pdf(summary: Summary, agency: str | None = None, number: str = "      /BC
     bold_center = ParagraphStyle("bc", parent=center, fontName="TN-Sans-Bold")
     title = ParagraphStyle("title", parent=bold_center, fontSize=14, leading=18, spaceBefore=12)
     heading = ParagraphStyle(
-        "h", parent=base, fontName="TN-Sans-Bold", fontSize=11.5, spaceBefore=10, spaceAfter=4
+        "h",
+        parent=base,
+        fontName="TN-Sans-Bold",
+        fontSize=11.5,
+        spaceBefore=10,
+        spaceAfter=4,
+        keepWithNext=True,
     )
     cell = ParagraphStyle("cell", parent=base, fontSize=9, leading=11, alignment=0)
+    caption = ParagraphStyle(
+        "caption", parent=base, keepWithNext=True
+    )  # a title stays with its table
 
     division = summary.division
     province = division.province or division
     place = re.sub(r"^(Tỉnh|Thành phố)\s+", "", province.name)
     agency = agency or f"UBND {province.name.upper()}"
-    today = summary.generated_at.date()
+    today = report_day(summary.generated_at)
     header = Table(
         [
             [
@@ -218,7 +234,7 @@ def to_pdf(summary: Summary, agency: str | None = None, number: str = "      /BC
             story.append(Paragraph(_esc(paragraph_text(para)), base))
             story.append(Spacer(1, 3))
         for table in sec.tables:
-            story.append(Paragraph(f"<b>{_esc(table.title)}</b>", base))
+            story.append(Paragraph(f"<b>{_esc(table.title)}</b>", caption))
             data = [[Paragraph(f"<b>{_esc(c)}</b>", cell) for c in table.columns]]
             for row in table.rows:
                 data.append(
@@ -244,9 +260,12 @@ def to_pdf(summary: Summary, agency: str | None = None, number: str = "      /BC
         for chart in sec.charts:
             if not chart.labels or not chart.datasets:
                 continue
-            drawing = Drawing(16 * cm, 5.8 * cm)
+            # The legend sits under the chart, one line per series, inside the drawing (never
+            # clipped at its right edge); the caption stays on the page of its chart.
+            legend_h = 14 * len(chart.datasets)
+            drawing = Drawing(16 * cm, 5.8 * cm + legend_h)
             bc = VerticalBarChart()
-            bc.x, bc.y, bc.width, bc.height = 40, 25, 14 * cm, 4 * cm
+            bc.x, bc.y, bc.width, bc.height = 40, 25 + legend_h, 14 * cm, 4 * cm
             bc.data = [[float(v or 0) for v in ds["data"]] for ds in chart.datasets]
             bc.categoryAxis.categoryNames = chart.labels
             bc.categoryAxis.labels.fontName = bc.valueAxis.labels.fontName = "TN-Sans"
@@ -261,13 +280,15 @@ def to_pdf(summary: Summary, agency: str | None = None, number: str = "      /BC
                 bc.bars[k].fillColor = palette[k % len(palette)]
             drawing.add(bc)
             legend = Legend()
-            legend.x, legend.y, legend.fontName = 15 * cm, 5 * cm, "TN-Sans"
+            legend.x, legend.y, legend.fontName = 40, legend_h + 2, "TN-Sans"
             legend.alignment = "right"
+            legend.columnMaximum = max(1, len(chart.datasets))
+            legend.fontSize = 8
             legend.colorNamePairs = [
                 (palette[k % len(palette)], ds["label"]) for k, ds in enumerate(chart.datasets)
             ]
             drawing.add(legend)
-            story += [Paragraph(f"<i>{_esc(chart.title)}</i>", base), drawing]
+            story.append(KeepTogether([Paragraph(f"<i>{_esc(chart.title)}</i>", base), drawing]))
     story += [
         Spacer(1, 18),
         Table(
@@ -294,6 +315,16 @@ def to_pdf(summary: Summary, agency: str | None = None, number: str = "      /BC
     )
     doc.build(story)
     return buf.getvalue()
+
+
+def report_day(generated_at):
+    """The report's date in local time (settings.TIME_ZONE, Asia/Ho_Chi_Minh): the header's
+    "ngày … tháng … năm …" and the body's "lập lúc" are the same day."""
+    from django.utils import timezone
+
+    if timezone.is_aware(generated_at):
+        generated_at = timezone.localtime(generated_at)
+    return generated_at.date() if hasattr(generated_at, "date") else generated_at
 
 
 def _esc(text: str) -> str:
