@@ -233,10 +233,23 @@ def _problems(url: str, name: str, body: str) -> list[str]:
         if m:
             out.append(f"mã nội bộ «{m.group(0)[:40]}»")
     for cell in _table_cells(body):
-        m = DOT_DECIMAL.search(cell) or GROUPED_YEAR.search(cell)
+        m = DOT_DECIMAL.search(cell)
         if m:
             out.append(f"số không theo kiểu Việt Nam «{m.group(0)}» trong «{cell[:40]}»")
             break
+    # grouped years (2.025): only in a column headed "năm" (money such as 2.008 triệu is grouped)
+    for table in re.findall(r"(?is)<table\b.*?</table>", body):
+        heads = [c.lower() for c in _table_cells("".join(re.findall(r"(?is)<th\b.*?</th>", table)))]
+        years = {i for i, h in enumerate(heads) if h.startswith("năm")}
+        for row in re.findall(r"(?is)<tr\b.*?</tr>", table):
+            cells = [
+                html.unescape(re.sub(r"<[^>]+>", " ", c)).strip()
+                for c in re.findall(r"(?is)<td\b[^>]*>(.*?)</td>", row)
+            ]
+            bad = [c for i, c in enumerate(cells) if i in years and GROUPED_YEAR.search(c)]
+            if bad:
+                out.append(f"năm bị nhóm chữ số «{bad[0]}»")
+                break
     return out
 
 
