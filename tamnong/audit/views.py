@@ -6,6 +6,7 @@ from django.shortcuts import render
 from tamnong.access.roles import AUDIT_READER_ROLES
 from tamnong.access.scope import Scope
 
+from . import display
 from .models import AuditEvent
 from .services import record_denied
 
@@ -31,6 +32,7 @@ def audit_list(request):
         "audit/list.html",
         {
             "page": page,
+            "rows": display.rows(page),
             "actions": AuditEvent.Action.choices,
             "action": action or "",
         },

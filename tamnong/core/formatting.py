@@ -66,3 +66,34 @@ def date(value: dt.date | dt.datetime | None) -> str:
             value = timezone.localtime(value)
         return value.strftime("%H:%M %d/%m/%Y")
     return value.strftime("%d/%m/%Y")
+
+
+# Fields whose integers are years or codes: never grouped ("2025", not "2.025").
+UNGROUPED_FIELDS = {"year", "code", "number", "decision_number", "from_year", "to_year"}
+
+
+def cell(value, field: str = "", decimals: int | None = None, lang: str | None = None) -> str:
+    """One value for a table cell, a PDF or a text export: years and codes as they are,
+    integers grouped (45.583.000), decimals with a comma and no trailing zeros (45.583,5)
+    unless `decimals` fixes them (7,00)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        from django.utils.translation import gettext
+
+        return gettext("có") if value else gettext("không")
+    if isinstance(value, dt.date):
+        return date(value)
+    if isinstance(value, int):
+        return str(value) if field in UNGROUPED_FIELDS else number(value, 0, lang)
+    if isinstance(value, float | Decimal):
+        if decimals is not None:
+            return number(value, decimals, lang)
+        d = Decimal(str(value))
+        exponent = -d.as_tuple().exponent
+        if isinstance(value, Decimal) and exponent == 2:
+            return number(d, 2, lang)  # an average or money kept to the cent: 7,00
+        d = d.normalize()
+        places = 0 if d == d.to_integral_value() else min(2, -d.as_tuple().exponent)
+        return number(value, places, lang)
+    return str(value)

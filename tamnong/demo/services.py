@@ -141,7 +141,7 @@ def _build_users(province: Division, communes: list[Division]) -> dict[str, User
             user=user,
             division=division,
             role=role,
-            producer_ref="demo-producer-1" if role == Role.PRODUCER else "",
+            producer_ref="CT00-00001" if role == Role.PRODUCER else "",
         )
         users[username] = user
     return users

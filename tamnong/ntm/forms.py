@@ -111,4 +111,4 @@ class UnitDossierForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Tệp bộ tiêu chí (.xlsx theo mẫu hoặc .yaml)"))
+    file = forms.FileField(label=_("Tệp bộ tiêu chí (Excel theo mẫu, hoặc tệp dữ liệu YAML)"))

@@ -204,7 +204,9 @@ class CommuneProfile(Audited):
         ]
 
     def __str__(self) -> str:
-        return f"{self.division} {self.year}: {self.column}"
+        from .templatetags.ntm import ntm_column
+
+        return f"{self.division} {self.year}: {ntm_column(self.column)}"
 
 
 class AssessmentQuerySet(ScopedQuerySet):
@@ -257,7 +259,8 @@ class Assessment(Audited):
         indexes = [models.Index(fields=["year", "set_key", "band"], name="ntm_assessment_fig_idx")]
 
     def __str__(self) -> str:
-        return f"{self.division} {self.year} ({self.set_key})"
+        title = self.criteria_set.title if self.criteria_set_id else self.set_key
+        return f"{self.division} {self.year} ({title})"
 
 
 class IndicatorValue(Audited):

@@ -292,6 +292,7 @@ def plan(division: Division, year: int, recognised: dict, average: str | None) -
                 "reading": target.reading,
                 "reading_label": target.get_reading_display(),
                 "plan": planned,
+                "decimals": 2 if target.metric == TargetMetric.AVERAGE_CRITERIA else 0,
                 "result": result,
                 "reached": reached,
             }

@@ -18,7 +18,7 @@ from . import criteria as crit
 from . import rules, services
 from .models import Channel, CriteriaSet, Dossier, Producer, ProducerKind, Regime, Seat
 
-DEMO_PRODUCER = "demo-producer-1"
+DEMO_PRODUCER = "CT00-00001"  # a code like the others (CT20-00001), never shown as "demo-…"
 
 # (product name, product set no.) – specialities of a northern mountain province.
 PRODUCTS = [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from django.contrib import messages
@@ -29,10 +28,13 @@ from .models import Household, ImportBatch, ReviewRecord, ReviewRound
 
 
 def _year(request) -> int:
+    """The year asked for, else the latest year with review results in the user's scope."""
+    from tamnong.core.scopeyears import latest_year
+
     try:
-        return int(request.GET.get("year") or dt.date.today().year)
+        return int(request.GET.get("year") or latest_year(request.user, ("poverty",)))
     except ValueError:
-        return dt.date.today().year
+        return latest_year(request.user, ("poverty",))
 
 
 def _division(request, code):
@@ -85,6 +87,7 @@ def index(request):
         {
             "division": division,
             "year": year,
+            "defaulted": not request.GET.get("year"),
             "years": years,
             "data": data,
             "fig": data["figures"],

@@ -9,6 +9,7 @@ class ScopedDivisionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if divisions is not None:
             self.fields["division"].queryset = divisions
+        self.fields["division"].label = _("Đơn vị hành chính")
         for name, group in (("component", "component"), ("source", "source"), ("kind", "activity")):
             if name in self.fields:
                 self.fields[name].queryset = CatalogEntry.objects.filter(group=group, active=True)

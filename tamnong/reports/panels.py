@@ -81,7 +81,7 @@ def activities(ctx: ReportContext) -> Panel:
 
 @provider("ntm", order=10, kind="panel")
 def ntm(ctx: ReportContext) -> Panel | None:
-    from .sections.ntm import ntm_figures, yearly_averages
+    from .sections.ntm import average_series, ntm_figures
 
     year = ctx.period.end
     data = ntm_figures(ctx, year)
@@ -99,13 +99,11 @@ def ntm(ctx: ReportContext) -> Panel | None:
         ("Xã đạt chuẩn trở lên", ctx.n(reached, ctx.link("ntm-assessments", year=year))),
         ("Bình quân tiêu chí/xã", ctx.n(Decimal(main["average"]), link, decimals=2)),
     ]
-    by_year = yearly_averages(ctx, ctx.period.years) or {}
-    averages = [float(by_year[y]) if y in by_year else None for y in ctx.period.years]
     result.chart = Chart(
         "dash-ntm",
         "Bình quân tiêu chí/xã theo năm",
         [str(y) for y in ctx.period.years],
-        [{"label": "Tiêu chí/xã", "data": averages}],
+        average_series(ctx, ctx.period.years),
         kind="line",
         decimals=2,
     )

@@ -30,23 +30,69 @@ def to_json(summary: Summary) -> str:
     return json.dumps(summary.as_dict(), ensure_ascii=False, indent=1)
 
 
+# Excel number formats: real numbers shown the Vietnamese way by Excel's locale (45.583.000,
+# 7,94, 22,22%); years stay plain integers.
+INT_FORMAT = "#,##0"
+DECIMAL_FORMAT = "#,##0.00"
+PERCENT_FORMAT = "0.00%"
+
+
+def _xlsx_cell(ws, row: int, col: int, value, unit: str = "", decimals: int | None = None):
+    """Write one value as a real number with a number format (percentages as fractions with %)."""
+    c = ws.cell(row, col)
+    text = value.text if isinstance(value, Figure) else None
+    value = _cell(value)
+    if isinstance(value, str) and value.endswith("%"):
+        parsed = _parse_vn_number(value[:-1])
+        if parsed is not None:
+            value, unit = parsed, "%"
+    if isinstance(value, bool) or value is None or not isinstance(value, int | float):
+        c.value = text if value is None and text else value
+        return c
+    if unit == "%" or (text or "").endswith("%"):
+        c.value, c.number_format = float(value) / 100, PERCENT_FORMAT
+    elif isinstance(value, int):
+        c.value, c.number_format = value, INT_FORMAT
+    else:
+        c.value = value
+        c.number_format = INT_FORMAT if decimals == 0 else DECIMAL_FORMAT
+    return c
+
+
+def _parse_vn_number(text: str):
+    raw = text.strip().replace(".", "").replace(",", ".")
+    try:
+        return float(raw)
+    except ValueError:
+        return None
+
+
+def _year_like(value) -> bool:
+    return isinstance(value, int) and 1900 <= value <= 2100
+
+
 def to_xlsx(summary: Summary) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     cover = wb.active
-    cover.title = "Tong quan"
+    cover.title = "Tổng quan"
     cover.append([f"Báo cáo tổng kết – {summary.division.name}"])
     cover.append([f"Kỳ báo cáo: {summary.period}"])
     cover.append([f"Lập lúc: {formatting.date(summary.generated_at)}"])
     cover["A1"].font = Font(bold=True, size=14)
-    used = {"Tong quan"}
+    cover.column_dimensions["A"].width = 70
+    cover.freeze_panes = "A2"
+    used = {"Tổng quan"}
     for sec in summary.sections:
         name = _sheet_name(sec.title, used)
         ws = wb.create_sheet(name)
         ws.append([sec.title])
         ws["A1"].font = Font(bold=True, size=13)
+        freeze = "A2"
+        widest = 2
         for para in sec.paragraphs:
             ws.append([paragraph_text(para)])
             ws.cell(ws.max_row, 1).alignment = Alignment(wrap_text=False)
@@ -57,30 +103,46 @@ def to_xlsx(summary: Summary) -> bytes:
             ws.append(table.columns)
             for c in range(1, len(table.columns) + 1):
                 ws.cell(ws.max_row, c).font = Font(bold=True)
+            if freeze == "A2":
+                freeze = f"A{ws.max_row + 1}"  # the first table's header row stays in view
+            widest = max(widest, len(table.columns))
             for row in table.rows:
-                ws.append([_cell(v) for v in row])
+                r = ws.max_row + 1
+                for col, v in enumerate(row, start=1):
+                    if _year_like(v) and "năm" in str(table.columns[col - 1]).lower():
+                        ws.cell(r, col).value = v
+                    else:
+                        _xlsx_cell(ws, r, col, v)
         for chart in sec.charts:
             ws.append([])
             ws.append([chart.title])
             ws.cell(ws.max_row, 1).font = Font(bold=True)
             ws.append(["", *chart.labels])
+            for c in range(2, len(chart.labels) + 2):
+                ws.cell(ws.max_row, c).font = Font(bold=True)
+            widest = max(widest, len(chart.labels) + 1)
             for ds in chart.datasets:
-                ws.append([ds["label"], *ds["data"]])
+                r = ws.max_row + 1
+                ws.cell(r, 1).value = ds["label"]
+                for col, v in enumerate(ds["data"], start=2):
+                    _xlsx_cell(ws, r, col, v, unit=chart.unit, decimals=chart.decimals)
         ws.column_dimensions["A"].width = 60
+        for col in range(2, widest + 1):
+            ws.column_dimensions[get_column_letter(col)].width = 16
+        ws.freeze_panes = freeze
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
-    import unicodedata
-
-    ascii_title = unicodedata.normalize("NFKD", title.replace("đ", "d").replace("Đ", "D"))
-    ascii_title = "".join(c for c in ascii_title if not unicodedata.combining(c))
-    name = re.sub(r"[\[\]:*?/\\]", " ", ascii_title)[:28].strip() or "Muc"
+    """The section title with its diacritics, without the characters Excel forbids, at most
+    31 characters and unique in the workbook."""
+    name = re.sub(r"[\[\]:*?/\\]", " ", title).strip()[:31].strip() or "Mục"
     base, n = name, 2
     while name in used:
-        name = f"{base[:25]} {n}"
+        suffix = f" ({n})"
+        name = f"{base[: 31 - len(suffix)].rstrip()}{suffix}"
         n += 1
     used.add(name)
     return name
@@ -98,7 +160,14 @@ def to_pdf(summary: Summary, agency: str | None = None, number: str = "      /BC
     from reportlab.lib.units import cm
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import (
+        KeepTogether,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+        TableStyle,
+    )
 
     if "TN-Sans" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont("TN-Sans", str(FONT_DIR / "DejaVuSans.ttf")))
@@ -111,15 +180,24 @@ def to_pdf(summary: Summary, agency: str | None = None, number: str = "      /BC
     bold_center = ParagraphStyle("bc", parent=center, fontName="TN-Sans-Bold")
     title = ParagraphStyle("title", parent=bold_center, fontSize=14, leading=18, spaceBefore=12)
     heading = ParagraphStyle(
-        "h", parent=base, fontName="TN-Sans-Bold", fontSize=11.5, spaceBefore=10, spaceAfter=4
+        "h",
+        parent=base,
+        fontName="TN-Sans-Bold",
+        fontSize=11.5,
+        spaceBefore=10,
+        spaceAfter=4,
+        keepWithNext=True,
     )
     cell = ParagraphStyle("cell", parent=base, fontSize=9, leading=11, alignment=0)
+    caption = ParagraphStyle(
+        "caption", parent=base, keepWithNext=True
+    )  # a title stays with its table
 
     division = summary.division
     province = division.province or division
     place = re.sub(r"^(Tỉnh|Thành phố)\s+", "", province.name)
     agency = agency or f"UBND {province.name.upper()}"
-    today = summary.generated_at.date()
+    today = report_day(summary.generated_at)
     header = Table(
         [
             [
@@ -156,15 +234,13 @@ def to_pdf(summary: Summary, agency: str | None = None, number: str = "      /BC
             story.append(Paragraph(_esc(paragraph_text(para)), base))
             story.append(Spacer(1, 3))
         for table in sec.tables:
-            story.append(Paragraph(f"<b>{_esc(table.title)}</b>", base))
+            story.append(Paragraph(f"<b>{_esc(table.title)}</b>", caption))
             data = [[Paragraph(f"<b>{_esc(c)}</b>", cell) for c in table.columns]]
             for row in table.rows:
                 data.append(
                     [
                         Paragraph(
-                            _esc(
-                                str(v) if not isinstance(v, int | Decimal) else formatting.number(v)
-                            ),
+                            _esc(formatting.cell(v)),
                             cell,
                         )
                         for v in row
@@ -184,9 +260,12 @@ def to_pdf(summary: Summary, agency: str | None = None, number: str = "      /BC
         for chart in sec.charts:
             if not chart.labels or not chart.datasets:
                 continue
-            drawing = Drawing(16 * cm, 5.8 * cm)
+            # The legend sits under the chart, one line per series, inside the drawing (never
+            # clipped at its right edge); the caption stays on the page of its chart.
+            legend_h = 14 * len(chart.datasets)
+            drawing = Drawing(16 * cm, 5.8 * cm + legend_h)
             bc = VerticalBarChart()
-            bc.x, bc.y, bc.width, bc.height = 40, 25, 14 * cm, 4 * cm
+            bc.x, bc.y, bc.width, bc.height = 40, 25 + legend_h, 14 * cm, 4 * cm
             bc.data = [[float(v or 0) for v in ds["data"]] for ds in chart.datasets]
             bc.categoryAxis.categoryNames = chart.labels
             bc.categoryAxis.labels.fontName = bc.valueAxis.labels.fontName = "TN-Sans"
@@ -201,13 +280,15 @@ def to_pdf(summary: Summary, agency: str | None = None, number: str = "      /BC
                 bc.bars[k].fillColor = palette[k % len(palette)]
             drawing.add(bc)
             legend = Legend()
-            legend.x, legend.y, legend.fontName = 15 * cm, 5 * cm, "TN-Sans"
+            legend.x, legend.y, legend.fontName = 40, legend_h + 2, "TN-Sans"
             legend.alignment = "right"
+            legend.columnMaximum = max(1, len(chart.datasets))
+            legend.fontSize = 8
             legend.colorNamePairs = [
                 (palette[k % len(palette)], ds["label"]) for k, ds in enumerate(chart.datasets)
             ]
             drawing.add(legend)
-            story += [Paragraph(f"<i>{_esc(chart.title)}</i>", base), drawing]
+            story.append(KeepTogether([Paragraph(f"<i>{_esc(chart.title)}</i>", base), drawing]))
     story += [
         Spacer(1, 18),
         Table(
@@ -234,6 +315,16 @@ def to_pdf(summary: Summary, agency: str | None = None, number: str = "      /BC
     )
     doc.build(story)
     return buf.getvalue()
+
+
+def report_day(generated_at):
+    """The report's date in local time (settings.TIME_ZONE, Asia/Ho_Chi_Minh): the header's
+    "ngày … tháng … năm …" and the body's "lập lúc" are the same day."""
+    from django.utils import timezone
+
+    if timezone.is_aware(generated_at):
+        generated_at = timezone.localtime(generated_at)
+    return generated_at.date() if hasattr(generated_at, "date") else generated_at
 
 
 def _esc(text: str) -> str:

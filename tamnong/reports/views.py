@@ -312,7 +312,7 @@ def _report_division(request) -> Division:
 def summary(request):
     division = _report_division(request)
     try:
-        period = Period.parse(request.GET.get("period") or str(_default_year()))
+        period = Period.parse(request.GET.get("period") or str(_default_year(request.user)))
     except ValueError as exc:
         return render(
             request, "reports/summary.html", {"error": str(exc), "division": division}, status=400
@@ -362,15 +362,19 @@ def summary(request):
             "generated_at": generated_at,
             "division": division,
             "period": period,
+            "defaulted": not request.GET.get("period"),
             "sections_html": sections_html,
         },
     )
 
 
-def _default_year() -> int:
+def _default_year(user=None) -> int:
+    """The latest year with records in the user's scope (this year when there are none)."""
     from django.utils import timezone
 
-    return timezone.localdate().year
+    from tamnong.core.scopeyears import latest_year
+
+    return latest_year(user) if user is not None else timezone.localdate().year
 
 
 @login_required
@@ -404,17 +408,43 @@ def records(request, kind: str):
             "page": page,
             "rows": rows,
             "division": division,
-            "headers": [f.verbose_name for f in fields],
+            "headers": [_header(f) for f in fields],
             "can_add": editable_divisions(request.user).exists(),
             "query": request.GET.urlencode(),
         },
     )
 
 
+# Display names for columns whose model field has no Vietnamese verbose name.
+HEADERS = {
+    "division": _("đơn vị hành chính"),
+    "product": _("sản phẩm"),
+    "producer": _("chủ thể"),
+    "household": _("hộ"),
+    "set_key": _("bộ tiêu chí"),
+    "status": _("trạng thái"),
+}
+
+
+def _header(field) -> str:
+    from django.utils.translation import gettext
+
+    if field.name in HEADERS:
+        return gettext(HEADERS[field.name])
+    return str(field.verbose_name)
+
+
 def _display(obj, field):
+    from tamnong.core.formatting import cell
+
     if field.choices:
         return getattr(obj, f"get_{field.name}_display")()
-    return getattr(obj, field.name)
+    if field.name == "set_key" and getattr(obj, "criteria_set_id", None):
+        return obj.criteria_set.title
+    value = getattr(obj, field.name)
+    if hasattr(value, "_meta"):
+        return value  # rendered by its __str__ (a name)
+    return cell(value, field.name)
 
 
 @login_required
@@ -479,9 +509,9 @@ def dashboard(request):
 
     division = _report_division(request)
     try:
-        year = int(request.GET.get("year") or _default_year())
+        year = int(request.GET.get("year") or _default_year(request.user))
     except ValueError:
-        year = _default_year()
+        year = _default_year(request.user)
     if key := request.GET.get("download"):
         panels = cached_dashboard(request.user, division, year)
         chart = next((p.chart for p in panels if p.chart and p.chart.key == key), None)
@@ -512,6 +542,7 @@ def dashboard(request):
             "panels_html": panels_html,
             "division": division,
             "year": year,
+            "defaulted": not request.GET.get("year"),
             "unit_options": _unit_select_options(request.user, division.pk),
         },
     )

@@ -20,3 +20,23 @@ def vn_percent(value, decimals=2):
 @register.filter
 def vn_date(value):
     return formatting.date(value)
+
+
+@register.filter
+def vn_cell(value, field=""):
+    """{{ v|vn_cell:"year" }}: one rule for every table cell (years never grouped)."""
+    return formatting.cell(value, field)
+
+
+@register.filter
+def vn_decimal(value):
+    """A decimal number or decimal string ('100.0000') the Vietnamese way ('100'; '7,5')."""
+    from decimal import Decimal, InvalidOperation
+
+    if value is None or value == "":
+        return "–"
+    try:
+        d = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    return formatting.cell(d.normalize() if d == d.to_integral_value() else d)

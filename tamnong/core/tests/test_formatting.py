@@ -55,3 +55,18 @@ def test_ids_and_years_are_never_grouped_but_figures_are():
             )
             == "24/02/2023"
         )
+
+
+def test_one_rule_for_every_cell_years_never_grouped_money_with_a_decimal_comma():
+    from decimal import Decimal
+
+    from tamnong.core.formatting import cell
+
+    assert cell(2025, "year") == "2025"
+    assert cell(45583000, "allocated") == "45.583.000"
+    assert cell(Decimal("45583.500"), "value") == "45.583,5"
+    assert cell(Decimal("45583000.000"), "value") == "45.583.000"
+    assert cell(7.0, "average", decimals=2) == "7,00"
+    assert cell(Decimal("100.0000"), "score") == "100"
+    assert cell(Decimal("7.00"), "plan") == "7,00" and cell(Decimal("7.94")) == "7,94"
+    assert cell(None, "x") == ""

@@ -2,6 +2,7 @@ import json
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
@@ -49,3 +50,42 @@ def result_reasons(dossier) -> list[str]:
     from tamnong.ocop.services import result_reasons as reasons
 
     return reasons(dossier) if dossier is not None and dossier.mean_score is not None else []
+
+
+@register.filter
+def certificate_state(code) -> str:
+    """'valid' → 'Còn hiệu lực': a certificate state by its translated display name."""
+    from tamnong.ocop.models import Certificate
+
+    try:
+        label = str(Certificate.Status(code).label)
+    except ValueError:
+        return str(code)
+    return label[:1] + label[1:].lower()
+
+
+@register.filter
+def star_counts(by_stars) -> str:
+    """{3: 2, 4: 1} → '(3★: 2; 4★: 1)', nothing for an empty count."""
+    from tamnong.core.formatting import number
+
+    if not by_stars:
+        return ""
+    return "(" + "; ".join(f"{s}★: {number(n)}" for s, n in sorted(by_stars.items())) + ")"
+
+
+_CONFIDENCE = {
+    "confirmed": _("đã đối chiếu"),
+    "high": _("cao"),
+    "full": _("đầy đủ"),
+    "partial": _("chưa đối chiếu đầy đủ"),
+    "low": _("thấp"),
+    "draft": _("bản nháp"),
+}
+
+
+@register.filter
+def confidence_label(code) -> str:
+    """How sure the transcription of a criteria set is, in Vietnamese ('partial' → 'một phần')."""
+    label = _CONFIDENCE.get(str(code))
+    return str(label) if label is not None else str(code or "–")

@@ -101,8 +101,8 @@ def _ntm(ctx: ReportContext, title: str, averages_by_year) -> Section:
                     [
                         item["label"],
                         item["reading_label"],
-                        item["plan"],
-                        item["result"] or "–",
+                        Decimal(item["plan"]),
+                        Decimal(item["result"]) if item["result"] is not None else "–",
                         "Đạt"
                         if item["reached"]
                         else ("Chưa đạt" if item["reached"] is False else "–"),
@@ -135,19 +135,19 @@ def _ntm(ctx: ReportContext, title: str, averages_by_year) -> Section:
                 numeric=[1],
             )
         )
-    averages = [float(averages_by_year[y]) if y in averages_by_year else None for y in p.years]
+    series = average_series(ctx, p.years)
     charts = (
         [
             Chart(
                 "ntm-average",
                 "Bình quân số tiêu chí đạt/xã theo năm",
                 [str(y) for y in p.years],
-                [{"label": "Tiêu chí/xã", "data": averages}],
+                series,
                 kind="line",
                 decimals=2,
             )
         ]
-        if any(averages)
+        if any(v for s in series for v in s["data"])
         else []
     )
     return Section("ntm", title, paragraphs, tables, charts)
@@ -233,3 +233,43 @@ def yearly_averages(ctx: ReportContext, years) -> dict[int, Decimal] | None:
         for r in rows
         if r["n"]
     }
+
+
+def average_series(ctx: ReportContext, years) -> list[dict]:
+    """The yearly average criteria met per xã, one chart series per criteria set: figures of
+    different sets (19 criteria, then 10) are never joined into one line."""
+    from django.db.models import Count, Sum
+
+    from tamnong.divisions.models import Level
+    from tamnong.ntm.figures import xa_kinds
+    from tamnong.ntm.models import Assessment
+
+    years = list(years)
+    rows = (
+        Assessment.objects.filter(
+            ctx.records_q(),
+            year__in=years,
+            division__level=Level.COMMUNE,
+            division__kind__in=xa_kinds(*years),
+            criteria_set__kind="commune_ntm",
+        )
+        .values("year", "set_key", "criteria_set__title")
+        .annotate(n=Count("id"), met=Sum("criteria_met"))
+        .order_by("set_key")
+    )
+    by_set: dict[str, dict] = {}
+    for r in rows:
+        if not r["n"]:
+            continue
+        entry = by_set.setdefault(r["set_key"], {"label": r["criteria_set__title"], "years": {}})
+        avg = (Decimal(r["met"]) / r["n"]).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        # several versions of one set share a key; the title of the latest one names the series
+        entry["years"][r["year"]] = avg
+    series = sorted(by_set.values(), key=lambda e: min(e["years"]))
+    return [
+        {
+            "label": e["label"],
+            "data": [float(e["years"][y]) if y in e["years"] else None for y in years],
+        }
+        for e in series
+    ]

@@ -1,0 +1,143 @@
+"""The audit log as a person reads it: a record type by its verbose name, a field by its
+verbose name, a choice by its label, a time as dd/mm/yyyy HH:MM in local time, a number in the
+Vietnamese format and a code (criteria set key, threshold column) by its display name."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext_lazy as _
+
+from tamnong.core import formatting
+
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DECIMAL = re.compile(r"^-?\d+\.\d+$")
+
+
+def _model(label: str):
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+
+
+def model_name(label: str) -> str:
+    model = _model(label)
+    return str(model._meta.verbose_name) if model is not None else label
+
+
+def _field(model, name: str):
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+# Fields of every audited model without a Vietnamese verbose name of their own.
+COMMON_FIELDS = {
+    "id": _("mã số"),
+    "division": _("đơn vị hành chính"),
+    "status": _("trạng thái"),
+    "set_key": _("bộ tiêu chí"),
+    "criteria_set": _("bộ tiêu chí"),
+    "product": _("sản phẩm"),
+    "producer": _("chủ thể"),
+    "household": _("hộ"),
+    "band": _("nhóm theo số tiêu chí đạt"),
+    "created_at": _("tạo lúc"),
+    "updated_at": _("cập nhật lúc"),
+    "commune": _("xã"),
+    "decision": _("quyết định"),
+}
+
+
+def field_name(model, name: str) -> str:
+    name = name.removesuffix("_id") if name != "id" else name
+    if name in COMMON_FIELDS:
+        return str(COMMON_FIELDS[name])
+    field = _field(model, name)
+    verbose = getattr(field, "verbose_name", None)
+    if verbose and str(verbose) != name.replace("_", " "):
+        return str(verbose)
+    return str(verbose or name.replace("_", " "))
+
+
+def value(model, name: str, raw) -> str:
+    if raw is None or raw == "":
+        return "–"
+    field = _field(model, name)
+    if field is None and name.endswith("_id"):
+        field = _field(model, name.removesuffix("_id"))
+    if field is not None and getattr(field, "choices", None):
+        labels = {str(k): str(v) for k, v in field.flatchoices}
+        if str(raw) in labels:
+            return labels[str(raw)]
+    if name in {"set_key", "column"} and isinstance(raw, str):
+        return _ntm_name(name, raw)
+    if field is not None and field.is_relation and field.related_model is not None:
+        related = field.related_model.objects.filter(pk=raw).first()
+        if related is not None:
+            return str(related)
+    if isinstance(raw, bool):
+        return formatting.cell(raw)
+    if isinstance(raw, int | float):
+        return formatting.cell(raw, name)
+    if isinstance(raw, str):
+        if _ISO_DATETIME.match(raw):
+            parsed = parse_datetime(raw)
+            if parsed is not None:
+                if timezone.is_naive(parsed):
+                    parsed = timezone.make_aware(parsed, dt.UTC)
+                return timezone.localtime(parsed).strftime("%d/%m/%Y %H:%M")
+        if _ISO_DATE.match(raw):
+            parsed = parse_date(raw)
+            if parsed is not None:
+                return formatting.date(parsed)
+        if _DECIMAL.match(raw):
+            try:
+                return formatting.cell(Decimal(raw), name)
+            except InvalidOperation:
+                pass
+        return raw
+    if isinstance(raw, list):
+        return ", ".join(value(model, name, v) for v in raw)
+    if isinstance(raw, dict):
+        return "; ".join(f"{k}: {value(model, k, v)}" for k, v in raw.items())
+    return str(raw)
+
+
+def _ntm_name(name: str, code: str) -> str:
+    from tamnong.ntm.models import CriteriaSet
+
+    if name == "set_key":
+        cs = CriteriaSet.objects.filter(key=code).order_by("-version").first()
+        return cs.title if cs else code
+    from tamnong.ntm.templatetags.ntm import ntm_column
+
+    return ntm_column(code)
+
+
+def rows(events) -> list[dict]:
+    out = []
+    for e in events:
+        model = _model(e.model)
+        out.append(
+            {
+                "event": e,
+                "model_name": model_name(e.model) if e.model else "",
+                "changes": [
+                    (field_name(model, k), value(model, k, b), value(model, k, a))
+                    for k, b, a in e.changes()
+                ],
+            }
+        )
+    return out
