@@ -19,7 +19,7 @@ from .criteria import (
 from .dashboard import index, notification_read
 from .dossiers import dossier_detail, dossier_list
 from .imports import figures, import_page, import_rejected, import_template
-from .public import catalog, verify
+from .public import catalog, verify, verify_lookup
 from .registry import (
     forms_roles,
     producer_detail,
@@ -61,4 +61,5 @@ __all__ = [
     "import_template",
     "catalog",
     "verify",
+    "verify_lookup",
 ]
