@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+DEBUG ?= 0
 STAMP := $(VENV)/.installed
 
 .PHONY: run test setup lint format browser-deps clean worker
@@ -22,7 +23,7 @@ setup: $(STAMP)
 	$(PY) -m tamnong.cli demo --province 20
 
 run: setup
-	PORT=$(PORT) $(PY) -m tamnong.cli serve
+	PORT=$(PORT) DEBUG=$(DEBUG) $(PY) -m tamnong.cli serve
 
 worker: $(STAMP)
 	$(PY) -m tamnong.cli worker

@@ -70,7 +70,12 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The one base of every absolute link (certificate QR codes, verification links, PDFs, notices).
+# Default: the address `make run` serves (HOST, PORT as tamnong.cli serve reads them).
+SITE_URL = os.environ.get(
+    "SITE_URL",
+    f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}",
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -23,3 +23,8 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = "tamnong.core.errors.bad_request"
+handler403 = "tamnong.core.errors.permission_denied"
+handler404 = "tamnong.core.errors.page_not_found"
+handler500 = "tamnong.core.errors.server_error"

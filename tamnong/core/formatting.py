@@ -55,10 +55,22 @@ def ratio_percent(
     return percent(Decimal(part) * 100 / Decimal(whole), decimals, lang)
 
 
-def date(value: dt.date | dt.datetime | None) -> str:
-    """24/02/2023 in every language (Vietnamese documents are day-first)."""
-    if value is None:
+def date(value: dt.date | dt.datetime | str | None) -> str:
+    """24/02/2023 in every language (Vietnamese documents are day-first).
+
+    Accepts a date, a datetime, an ISO string (what JSON fields and GET parameters give templates)
+    or None, and never raises: anything else is shown as it is.
+    """
+    if value is None or value == "":
         return "–"
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = dt.datetime.fromisoformat(text) if "T" in text or " " in text else dt.date.fromisoformat(text)
+        except ValueError:
+            return text
+    if not isinstance(value, dt.date):
+        return str(value)
     if isinstance(value, dt.datetime):
         from django.utils import timezone
 

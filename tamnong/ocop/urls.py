@@ -34,5 +34,6 @@ urlpatterns = [
     path("so-lieu/", views.figures, name="figures"),
     # Public pages, no login.
     path("danh-muc/", views.catalog, name="catalog"),
+    path("xac-minh/", views.verify_lookup, name="verify_lookup"),
     path("xac-minh/<str:public_id>/", views.verify, name="verify"),
 ]

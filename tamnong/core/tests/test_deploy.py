@@ -12,6 +12,7 @@ def test_production_settings_pass_the_deployment_checklist():
         "TAMNONG_ENV": "production",
         "SECRET_KEY": "k" * 20 + "-long-random-production-secret-0123456789",
         "ALLOWED_HOSTS": "tamnong.example.vn",
+        "SITE_URL": "https://tamnong.example.vn",
         "DATABASE_URL": "sqlite:///" + str(ROOT / "var" / "deploy-check.sqlite3"),
     }
     result = subprocess.run(

@@ -112,3 +112,24 @@ def test_public_pages_are_rate_limited(client, registry):
 def test_public_pages_need_no_login(client, registry):
     assert client.get("/ocop/danh-muc/").status_code == 200
     assert client.get("/ocop/").status_code == 302  # the rest needs a login
+
+
+def test_an_unknown_certificate_says_so_plainly_with_a_lookup_form(client, registry, settings):
+    """Issue 11, defect 3: no debug 404; a form to look up by certificate number or product code."""
+    settings.DEBUG = False
+    r = client.get("/ocop/xac-minh/khong-co/")
+    body = r.content.decode()
+    assert r.status_code == 404
+    assert "Không tìm thấy giấy chứng nhận" in body
+    assert 'name="q"' in body and "URLconf" not in body
+
+
+def test_a_certificate_is_found_by_its_number_or_its_product_code(client, registry):
+    cert = registry["Rau cải còn hạn"]
+    for q in [cert.number, cert.product.code, cert.number.lower()]:
+        r = client.get("/ocop/xac-minh/", {"q": q})
+        assert r.status_code == 302 and r["Location"].endswith(f"/ocop/xac-minh/{cert.public_id}/")
+    missing = client.get("/ocop/xac-minh/", {"q": "KHONG-CO-SO-NAY"})
+    assert missing.status_code == 404 and "Không tìm thấy giấy chứng nhận" in missing.content.decode()
+    form = client.get("/ocop/xac-minh/")
+    assert form.status_code == 200 and 'name="q"' in form.content.decode()

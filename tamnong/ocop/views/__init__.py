@@ -19,7 +19,7 @@ from .criteria import (
 from .dashboard import index, notification_read
 from .dossiers import dossier_detail, dossier_list
 from .imports import figures, import_page, import_rejected, import_template
-from .public import catalog, verify
+from .public import catalog, verify, verify_lookup
 from .registry import (
     producer_detail,
     producer_edit,
@@ -60,4 +60,5 @@ __all__ = [
     "import_template",
     "catalog",
     "verify",
+    "verify_lookup",
 ]

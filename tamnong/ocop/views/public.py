@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -127,6 +127,31 @@ def verify(request, public_id: str):
         .first()
     )
     if cert is None:
-        raise Http404
+        return verify_lookup_page(request, missing=public_id)
     state, on = cert.status_on(timezone.localdate())
     return render(request, "ocop/public_verify.html", {"cert": cert, "state": state, "on": on})
+
+
+def verify_lookup_page(request, missing: str = ""):
+    """The look-up form; an unknown id or number says plainly that no certificate was found (404)."""
+    return render(
+        request,
+        "ocop/public_verify_lookup.html",
+        {"q": request.GET.get("q", "") or missing, "missing": bool(missing)},
+        status=404 if missing else 200,
+    )
+
+
+def verify_lookup(request):
+    """/ocop/xac-minh/?q=… by certificate number or product code (the newest certificate)."""
+    q = (request.GET.get("q") or "").strip()
+    if not q:
+        return verify_lookup_page(request)
+    cert = (
+        Certificate.objects.filter(Q(number__iexact=q) | Q(product__code__iexact=q) | Q(public_id=q))
+        .order_by("-issued_on", "-pk")
+        .first()
+    )
+    if cert is None:
+        return verify_lookup_page(request, missing=q)
+    return redirect("ocop:verify", public_id=cert.public_id)

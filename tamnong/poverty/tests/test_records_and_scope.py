@@ -190,3 +190,13 @@ def test_the_demo_step_builds_households_with_four_years(geo, tmp_path, settings
     Household.objects.all().delete()
     demo_households(ctx)
     assert sorted(ReviewRecord.objects.values_list("household__code", "year", "income")) == first
+
+
+def test_the_rounds_page_and_the_commune_year_link_answer(loaded, personas, client):
+    """Issue 11, defect 1: vn_date got a string and /poverty/ra-soat/ answered 500."""
+    rnd = services.get_round(loaded.commune_a, 2025)
+    services.advance_round(personas.alice, rnd, "listed", dt.date(2025, 10, 1))
+    client.login(username="alice", password=PASSWORD)
+    assert client.get("/poverty/ra-soat/").status_code == 200
+    assert client.get("/poverty/ra-soat/?division=10001&year=2026").status_code == 200
+    assert client.get("/poverty/?division=10001&year=2026").status_code == 200

@@ -17,7 +17,14 @@ class Command(BaseCommand):
         worker = subprocess.Popen([sys.executable, "-m", "tamnong.cli", "worker"])
         self.stdout.write(f"Worker pid {worker.pid}; web http://{host}:{port}/")
         try:
-            call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+            # With DEBUG off (the default of `make run`) runserver serves static files only when told.
+            call_command(
+                "runserver",
+                f"{host}:{port}",
+                use_reloader=False,
+                use_threading=True,
+                insecure_serving=True,
+            )
         finally:
             worker.terminate()  # SIGTERM: the worker finishes its current job first
             try:
