@@ -128,10 +128,7 @@ GROUPED_YEAR = re.compile(r"(?<![\d.,])2\.0[0-3]\d(?![\d.,])")
 # Checks that fail only because of defects owned by other helpers of issue 11
 # (1: vn_date, 2: SITE_URL, 3: error pages/menus, 4: import results, 7: council, 9: phone).
 # url name → reason. The lead removes entries at merge.
-KNOWN_OWNED_ELSEWHERE: dict[str, str] = {
-    "poverty:rounds": "defect 1: vn_date given a string (500)",
-    "poverty:round": "defect 1: vn_date given a string (500)",
-}
+KNOWN_OWNED_ELSEWHERE: dict[str, str] = {}
 
 MAX_PAGES = 400
 PER_NAME = 4  # instances of one URL name followed from links (lists, pages of a list)
