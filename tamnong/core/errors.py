@@ -1,8 +1,8 @@
 """Error pages in Vietnamese, in the site layout (handler400/403/404/500 in tamnong/urls.py)."""
 
+from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
-from django.http import HttpResponseServerError
 
 
 def bad_request(request, exception=None):
@@ -20,7 +20,9 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # No context processors that touch the database: the error may be the database itself.
     try:
-        return HttpResponseServerError(loader.render_to_string("errors/500.html", {}, request=request))
+        return HttpResponseServerError(
+            loader.render_to_string("errors/500.html", {}, request=request)
+        )
     except Exception:  # noqa: BLE001 — the last resort must not fail
         return HttpResponseServerError(
             "<!doctype html><meta charset=utf-8><title>Lỗi</title>"

@@ -66,7 +66,11 @@ def date(value: dt.date | dt.datetime | str | None) -> str:
     if isinstance(value, str):
         text = value.strip()
         try:
-            value = dt.datetime.fromisoformat(text) if "T" in text or " " in text else dt.date.fromisoformat(text)
+            value = (
+                dt.datetime.fromisoformat(text)
+                if "T" in text or " " in text
+                else dt.date.fromisoformat(text)
+            )
         except ValueError:
             return text
     if not isinstance(value, dt.date):

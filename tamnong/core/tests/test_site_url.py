@@ -15,7 +15,10 @@ def setting_in_child(env_extra, name="SITE_URL"):
     env.update(env_extra)
     out = subprocess.run(
         [sys.executable, "-c", f"import tamnong.settings as s; print(s.{name})"],
-        cwd=ROOT, env=env, capture_output=True, text=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert out.returncode == 0, out.stderr
     return out.stdout.strip()

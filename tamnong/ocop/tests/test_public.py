@@ -130,6 +130,8 @@ def test_a_certificate_is_found_by_its_number_or_its_product_code(client, regist
         r = client.get("/ocop/xac-minh/", {"q": q})
         assert r.status_code == 302 and r["Location"].endswith(f"/ocop/xac-minh/{cert.public_id}/")
     missing = client.get("/ocop/xac-minh/", {"q": "KHONG-CO-SO-NAY"})
-    assert missing.status_code == 404 and "Không tìm thấy giấy chứng nhận" in missing.content.decode()
+    assert (
+        missing.status_code == 404 and "Không tìm thấy giấy chứng nhận" in missing.content.decode()
+    )
     form = client.get("/ocop/xac-minh/")
     assert form.status_code == 200 and 'name="q"' in form.content.decode()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -148,7 +147,9 @@ def verify_lookup(request):
     if not q:
         return verify_lookup_page(request)
     cert = (
-        Certificate.objects.filter(Q(number__iexact=q) | Q(product__code__iexact=q) | Q(public_id=q))
+        Certificate.objects.filter(
+            Q(number__iexact=q) | Q(product__code__iexact=q) | Q(public_id=q)
+        )
         .order_by("-issued_on", "-pk")
         .first()
     )
