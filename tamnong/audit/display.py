@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -60,6 +61,15 @@ COMMON_FIELDS = {
 }
 
 
+# Display names of programme codes kept in audited fields ("set_key" → the set's title), registered
+# by the app that owns the code (ntm/apps.py) so that the audit trail depends on no programme.
+CODE_NAMES: dict[str, Callable[[str], str]] = {}
+
+
+def register_code_name(field: str, display: Callable[[str], str]) -> None:
+    CODE_NAMES[field] = display
+
+
 def field_name(model, name: str) -> str:
     name = name.removesuffix("_id") if name != "id" else name
     if name in COMMON_FIELDS:
@@ -81,10 +91,20 @@ def value(model, name: str, raw) -> str:
         labels = {str(k): str(v) for k, v in field.flatchoices}
         if str(raw) in labels:
             return labels[str(raw)]
-    if name in {"set_key", "column"} and isinstance(raw, str):
-        return _ntm_name(name, raw)
-    if field is not None and field.is_relation and field.related_model is not None:
-        related = field.related_model.objects.filter(pk=raw).first()
+    if name in CODE_NAMES and isinstance(raw, str):
+        return CODE_NAMES[name](raw)
+    if isinstance(raw, list):
+        return ", ".join(value(model, name, v) for v in raw)
+    if (
+        field is not None
+        and field.is_relation
+        and field.related_model is not None
+        and isinstance(raw, int | str)
+    ):
+        try:
+            related = field.related_model.objects.filter(pk=raw).first()
+        except (TypeError, ValueError, ValidationError):
+            related = None
         if related is not None:
             return str(related)
     if isinstance(raw, bool):
@@ -108,22 +128,9 @@ def value(model, name: str, raw) -> str:
             except InvalidOperation:
                 pass
         return raw
-    if isinstance(raw, list):
-        return ", ".join(value(model, name, v) for v in raw)
     if isinstance(raw, dict):
         return "; ".join(f"{k}: {value(model, k, v)}" for k, v in raw.items())
     return str(raw)
-
-
-def _ntm_name(name: str, code: str) -> str:
-    from tamnong.ntm.models import CriteriaSet
-
-    if name == "set_key":
-        cs = CriteriaSet.objects.filter(key=code).order_by("-version").first()
-        return cs.title if cs else code
-    from tamnong.ntm.templatetags.ntm import ntm_column
-
-    return ntm_column(code)
 
 
 def rows(events) -> list[dict]:

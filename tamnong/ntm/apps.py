@@ -7,10 +7,22 @@ class NTMConfig(AppConfig):
     verbose_name = "Nông thôn mới"
 
     def ready(self) -> None:
+        from tamnong.audit.display import register_code_name
         from tamnong.core.signals import figures_changed
 
         from . import criteria, signals
+        from .templatetags.ntm import ntm_column
 
         criteria.register_rules()
+        register_code_name("set_key", set_title)
+        register_code_name("column", ntm_column)
 
         figures_changed.connect(signals.refresh_on_figures_changed, dispatch_uid="ntm.refresh")
+
+
+def set_title(key: str) -> str:
+    """An NTM criteria set's title by its key, for the audit trail ("nd-2021-xa" → its name)."""
+    from .models import CriteriaSet
+
+    cs = CriteriaSet.objects.filter(key=key).order_by("-version").first()
+    return cs.title if cs else key
