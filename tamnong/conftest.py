@@ -107,6 +107,22 @@ def _user(username: str, superuser: bool = False):
     return user
 
 
+# The names of the `personas` fixture, for tests that go through every one of them.
+PERSONA_NAMES = (
+    "admin",
+    "coordinator",
+    "department",
+    "alice",
+    "bob",
+    "council",
+    "secretary",
+    "producer",
+    "leader",
+    "outsider",
+    "nobody",
+)
+
+
 @pytest.fixture
 def personas(geo):
     """One user per role. Commune officers: `alice` on Xã An Bình, `bob` on Xã Châu."""

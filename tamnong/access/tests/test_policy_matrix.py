@@ -11,25 +11,12 @@ from __future__ import annotations
 import pytest
 
 from tamnong.audit.models import AuditEvent
-from tamnong.conftest import PASSWORD
+from tamnong.conftest import PASSWORD, PERSONA_NAMES
 from tamnong.poverty.importing import import_file
 from tamnong.testing.ocop import forwarded_dossier, install_synthetic, producer_and_product
 from tamnong.testing.poverty import row, write_xlsx
 
-PERSONAS = [
-    "admin",
-    "coordinator",
-    "department",
-    "alice",
-    "bob",
-    "council",
-    "secretary",
-    "producer",
-    "leader",
-    "outsider",
-    "nobody",
-    None,
-]
+PERSONAS = [*PERSONA_NAMES, None]
 # who sees what is under Xã An Bình (commune_a): the province staff, alice, and the producer for
 # its own records; bob (another commune), outsider (another province) and nobody do not.
 PROVINCE = {"admin", "coordinator", "department", "council", "secretary", "leader"}

@@ -9,21 +9,9 @@ import pytest
 from django.urls import reverse
 
 from tamnong.audit.models import AuditEvent
+from tamnong.conftest import PERSONA_NAMES
 
-ROLES = [
-    "admin",
-    "coordinator",
-    "department",
-    "alice",
-    "bob",
-    "council",
-    "secretary",
-    "producer",
-    "leader",
-    "outsider",
-    "nobody",
-    "anonymous",
-]
+ROLES = [*PERSONA_NAMES, "anonymous"]
 
 # page → set of personas allowed (others: 403, anonymous: 302 to login)
 PAGES = {
