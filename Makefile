@@ -19,7 +19,6 @@ setup: $(STAMP)
 	mkdir -p var
 	$(PY) -m tamnong.cli migrate --noinput
 	$(PY) -m tamnong.cli divisions load
-	$(PY) -m tamnong.cli import ntm --builtin
 	$(PY) -m tamnong.cli demo --province 20
 
 run: setup

@@ -29,10 +29,11 @@ from django.utils.translation import gettext as _
 
 from tamnong import tabular
 from tamnong.divisions.models import Division, Level
-from tamnong.rules import checksum, may_load
+from tamnong.rules import RuleError, checksum, may_load, uploads
+from tamnong.rules.models import Upload
 
 from . import sources
-from .models import CriteriaSet, Criterion, Indicator, IndicatorKind, SetKind, SetUpload
+from .models import CriteriaSet, Criterion, Indicator, IndicatorKind, SetKind
 
 DATA_DIR = Path(settings.BASE_DIR) / "data" / "ntm"
 LEVELS = ("commune", "village")
@@ -875,7 +876,7 @@ def read_xlsx(content: bytes) -> tuple[dict, list[dict]]:
 
 
 # -- uploads with preview ------------------------------------------------------------------------
-def stage_upload(actor, filename: str, content: bytes) -> SetUpload:
+def stage_upload(actor, filename: str, content: bytes) -> Upload:
     """Read an uploaded file, validate it and prepare the preview; nothing is stored yet."""
     name = filename.lower()
     if name.endswith(".xlsx"):
@@ -895,26 +896,31 @@ def stage_upload(actor, filename: str, content: bytes) -> SetUpload:
     if spec and not problems:
         require_set_admin(actor, spec.get("province"))
     base = latest(spec["key"]) if spec.get("key") else None
-    return SetUpload.objects.create(
-        filename=filename[:200],
-        key=spec.get("key", "")[:60],
-        payload=spec if not problems else None,
-        errors=problems,
+    return uploads.stage(
+        actor,
+        "ntm",
+        filename,
+        content=spec if not problems else None,
+        problems=problems,
         changes=changes(spec, base.payload if base else None) if spec and not problems else [],
-        created_by=actor,
+        key=spec.get("key", ""),
+        previous_id=base.pk if base else None,
     )
 
 
 @transaction.atomic
-def apply_upload(actor, upload: SetUpload) -> CriteriaSet:
-    if upload.state != SetUpload.State.PENDING or upload.errors or not upload.payload:
-        raise SetDataError([{"where": "tệp", "message": _("Bản tải lên này không thể áp dụng.")}])
-    require_set_admin(actor, upload.payload.get("province"))
+def apply_upload(actor, upload: Upload) -> CriteriaSet:
+    try:
+        upload = uploads.claim(upload, "ntm")
+    except RuleError:
+        raise SetDataError(
+            [{"where": "tệp", "message": _("Bản tải lên này không thể áp dụng.")}]
+        ) from None
+    require_set_admin(actor, upload.content.get("province"))
     cs, _created = store(
-        upload.payload, actor=actor, note=_("Tải lên: %(f)s") % {"f": upload.filename}
+        upload.content, actor=actor, note=_("Tải lên: %(f)s") % {"f": upload.file_name}
     )
-    upload.state, upload.applied_set = SetUpload.State.APPLIED, cs
-    upload.save(update_fields=["state", "applied_set"])
+    uploads.finish(upload, cs.pk)
     return cs
 
 

@@ -506,29 +506,3 @@ class Target(Audited):
                 fields=["division", "year", "metric", "reading"], name="ntm_target_unique_reading"
             )
         ]
-
-
-class SetUpload(models.Model):
-    """An uploaded criteria set waiting for the administrator to confirm (preview of changes)."""
-
-    class State(models.TextChoices):
-        PENDING = "pending", _("Chờ xác nhận")
-        APPLIED = "applied", _("Đã áp dụng")
-        DISCARDED = "discarded", _("Đã hủy")
-
-    filename = models.CharField(max_length=200)
-    key = models.SlugField(max_length=60, blank=True)
-    payload = models.JSONField(null=True, blank=True)
-    errors = models.JSONField(default=list)
-    changes = models.JSONField(default=list)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    applied_set = models.ForeignKey(
-        CriteriaSet, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return f"{self.filename} ({self.get_state_display()})"

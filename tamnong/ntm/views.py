@@ -25,6 +25,7 @@ from tamnong.audit.services import record_denied
 from tamnong.core import datacache
 from tamnong.divisions.models import Division, Level
 from tamnong.divisions.services import current_map
+from tamnong.rules import uploads
 
 from . import criteria, forms, services
 from .figures import figures, figures_xlsx
@@ -34,7 +35,6 @@ from .models import (
     CriteriaSet,
     Dossier,
     Recognition,
-    SetUpload,
     Target,
 )
 
@@ -236,23 +236,14 @@ def set_template(request):
 
 @guarded
 def upload(request, pk: int):
-    staged = get_object_or_404(SetUpload, pk=pk, created_by=request.user)
-    if request.method == "POST":
-        if request.POST.get("action") == "discard":
-            staged.state = SetUpload.State.DISCARDED
-            staged.save(update_fields=["state"])
-            messages.success(request, _("Đã hủy bản tải lên."))
-            return redirect("ntm:sets")
-        try:
-            cs = criteria.apply_upload(request.user, staged)
-        except criteria.SetDataError as exc:
-            for p in exc.problems:
-                messages.error(request, p["message"])
-        else:
-            messages.success(request, _("Đã nạp %(s)s.") % {"s": cs})
-            return redirect("ntm:set", pk=cs.pk)
-    status = 400 if staged.errors else 200
-    return render(request, "ntm/upload.html", {"upload": staged}, status=status)
+    return uploads.handle(
+        request,
+        uploads.visible(request.user, pk, "ntm"),
+        apply=criteria.apply_upload,
+        done=lambda cs: redirect("ntm:set", pk=cs.pk),
+        back_url=reverse("ntm:sets"),
+        summary=lambda up: _("Mã bộ tiêu chí: %(k)s") % {"k": up.key} if up.key else "",
+    )
 
 
 # -- communes and assessments --------------------------------------------------------------------

@@ -180,40 +180,6 @@ class CriteriaSet(models.Model):
         }
 
 
-class CriteriaUpload(models.Model):
-    """An administrator's upload waiting for confirmation: preview of changes and errors."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Chờ xác nhận")
-        APPLIED = "applied", _("Đã nạp")
-        REJECTED = "rejected", _("Có lỗi, không nạp được")
-        DISCARDED = "discarded", _("Đã hủy")
-
-    file_name = models.CharField(_("tệp"), max_length=255)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    content = models.JSONField(default=dict)
-    errors = models.JSONField(default=list)
-    warnings = models.JSONField(default=list)
-    changes = models.JSONField(default=list)
-    previous = models.ForeignKey(
-        CriteriaSet, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    result = models.ForeignKey(
-        CriteriaSet, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("tệp bộ tiêu chí tải lên")
-
-    def __str__(self) -> str:
-        return f"{self.file_name} ({self.get_status_display()})"
-
-
 class ProducerKind(models.TextChoices):
     ENTERPRISE = "enterprise", _("Doanh nghiệp")
     COOPERATIVE = "cooperative", _("Hợp tác xã")

@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 
 from tamnong.audit.models import AuditEvent
 from tamnong.audit.services import record
-from tamnong.rules import Programme, RuleError, checksum, may_load, problem, register
+from tamnong.rules import Programme, RuleError, checksum, may_load, problem, register, uploads
+from tamnong.rules.models import Upload
 
 from . import criteria as crit
-from .models import CriteriaSet, CriteriaUpload, Regime
+from .models import CriteriaSet, Regime
 
 DATA_DIR = Path(settings.BASE_DIR) / "data" / "ocop"
 BUNDLED_SETS = DATA_DIR / "148"
@@ -237,43 +238,45 @@ def _require_admin(user) -> None:
         raise PermissionDenied("Chỉ quản trị hệ thống được nạp bộ tiêu chí.")
 
 
-def preview_upload(user, name: str, data: bytes) -> CriteriaUpload:
+def preview_upload(user, name: str, data: bytes) -> Upload:
     """Validate an uploaded set and record what loading it would change (nothing is applied)."""
     _require_admin(user)
-    upload = CriteriaUpload(file_name=name[:255], created_by=user)
+    content, problems, warnings, changes, previous = None, [], [], [], None
     if len(data) > MAX_UPLOAD:
-        upload.errors = [f"Tệp quá lớn (tối đa {MAX_UPLOAD // 1024 // 1024} MB)."]
+        problems = [f"Tệp quá lớn (tối đa {MAX_UPLOAD // 1024 // 1024} MB)."]
     else:
         try:
             checked = crit.normalise(parse_file(name, data), decisions())
         except crit.CriteriaError as exc:
-            upload.errors = exc.errors
+            problems = exc.errors
         else:
-            upload.content = checked.content
-            upload.errors = checked.errors
-            upload.warnings = checked.warnings
+            content, problems, warnings = checked.content, checked.errors, checked.warnings
             if checked.ok:
-                upload.previous = _latest(checked.content["decision"], checked.content["set_no"])
-                upload.changes = crit.diff(
-                    upload.previous.content if upload.previous else None, checked.content
-                )
-    if upload.errors:
-        upload.status = CriteriaUpload.Status.REJECTED
-    upload.save()
-    return upload
+                previous = _latest(checked.content["decision"], checked.content["set_no"])
+                changes = crit.diff(previous.content if previous else None, checked.content)
+    return uploads.stage(
+        user,
+        "ocop",
+        name,
+        content=content,
+        problems=problems,
+        warnings=warnings,
+        changes=changes,
+        key=f"{content['decision']}#{content['set_no']}" if content else "",
+        previous_id=previous.pk if previous else None,
+    )
 
 
 @transaction.atomic
-def apply_upload(user, upload: CriteriaUpload) -> CriteriaSet:
+def apply_upload(user, upload: Upload) -> CriteriaSet:
     _require_admin(user)
-    upload = CriteriaUpload.objects.select_for_update().get(pk=upload.pk)
-    if upload.status != CriteriaUpload.Status.PENDING:
-        raise crit.CriteriaError(["Tệp này đã được xử lý hoặc có lỗi."])
+    try:
+        upload = uploads.claim(upload, "ocop")
+    except RuleError as exc:
+        raise crit.CriteriaError([p["message"] for p in exc.problems]) from None
     checked = crit.normalise(upload.content, decisions())
     new, _created = install(checked, user=user, source_name=upload.file_name)
-    upload.status = CriteriaUpload.Status.APPLIED
-    upload.result = new
-    upload.save(update_fields=["status", "result"])
+    uploads.finish(upload, new.pk)
     return new
 
 

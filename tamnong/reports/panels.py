@@ -127,7 +127,7 @@ def ocop(ctx: ReportContext) -> Panel | None:
     from django.utils import timezone
 
     try:
-        from tamnong.ocop.models import Certificate
+        from tamnong.ocop.models import Certificate, Regime
     except ImportError:
         return None
     from .sections.ocop import ocop_figures
@@ -145,7 +145,7 @@ def ocop(ctx: ReportContext) -> Panel | None:
                 ctx.link("ocop-certificates", on=today.isoformat(), state="valid", stars=s),
             ),
         )
-        for s in ("5", "4", "3")
+        for s in reversed(Regime.star_ranks())
     ]
     soon = (
         Certificate.objects.valid_on(today)

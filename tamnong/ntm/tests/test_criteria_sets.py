@@ -118,10 +118,10 @@ def test_an_excel_upload_reports_every_bad_cell_with_row_and_column(db, personas
     buf = io.BytesIO()
     wb.save(buf)
     upload = criteria.stage_upload(personas.admin, "318.xlsx", buf.getvalue())
-    wheres = {p["where"] for p in upload.errors}
+    wheres = {p["field"] for p in upload.problems}
     assert "Chỉ tiêu dòng 4, cột tdmnpb" in wheres
     assert "Chỉ tiêu dòng 5" in wheres
-    assert upload.payload is None
+    assert upload.content is None and upload.status == "rejected"
     with pytest.raises(criteria.SetDataError):
         criteria.apply_upload(personas.admin, upload)
     assert CriteriaSet.objects.filter(key="test-vung").count() == 1
@@ -140,7 +140,7 @@ def test_an_upload_shows_the_changes_then_applies_a_new_version(db, personas):
     buf = io.BytesIO()
     wb.save(buf)
     upload = criteria.stage_upload(personas.admin, "318.xlsx", buf.getvalue())
-    assert upload.errors == []
+    assert upload.problems == []
     assert upload.changes == [{"what": "2.2 / dbsh", "before": "–", "after": "4"}]
     new = criteria.apply_upload(personas.admin, upload)
     assert new.version == 2
@@ -155,4 +155,4 @@ def test_only_an_administrator_loads_a_national_set(db, personas):
     for user in (personas.coordinator, personas.alice):
         with pytest.raises(PermissionDenied):
             criteria.stage_upload(user, "set.yaml", data)
-    assert criteria.stage_upload(personas.admin, "set.yaml", data).errors == []
+    assert criteria.stage_upload(personas.admin, "set.yaml", data).problems == []

@@ -6,14 +6,16 @@ import datetime as dt
 
 from tamnong.divisions.models import Division
 
-from ..models import (
-    Certificate,
-)
+from ..models import Certificate, Regime
 
 
-def valid_products(division: Division, on: dt.date, min_stars: int = 3) -> int:
+def valid_products(division: Division, on: dt.date, min_stars: int | None = None) -> int:
     """Products with a certificate valid on `on` (issued ≤ on < expiry, not revoked, ≥ min_stars)
-    whose producer is located in `division` or below it (old units included)."""
+    whose producer is located in `division` or below it (old units included). Without
+    `min_stars`: the lowest certified rank of the regime in force on `on` (every certificate)."""
+    if min_stars is None:
+        regime = Regime.on(on) or Regime.objects.order_by("valid_from").first()
+        min_stars = min(regime.certified_stars)
     return (
         Certificate.objects.valid_on(on)
         .filter(stars__gte=min_stars, producer__division__path__startswith=division.path)

@@ -5,7 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tamnong.conftest import PASSWORD
 from tamnong.ocop import criteria as crit
-from tamnong.ocop.models import CriteriaSet, CriteriaUpload
+from tamnong.ocop.models import CriteriaSet
+from tamnong.rules.models import Upload as CriteriaUpload
 from tamnong.testing.ocop import synthetic_raw
 
 

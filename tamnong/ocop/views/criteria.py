@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from tamnong.rules import may_load
+from tamnong.rules import may_load, uploads
 
 from .. import criteria as crit
 from .. import forms, rules
-from ..models import (
-    CriteriaSet,
-    CriteriaUpload,
-)
+from ..models import CriteriaSet
 from ._base import _denied
 
 
@@ -29,7 +26,7 @@ def criteria_list(request):
         {
             "sets": sets,
             "is_admin": may_load(request.user),
-            "uploads": CriteriaUpload.objects.all()[:10],
+            "uploads": uploads.recent("ocop"),
         },
     )
 
@@ -75,23 +72,26 @@ def criteria_upload(request):
 def criteria_upload_detail(request, pk: int):
     if not may_load(request.user):
         raise PermissionDenied
-    upload = get_object_or_404(CriteriaUpload, pk=pk)
-    errors, status = [], 200
-    if request.method == "POST":
-        if (
-            request.POST.get("action") == "discard"
-            and upload.status == CriteriaUpload.Status.PENDING
-        ):
-            upload.status = CriteriaUpload.Status.DISCARDED
-            upload.save(update_fields=["status"])
-            return redirect("ocop:criteria")
-        try:
-            new = rules.apply_upload(request.user, upload)
-        except crit.CriteriaError as exc:
-            errors, status = exc.errors, 400
-        else:
-            messages.success(request, _("Đã nạp %(s)s.") % {"s": new})
-            return redirect("ocop:criteria_detail", pk=new.pk)
-    return render(
-        request, "ocop/criteria_upload.html", {"upload": upload, "errors": errors}, status=status
+    return uploads.handle(
+        request,
+        uploads.visible(request.user, pk, "ocop"),
+        apply=rules.apply_upload,
+        done=lambda new: redirect("ocop:criteria_detail", pk=new.pk),
+        back_url=reverse("ocop:criteria"),
+        summary=_summary,
+        note=_(
+            "Các hồ sơ đã đánh giá giữ nguyên phiên bản cũ; phiên bản mới chỉ áp dụng cho hồ sơ "
+            "đăng ký sau."
+        ),
     )
+
+
+def _summary(upload) -> str:
+    c = upload.content or {}
+    if not c.get("set_no"):
+        return ""
+    return _("%(d)s · bộ %(n)s: %(s)s") % {
+        "d": c["decision"],
+        "n": c["set_no"],
+        "s": c.get("product_set", ""),
+    }

@@ -36,7 +36,7 @@ def ocop(ctx: ReportContext) -> Section:
         ctx.n(valid, cert_link(state="valid")),
         " sản phẩm OCOP còn hiệu lực",
     ]
-    parts = [(s, stars.get(s, 0)) for s in ("5", "4", "3") if stars.get(s, 0)]
+    parts = [(s, n) for s, n in sorted(stars.items(), key=lambda kv: -int(kv[0])) if n]
     if parts:
         sentence.append(" (")
         for i, (s, n) in enumerate(parts):
