@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tamnong.audit.middleware.RequestOriginMiddleware",
+    "tamnong.core.dbrouter.ReplicaReadMiddleware",
 ]
 
 ROOT_URLCONF = "tamnong.urls"
@@ -140,6 +141,19 @@ if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": database_from_url(os.environ["DATABASE_URL"])}
 else:
     DATABASES = {"default": sqlite_database(VAR_DIR / "tamnong.sqlite3")}
+# A streaming replica of the primary (PostgreSQL): reports, dashboards, the public catalog and the
+# API's GET endpoints read from it; every write and any read after one goes to the primary
+# (tamnong/core/dbrouter.py; README "Production: the national setup").
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = database_from_url(os.environ["DATABASE_REPLICA_URL"])
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["tamnong.core.dbrouter.PrimaryReplicaRouter"]
+REPLICA_READ_VIEWS = envlist(
+    "REPLICA_READ_VIEWS",
+    "reports:index,reports:summary,reports:dashboard,reports:records,api,"
+    "ocop:catalog,ocop:verify_lookup,ocop:verify",
+)
+REPLICA_STICKY_SECONDS = envint("REPLICA_STICKY_SECONDS", 10)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
