@@ -89,14 +89,14 @@ def test_the_audit_page_and_the_job_page_link_to_the_changes_of_an_import(geo, m
 
 def test_a_cli_import_records_origin_cli_and_the_os_user(geo, media):
     call_command("import_households", str(write_csv(media / "a.csv", [row("H1")])))
-    event = AuditEvent.objects.get(action=AuditEvent.Action.IMPORT)
+    event = AuditEvent.objects.get(action=AuditEvent.Action.IMPORT, model="poverty.ImportBatch")
     assert event.origin == "cli"
     assert getpass.getuser() in event.actor_name
 
 
 def test_a_cli_import_as_a_user_records_that_user(geo, media, personas):
     call_command("import_households", str(write_csv(media / "a.csv", [row("H1")])), "--as", "alice")
-    event = AuditEvent.objects.get(action=AuditEvent.Action.IMPORT)
+    event = AuditEvent.objects.get(action=AuditEvent.Action.IMPORT, model="poverty.ImportBatch")
     assert event.origin == "cli" and event.actor == personas.alice
 
 
@@ -112,7 +112,7 @@ def test_a_web_upload_records_origin_web(geo, media, client, personas):
     )
     assert response.status_code == 302
     run(claim_next())
-    event = AuditEvent.objects.get(action=AuditEvent.Action.IMPORT)
+    event = AuditEvent.objects.get(action=AuditEvent.Action.IMPORT, model="poverty.ImportBatch")
     assert event.origin == "web" and event.actor == personas.alice
 
 

@@ -66,6 +66,8 @@ class ImportResult(Outcome):
             "communes": self.communes,
             "written": self.written,
             "ok": self.ok,
+            # the import's change table (audit.changes), shown from the job page
+            "changes": f"poverty.ImportBatch:{self.batch_id}" if self.committed else "",
         }
 
 
