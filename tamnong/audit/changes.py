@@ -20,14 +20,16 @@ and lets the programme rebuild its derived figures (`register` a hook per import
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import decimal
 import uuid
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -200,6 +202,50 @@ class Recorder:
         for label, ids in self.created_ids.items():
             add_ranges(self.run, label, ((i, i) for i in ids))
         self.created_ids = {}
+
+
+_recording: contextvars.ContextVar[Recorder | None] = contextvars.ContextVar(
+    "tamnong_import_changes", default=None
+)
+
+
+@contextmanager
+def recording(run: str):
+    """While an importer writes through the ORM, every audited save and delete also goes to the
+    change table of `run` (written in bulk when the block ends, inside its transaction)."""
+    recorder = Recorder(run)
+    token = _recording.set(recorder)
+    try:
+        yield recorder
+        recorder.flush()
+    finally:
+        _recording.reset(token)
+
+
+# what an import's change table never takes: the trail itself, the queue, sessions
+_NOT_RECORDED = frozenset({"audit", "jobs", "sessions", "contenttypes", "admin", "auth"})
+
+
+def records(model) -> bool:
+    """True while an import records its changes, for a model the change table takes."""
+    return _recording.get() is not None and model._meta.app_label not in _NOT_RECORDED
+
+
+def note_save(instance: models.Model, created: bool, before: dict | None) -> None:
+    """Called by the audit signals for every audited save."""
+    recorder = _recording.get()
+    if recorder is None:
+        return
+    if created:
+        recorder.created(instance)
+    elif before is not None:
+        recorder.updated(instance, before)
+
+
+def note_delete(instance: models.Model) -> None:
+    recorder = _recording.get()
+    if recorder is not None:
+        recorder.deleted(instance)
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -430,15 +476,25 @@ def undo(run: str, user) -> dict:
         state = hook.before(run) if hook.before else None
         done = counts(run)
         labels = _models_of(run)
-        with connection.cursor() as cur:
-            for lbl in labels:
-                _restore_updates(cur, run, apps.get_model(lbl))
-            order = [m for m in hook.delete_order if m in labels]
-            order += [m for m in labels if m not in order]
-            for lbl in order:
-                _delete_created(cur, run, apps.get_model(lbl))
-        for lbl in reversed(order):
-            _recreate_deleted(run, apps.get_model(lbl))
+        order = [m for m in hook.delete_order if m in labels]
+        order += [m for m in _children_first(labels) if m not in order]
+        try:
+            with transaction.atomic(), connection.cursor() as cur:
+                for lbl in labels:
+                    _restore_updates(cur, run, apps.get_model(lbl))
+                for lbl in order:
+                    _delete_created(cur, run, apps.get_model(lbl))
+                for lbl in reversed(order):
+                    _recreate_deleted(run, apps.get_model(lbl))
+                # a record made since that points at one the import created: refuse, not 500
+                connection.check_constraints(table_names=_tables_around(labels))
+        except IntegrityError:
+            raise UndoRefused(
+                _(
+                    "Không hoàn tác được: có bản ghi khác được tạo sau lần nhập này đang dựa vào "
+                    "các bản ghi của lần nhập. Hãy xóa hoặc sửa các bản ghi đó trước."
+                )
+            ) from None
         if hook.after:
             hook.after(run, state)
         event = import_event(run)
@@ -466,6 +522,40 @@ def undo(run: str, user) -> dict:
 
     datacache.changed(*datacache.TOPICS)  # written in bulk: no model signal
     return done
+
+
+def _children_first(labels: list[str]) -> list[str]:
+    """The models in an order to delete their rows in: those pointing at others first."""
+    remaining = list(labels)
+    out: list[str] = []
+    while remaining:
+        for label in remaining:
+            model = apps.get_model(label)
+            referenced = any(
+                f.is_relation and f.related_model is model
+                for other in remaining
+                if other != label
+                for f in apps.get_model(other)._meta.concrete_fields
+            )
+            if not referenced:
+                out.append(label)
+                remaining.remove(label)
+                break
+        else:  # a cycle: keep the rest as they are
+            out.extend(remaining)
+            break
+    return out
+
+
+def _tables_around(labels: list[str]) -> list[str]:
+    """The tables of the models and of every model pointing at them (foreign key checks)."""
+    tables = set()
+    for label in labels:
+        model = apps.get_model(label)
+        tables.add(model._meta.db_table)
+        for rel in model._meta.related_objects:
+            tables.add(rel.related_model._meta.db_table)
+    return sorted(tables)
 
 
 def _restore_updates(cur, run: str, model) -> None:

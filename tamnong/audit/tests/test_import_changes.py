@@ -187,3 +187,20 @@ def test_undo_refused_on_the_page_gives_a_vietnamese_message(geo, media, client,
     assert response.status_code == 400
     assert "đã thay đổi sau lần nhập" in response.content.decode()
     assert ReviewRecord.objects.get(household__code="H1").income == 2_100_000
+
+
+def test_an_ocop_list_import_records_its_records_and_can_be_undone(geo, personas):
+    from tamnong.ocop import importer
+    from tamnong.ocop.models import Certificate, Dossier, Producer, Product
+    from tamnong.ocop.tests.test_import_and_figures import GOOD, csv_bytes
+
+    run = importer.import_file(personas.coordinator, "ocop.csv", csv_bytes(GOOD))
+    assert run.committed, run.rejected
+    key = changes.run_key("ocop.ImportRun", run.pk)
+    assert sorted(changes.created_ids(key, "ocop.Product")) == sorted(
+        Product.objects.values_list("pk", flat=True)
+    )
+    assert changes.import_event(key).origin != "job"
+    changes.undo(key, personas.coordinator)
+    assert not Product.objects.exists() and not Producer.objects.exists()
+    assert not Dossier.objects.exists() and not Certificate.objects.exists()

@@ -239,15 +239,16 @@ def commit_staged(batch: ImportBatch, result, user) -> None:
                 f"{rec_conflict}",
                 rec_params,
             )
-        changes.record_created(
-            cur, run, "poverty.Household",
-            f"SELECT id FROM {hh} WHERE id > {max_hh}"
-            + (f" AND code IN (SELECT code FROM {STAGE})" if max_hh else ""),
-        )  # fmt: skip
-        changes.record_created(
-            cur, run, "poverty.ReviewRecord",
-            f"SELECT id FROM {rec} WHERE id > {max_rec} AND batch_id = {int(batch.pk)}",
-        )  # fmt: skip
+        # created: the ids drawn since (on SQLite the import's write lock keeps everyone else
+        # out; on PostgreSQL another writer's new household has a code of its own)
+        new_hh = f"SELECT id FROM {hh} WHERE id > {max_hh}"
+        if max_hh and is_pg():
+            new_hh += f" AND code IN (SELECT code FROM {STAGE})"
+        new_rec = f"SELECT id FROM {rec} WHERE id > {max_rec} AND batch_id = {int(batch.pk)}"
+        for label, ids_sql in (("poverty.Household", new_hh), ("poverty.ReviewRecord", new_rec)):
+            cur.execute(f"{ids_sql} LIMIT 1")
+            if cur.fetchone() is not None:  # a re-imported file creates nothing
+                changes.record_created(cur, run, label, ids_sql)
         rebuild_years = set(years)
         if other_years or len(years) > 1:
             recompute_transitions(
