@@ -275,8 +275,22 @@ def counts(run: str) -> dict[str, int]:
     return out
 
 
+EVENT = "audit.AuditEvent"
+
+
+def event_run_key(event: AuditEvent) -> str:
+    """The run key of an import with no record of its own: its audit event."""
+    return run_key(EVENT, event.pk)
+
+
+def rekey(provisional: str, run: str) -> None:
+    ImportChange.objects.filter(run=provisional).update(run=run)
+
+
 def import_event(run: str) -> AuditEvent | None:
     label, pk = split_key(run)
+    if label == EVENT:
+        return AuditEvent.objects.filter(pk=pk, action=AuditEvent.Action.IMPORT).first()
     return (
         AuditEvent.objects.filter(action=AuditEvent.Action.IMPORT, model=label, object_id=pk)
         .order_by("id")

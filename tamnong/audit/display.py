@@ -160,6 +160,10 @@ def import_changes_url(event) -> str:
 
     if event.action not in (AuditEvent.Action.IMPORT, AuditEvent.Action.UNDO):
         return ""
+    if event.action == AuditEvent.Action.IMPORT and changes.has_changes(
+        changes.event_run_key(event)
+    ):  # an import with no record of its own (funding)
+        return reverse("audit:import_changes", args=[changes.EVENT, event.pk])
     if not event.object_id.isdigit() or not changes.has_changes(
         changes.run_key(event.model, event.object_id)
     ):

@@ -204,3 +204,38 @@ def test_an_ocop_list_import_records_its_records_and_can_be_undone(geo, personas
     changes.undo(key, personas.coordinator)
     assert not Product.objects.exists() and not Producer.objects.exists()
     assert not Dossier.objects.exists() and not Certificate.objects.exists()
+
+
+def test_a_funding_import_records_the_previous_amount_and_can_be_undone(
+    tmp_path, personas, geo, client
+):
+    from decimal import Decimal
+
+    from tamnong.reports import importing
+    from tamnong.reports.catalog import load_catalog
+    from tamnong.reports.models import FundingRecord
+
+    load_catalog()
+    header = ",".join(importing.HEADERS) + "\n"
+    first = tmp_path / "v1.csv"
+    first.write_text(header + "01,,2025,ntm,nstw,1500,1200,\n", encoding="utf-8")
+    second = tmp_path / "v2.csv"
+    second.write_text(
+        header + "01,,2025,ntm,nstw,1600,1200,\n10001,,2024,ntm,nsdp,300,300,\n",
+        encoding="utf-8",
+    )
+    assert importing.import_funding(personas.coordinator, first).created == 1
+    assert importing.import_funding(personas.coordinator, second).updated == 1
+    event = AuditEvent.objects.filter(
+        action=AuditEvent.Action.IMPORT, model="reports.FundingRecord"
+    ).latest("id")
+    key = changes.event_run_key(event)
+    update = ImportChange.objects.get(run=key, op="u")
+    assert Decimal(update.before["allocated"]) == 1500
+    url = reverse("audit:import_changes", args=[changes.EVENT, event.pk])
+    client.force_login(geo.admin)
+    assert url in client.get(reverse("audit:list")).content.decode()
+    client.force_login(personas.coordinator)  # who imported it
+    assert "1.500" in client.get(url).content.decode()
+    changes.undo(key, personas.coordinator)
+    assert [r.allocated for r in FundingRecord.objects.all()] == [Decimal("1500")]
