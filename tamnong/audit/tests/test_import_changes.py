@@ -239,3 +239,32 @@ def test_a_funding_import_records_the_previous_amount_and_can_be_undone(
     assert "1.500" in client.get(url).content.decode()
     changes.undo(key, personas.coordinator)
     assert [r.allocated for r in FundingRecord.objects.all()] == [Decimal("1500")]
+
+
+def test_an_api_import_records_origin_api(geo, media, personas):
+    from tamnong.audit import context
+    from tamnong.jobs.services import claim_next, enqueue, run
+
+    path = str(write_csv(media / "a.csv", [row("H1")]))
+    with context.acting(context.Actor(user=personas.alice, origin="api")):
+        enqueue("poverty.import", user=personas.alice, path=path, user_id=personas.alice.pk)
+    run(claim_next())  # the worker: no request around it
+    event = AuditEvent.objects.get(action=AuditEvent.Action.IMPORT, model="poverty.ImportBatch")
+    assert event.origin == "api" and event.actor == personas.alice
+
+
+def test_a_large_undo_runs_as_a_job(geo, media, client, personas, monkeypatch):
+    from tamnong.jobs.services import claim_next, run
+
+    monkeypatch.setattr(changes, "JOB_ABOVE", 0)
+    _first, second = _first_then_second(media, user=personas.alice)
+    client.force_login(personas.alice)
+    response = client.post(
+        reverse("audit:import_undo", args=["poverty.ImportBatch", second.batch_id])
+    )
+    assert response.status_code == 302 and "/jobs/" in response["Location"]
+    job = run(claim_next())
+    assert job.result["ok"], job.result
+    assert ReviewRecord.objects.get(household__code="H1").income == 1_450_000
+    assert not Household.objects.filter(code="NEW1").exists()
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.UNDO, actor=personas.alice).exists()
