@@ -268,3 +268,25 @@ def test_a_large_undo_runs_as_a_job(geo, media, client, personas, monkeypatch):
     assert ReviewRecord.objects.get(household__code="H1").income == 1_450_000
     assert not Household.objects.filter(code="NEW1").exists()
     assert AuditEvent.objects.filter(action=AuditEvent.Action.UNDO, actor=personas.alice).exists()
+
+
+def test_undo_is_refused_after_a_later_import_until_that_one_is_undone(geo, media):
+    first, second = _first_then_second(media, user=geo.admin)
+    third = import_file(
+        write_xlsx(media / "c.xlsx", [row("H1", income=2_500_000), row("NEW1", members=5)]),
+        user=geo.admin,
+    )
+    assert third.ok
+    with pytest.raises(changes.UndoRefused) as refused:
+        changes.undo(changes.run_key("poverty.ImportBatch", second.batch_id), geo.admin)
+    # H1's record, NEW1's household and record (5 members now)
+    assert "3 bản ghi" in str(refused.value) and "NEW1" in str(refused.value)
+    changes.undo(changes.run_key("poverty.ImportBatch", third.batch_id), geo.admin)
+    changes.undo(changes.run_key("poverty.ImportBatch", second.batch_id), geo.admin)
+    assert ReviewRecord.objects.get(household__code="H1").income == 1_450_000
+    assert not Household.objects.filter(code="NEW1").exists()
+    with pytest.raises(changes.UndoRefused):
+        changes.undo(changes.run_key("poverty.ImportBatch", second.batch_id), geo.admin)
+    kept = _figures()
+    figures.rebuild({2025})
+    assert kept == _figures()
