@@ -151,6 +151,20 @@ def rows(events) -> list[dict]:
     return out
 
 
+# Where an event came from, as a person reads it.
+ORIGINS = {
+    "web": _("trang web"),
+    "api": _("API"),
+    "cli": _("dòng lệnh"),
+    "job": _("tác vụ nền"),
+    "system": _("hệ thống"),
+}
+
+
+def origin(code: str) -> str:
+    return str(ORIGINS.get(code, code))
+
+
 def import_changes_url(event) -> str:
     """The page of an import's change table, for its import or undo event ("" without one)."""
     from django.urls import reverse

@@ -71,6 +71,7 @@ def _page_context(request, label: str, pk: int) -> dict:
     return {
         "run": run,
         "event": event,
+        "origin": display.origin(event.origin),
         "label": label,
         "pk": pk,
         "op": op,
