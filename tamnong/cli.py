@@ -34,11 +34,20 @@ def main(argv: list[str] | None = None) -> None:
         print(__doc__)
         return
     argv[0] = ALIASES.get(argv[0], argv[0])
-    execute_from_command_line(["tamnong", *argv])
+    if argv[0] in SERVERS:
+        execute_from_command_line(["tamnong", *argv])
+    else:
+        # what a command writes is audited as the operator's ("cli"), never as "system"
+        from tamnong.audit import context
+
+        with context.acting(context.cli_actor()):
+            execute_from_command_line(["tamnong", *argv])
     if argv[0] not in READ_ONLY:
         _data_may_have_changed()
 
 
+# Verbs whose writes are the requests' and the jobs' (audited with their own origin).
+SERVERS = {"serve", "worker", "runserver"}
 # Verbs that never change programme data; after any other one, cached reports are recomputed.
 READ_ONLY = {"serve", "worker", "runserver", "check", "help", "shell", "dbshell", "report", "backup",
              "collectstatic", "makemigrations", "showmigrations", "sqlmigrate", "test"}  # fmt: skip

@@ -14,6 +14,8 @@ class Actor:
     ip: str | None = None
     user_agent: str = ""
     path: str = ""
+    # the operator's name when no user account acts (a command: the OS user)
+    name: str = ""
 
 
 _current: contextvars.ContextVar[Actor | None] = contextvars.ContextVar(
@@ -41,3 +43,15 @@ def set_actor(actor: Actor) -> contextvars.Token:
 
 def reset(token: contextvars.Token) -> None:
     _current.reset(token)
+
+
+def cli_actor(user=None) -> Actor:
+    """The actor of a command: the `--as` user, or else the operator's OS account by name."""
+    import getpass
+
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container)
+        name = ""
+    label = f"dòng lệnh ({name})" if name else "dòng lệnh"
+    return Actor(user=user, origin="cli", name="" if user is not None else label)

@@ -145,6 +145,121 @@ def rows(events) -> list[dict]:
                     (field_name(model, k), value(model, k, b), value(model, k, a))
                     for k, b, a in e.changes()
                 ],
+                "changes_url": import_changes_url(e),
+            }
+        )
+    return out
+
+
+# Where an event came from, as a person reads it.
+ORIGINS = {
+    "web": _("trang web"),
+    "api": _("API"),
+    "cli": _("dòng lệnh"),
+    "job": _("tác vụ nền"),
+    "system": _("hệ thống"),
+}
+
+
+def origin(code: str) -> str:
+    return str(ORIGINS.get(code, code))
+
+
+def import_changes_url(event) -> str:
+    """The page of an import's change table, for its import or undo event ("" without one)."""
+    from django.urls import reverse
+
+    from . import changes
+    from .models import AuditEvent
+
+    if event.action not in (AuditEvent.Action.IMPORT, AuditEvent.Action.UNDO):
+        return ""
+    if event.action == AuditEvent.Action.IMPORT and changes.has_changes(
+        changes.event_run_key(event)
+    ):  # an import with no record of its own (funding)
+        return reverse("audit:import_changes", args=[changes.EVENT, event.pk])
+    if not event.object_id.isdigit() or not changes.has_changes(
+        changes.run_key(event.model, event.object_id)
+    ):
+        return ""
+    return reverse("audit:import_changes", args=[event.model, int(event.object_id)])
+
+
+def run_changes_url(run: str) -> str:
+    """The same from a run key (a job's result names its import's)."""
+    from django.urls import reverse
+
+    from . import changes
+
+    label, pk = changes.split_key(run or "")
+    if not label or not pk.isdigit() or not changes.has_changes(run):
+        return ""
+    return reverse("audit:import_changes", args=[label, int(pk)])
+
+
+def _typed(model, name: str, raw):
+    """A stored value as its field holds it (SQLite keeps booleans of the change table as 0/1)."""
+    from django.db import models as m
+
+    field = _field(model, name.removesuffix("_id")) if name.endswith("_id") else None
+    field = field or _field(model, name)
+    if isinstance(field, m.BooleanField) and raw in (0, 1):
+        return bool(raw)
+    return raw
+
+
+def change_rows(run: str, changes_page) -> list[dict]:
+    """The rows of an import's change table as a person reads them: the record (by the name its
+    programme gives it), what happened, and for an update each changed field: before → after."""
+    from . import changes
+
+    hook = changes.HOOKS.get(changes.split_key(run)[0])
+    items = list(changes_page)
+    names: dict[tuple[str, int], str] = {}
+    by_label: dict[str, list[int]] = {}
+    for c in items:
+        if c.last_id is None or c.last_id == c.object_id:
+            by_label.setdefault(c.model, []).append(c.object_id)
+    for label, ids in by_label.items():
+        model = _model(label)
+        if hook is not None and hook.describe is not None:
+            described = hook.describe(label, ids)
+        elif model is not None:
+            found = {o.pk: str(o) for o in model._default_manager.filter(pk__in=ids)}
+            described = [found.get(pk, f"#{pk}") for pk in ids]
+        else:
+            described = [f"#{pk}" for pk in ids]
+        names.update({(label, pk): d for pk, d in zip(ids, described, strict=True)})
+    out = []
+    for c in items:
+        model = _model(c.model)
+        if c.last_id is not None and c.last_id != c.object_id:
+            what = _("mã số %(first)s–%(last)s (%(n)s bản ghi)") % {
+                "first": c.object_id,
+                "last": c.last_id,
+                "n": formatting.number(c.count),
+            }
+        else:
+            what = names.get((c.model, c.object_id), f"#{c.object_id}")
+        before, after = c.before or {}, c.after or {}
+        fields = []
+        if c.op != "c":
+            keys = [k for k in (before if c.op == "d" else after) if k != "batch_id"]
+            for k in keys:
+                fields.append(
+                    (
+                        field_name(model, k),
+                        value(model, k, _typed(model, k, before.get(k))),
+                        value(model, k, _typed(model, k, after.get(k))) if c.op == "u" else "",
+                    )
+                )
+        out.append(
+            {
+                "change": c,
+                "model_name": model_name(c.model),
+                "record": what,
+                "op": c.get_op_display(),
+                "fields": fields,
             }
         )
     return out

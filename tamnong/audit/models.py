@@ -20,6 +20,7 @@ class AuditEvent(models.Model):
         DELETE = "delete", _("Xóa")
         TRANSITION = "transition", _("Chuyển bước")
         IMPORT = "import", _("Nhập dữ liệu")
+        UNDO = "undo", _("Hoàn tác lần nhập")
         LOGIN = "login", _("Đăng nhập")
         LOGIN_FAILED = "login_failed", _("Đăng nhập thất bại")
         DENIED = "denied", _("Truy cập bị từ chối")
@@ -63,3 +64,40 @@ class AuditEvent(models.Model):
         before, after = self.before or {}, self.after or {}
         keys = sorted(set(before) | set(after))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class ImportChange(models.Model):
+    """One record an import created, updated or deleted (thay đổi của một lần nhập), written in
+    bulk inside the import's transaction: a compact table, not an audit event per row.
+
+    `run` names the import (its audit event's model and object id, "poverty.ImportBatch:47").
+    An update keeps the previous and the new values of the changed fields only; a deletion
+    keeps the whole previous row; a creation keeps nothing but the id, or a range of ids
+    `object_id`…`last_id` (a province's first file: a few rows for a million households)."""
+
+    class Op(models.TextChoices):
+        CREATE = "c", _("Tạo mới")
+        UPDATE = "u", _("Cập nhật")
+        DELETE = "d", _("Xóa")
+
+    run = models.CharField(max_length=80)
+    model = models.CharField(max_length=100)
+    object_id = models.BigIntegerField()
+    last_id = models.BigIntegerField(null=True, blank=True)
+    op = models.CharField(max_length=1, choices=Op.choices)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thay đổi của lần nhập")
+        indexes = [
+            models.Index(fields=["run", "op"], name="import_change_run_idx"),
+            models.Index(fields=["model", "object_id"], name="import_change_object_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run} {self.op} {self.model}:{self.object_id}"
+
+    @property
+    def count(self) -> int:
+        return (self.last_id - self.object_id + 1) if self.last_id is not None else 1

@@ -39,6 +39,7 @@ def record(
     user=None,
     model_label: str = "",
     object_repr: str = "",
+    object_id: str | int = "",
 ) -> AuditEvent:
     actor = context.current()
     user = user if user is not None else actor.user
@@ -46,10 +47,12 @@ def record(
         division = audit_division(instance)
     return AuditEvent.objects.create(
         actor=user if getattr(user, "pk", None) else None,
-        actor_name=(str(user) if user is not None else actor.origin)[:150],
+        actor_name=_actor_name(user, actor)[:150],
         action=action,
         model=model_label or (instance._meta.label if instance is not None else ""),
-        object_id=str(instance.pk) if instance is not None and instance.pk is not None else "",
+        object_id=str(instance.pk)
+        if instance is not None and instance.pk is not None
+        else str(object_id),
         object_repr=(object_repr or (str(instance) if instance is not None else ""))[:255],
         division=division,
         before=before,
@@ -60,6 +63,16 @@ def record(
         user_agent=actor.user_agent,
         path=actor.path,
     )
+
+
+def _actor_name(user, actor: context.Actor) -> str:
+    """The person named in the trail: the user, or for a command (no account, or the SYSTEM
+    actor) the operator's OS account that `context.cli_actor` names."""
+    from tamnong.access.actors import is_system
+
+    if user is None or is_system(user):
+        return actor.name or (str(user) if user is not None else actor.origin)
+    return str(user)
 
 
 def audit_division(instance: models.Model):

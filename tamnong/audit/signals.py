@@ -6,13 +6,14 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from . import changes
 from .models import AuditEvent
 from .services import Audited, record, snapshot
 
 
 @receiver(pre_save)
 def _remember_before(sender, instance, raw=False, **kwargs):
-    if raw or not isinstance(instance, Audited):
+    if raw or not (isinstance(instance, Audited) or changes.records(sender)):
         return
     instance._audit_before = None
     if instance.pk is not None:
@@ -22,12 +23,16 @@ def _remember_before(sender, instance, raw=False, **kwargs):
 
 @receiver(post_save)
 def _record_save(sender, instance, created, raw=False, **kwargs):
+    if not raw and not isinstance(instance, Audited) and changes.records(sender):
+        # an import's change table takes every record it writes, audited model or not
+        changes.note_save(instance, created, getattr(instance, "_audit_before", None))
     if raw or not isinstance(instance, Audited):
         return
     after = snapshot(instance)
     before = getattr(instance, "_audit_before", None)
     if not created and before == after:
         return
+    changes.note_save(instance, created, before)
     record(
         AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
         instance,
@@ -38,7 +43,10 @@ def _record_save(sender, instance, created, raw=False, **kwargs):
 
 @receiver(post_delete)
 def _record_delete(sender, instance, **kwargs):
+    if not isinstance(instance, Audited) and changes.records(sender):
+        changes.note_delete(instance)
     if isinstance(instance, Audited):
+        changes.note_delete(instance)
         record(AuditEvent.Action.DELETE, instance, before=snapshot(instance), after=None)
 
 

@@ -46,6 +46,11 @@ class Job(models.Model):
     )
     # A daily job is enqueued once per key (e.g. "ocop.expiry_notices:2026-11-25").
     unique_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+    # who asked, for the audit trail of what the job writes: "web", "api" or "cli" (the origin
+    # of the request or command that queued it; "job" for daily jobs) and, without a user, the
+    # operator's name (a command run as the OS user)
+    origin = models.CharField(max_length=10, blank=True)
+    actor_name = models.CharField(max_length=150, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     run_after = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -123,6 +123,10 @@ class _SideWriter(threading.Thread):
             connection.close()
 
 
+# the origins a job keeps from whoever queued it (a daily job is the system's: "job")
+_ASKERS = frozenset({"web", "api", "cli"})
+
+
 def enqueue(
     kind: str,
     *,
@@ -134,10 +138,13 @@ def enqueue(
 ) -> Job:
     """Queue a job. `files` are paths the job owns from now on (see jobs/files.py)."""
     registry.get(kind)  # fail early on a typo
+    asker = context.current()
     try:
         with transaction.atomic():
             return Job.objects.create(
                 kind=kind,
+                origin=asker.origin if asker.origin in _ASKERS else "",
+                actor_name=asker.name[:150],
                 params=params,
                 created_by=user,
                 division=division,
@@ -269,7 +276,7 @@ def run(job: Job, echo: Callable[[Job], None] | None = None) -> Job:
     try:
         kind = registry.get(job.kind)
         progress = Progress(job, echo)
-        actor = context.Actor(user=job.created_by, origin="job")
+        actor = context.Actor(user=job.created_by, origin=job.origin or "job", name=job.actor_name)
         try:
             with context.acting(actor):
                 result = kind.func(progress, **job.params)
@@ -417,6 +424,7 @@ def rerun(user, job: Job) -> Job:
             division=old.division,
             files=old.files,
             rerun_of=old,
+            origin=context.current().origin if context.current().origin in _ASKERS else "",
         )
         Job.objects.filter(pk=old.pk).update(files=[])
         record(

@@ -25,8 +25,21 @@ def job_detail(request, pk: int):
     return render(
         request,
         template,
-        {"job": job, "can_rerun": services.can_rerun(request.user, job)},
+        {
+            "job": job,
+            "can_rerun": services.can_rerun(request.user, job),
+            "changes_url": _changes_url(job),
+        },
     )
+
+
+def _changes_url(job: Job) -> str:
+    """The change table of the import the job ran (audit.changes), once it is done."""
+    from tamnong.audit.display import run_changes_url
+
+    result = job.result if isinstance(job.result, dict) else {}
+    run = result.get("changes")
+    return run_changes_url(run) if job.status == Job.Status.DONE and isinstance(run, str) else ""
 
 
 @login_required

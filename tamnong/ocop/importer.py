@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from tamnong import tabular
 from tamnong.access.scope import Scope
+from tamnong.audit import changes
 from tamnong.audit.models import AuditEvent
 from tamnong.audit.services import record
 from tamnong.decisions.services import record_decision
@@ -464,13 +465,16 @@ def import_file(actor, name: str, data: bytes, *, partial: bool = False) -> Impo
     if good and (partial or not run.rejected):
         try:
             with transaction.atomic():
-                for row in sorted(
-                    good, key=lambda r: (r.data["_v"].get("issued_on") or dt.date.min, r.line)
-                ):
-                    _commit_row(actor, row, counts)
+                run.save()  # the import's id names its change table (audit.changes)
+                with changes.recording(changes.run_key("ocop.ImportRun", run.pk)):
+                    for row in sorted(
+                        good, key=lambda r: (r.data["_v"].get("issued_on") or dt.date.min, r.line)
+                    ):
+                        _commit_row(actor, row, counts)
                 record(
                     AuditEvent.Action.IMPORT,
                     None,
+                    object_id=run.pk,
                     model_label="ocop.ImportRun",
                     object_repr=name[:255],
                     after={k: v for k, v in counts.items() if v},

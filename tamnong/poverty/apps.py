@@ -8,5 +8,7 @@ class PovertyConfig(AppConfig):
 
     def ready(self) -> None:
         from . import standards
+        from .importing import undo
 
         standards.register_rules()
+        undo.register()  # "undo this import" of a review file (audit.changes)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from tamnong import tabular
 from tamnong.access.scope import Scope
+from tamnong.audit import changes
 from tamnong.audit.models import AuditEvent
 from tamnong.audit.services import record
 from tamnong.divisions.models import Division, Level
@@ -71,7 +72,7 @@ def import_funding(actor, path: Path, progress=None) -> Outcome:
     if faults:
         result.refuse()
         return result
-    _commit(parsed, result, Path(path))
+    _commit(parsed, result, Path(path), actor)
     result.committed = True
     return result
 
@@ -175,7 +176,25 @@ def _check(actor, table, layout, result: Outcome, progress) -> dict:
 
 
 @transaction.atomic
-def _commit(parsed, result: Outcome, path: Path) -> None:
+def _commit(parsed, result: Outcome, path: Path, actor=None) -> None:
+    # the change table (audit.changes) is named after the import's audit event, written last
+    provisional = changes.run_key("reports.FundingImport", f"pending-{id(result)}")
+    with changes.recording(provisional):
+        _write(parsed, result)
+    event = record(
+        AuditEvent.Action.IMPORT,
+        None,
+        model_label="reports.FundingRecord",
+        object_repr=path.name[:255],
+        # the person who imported (the undo is theirs), not only the job's context
+        user=actor if getattr(actor, "pk", None) else None,
+        note=_("%(created)s mới, %(updated)s cập nhật, %(unchanged)s không đổi")
+        % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+    )
+    changes.rekey(provisional, changes.event_run_key(event))
+
+
+def _write(parsed, result: Outcome) -> None:
     existing = {
         (f.division_id, f.year, f.component_id, f.source_id): f
         for f in FundingRecord.objects.filter(
@@ -209,14 +228,6 @@ def _commit(parsed, result: Outcome, path: Path) -> None:
             result.updated += 1
         else:
             result.unchanged += 1
-    record(
-        AuditEvent.Action.IMPORT,
-        None,
-        model_label="reports.FundingRecord",
-        object_repr=path.name[:255],
-        note=_("%(created)s mới, %(updated)s cập nhật, %(unchanged)s không đổi")
-        % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
-    )
 
 
 def template_xlsx() -> bytes:

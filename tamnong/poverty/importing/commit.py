@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tamnong.audit import changes
 from tamnong.divisions.models import Division
 
 from .. import figures
@@ -14,6 +15,29 @@ from ..models import ImportBatch, PovertyFigure, ReviewRecord
 from ..models import Transition as T
 from ..standards import group, transition
 from .staged import STAGE, is_pg
+
+# (field, stored, new) of the change table: the stored household / record against the file's row
+HOUSEHOLD_PAIRS = [
+    ("head_name", "h.head_name", "s.head"),
+    ("members", "h.members", "s.members"),
+    ("commune_id", "h.commune_id", "s.commune_id"),
+    ("division_id", "h.division_id", "s.unit_id"),
+    ("area", "h.area", "s.area"),
+    ("ethnic_minority", "h.ethnic_minority", "s.ethnic"),
+    ("policy_household", "h.policy_household", "s.policy"),
+]
+RECORD_PAIRS = [
+    ("commune_id", "r.commune_id", "s.commune_id"),
+    ("division_id", "r.division_id", "s.unit_id"),
+    ("area", "r.area", "s.area"),
+    ("members", "r.members", "s.members"),
+    ("income", "r.income", "s.income"),
+    ("housing_area", "r.housing_area", "s.housing"),
+    ("deprivations", "r.deprivations", "s.mask"),
+    ("deprivation_count", "r.deprivation_count", "s.dcount"),
+    ("standard_id", "r.standard_id", "s.standard_id"),
+    ("classification", "r.classification", "s.klass"),
+]
 
 
 def _transition_sql(prev: str, cur: str, poor_before: str) -> str:
@@ -66,7 +90,14 @@ def recorded(batch, result, user, communes: set[int], years: set[int]) -> None:
     record(
         AuditEvent.Action.IMPORT,
         batch,
-        after={"rows": result.rows, "years": result.years, "communes": len(communes)},
+        after={
+            "rows": result.rows,
+            "years": result.years,
+            "communes": len(communes),
+            "created": result.created,
+            "updated": result.updated,
+        },
+        division=_common_unit(communes),
         note=_("Nhập %(rows)s dòng kết quả rà soát từ %(file)s")
         % {"rows": result.rows, "file": batch.file_name},
         user=user,
@@ -76,8 +107,27 @@ def recorded(batch, result, user, communes: set[int], years: set[int]) -> None:
     _notify_after_commit(communes, years)
 
 
-def finish_direct(batch: ImportBatch, result, user, year: int) -> None:
-    """After the direct writer stored every row of one year: the figures and the audit event."""
+def _common_unit(commune_ids: set[int]):
+    """The smallest unit holding every commune of the file (its audit event's unit)."""
+    paths = list(Division.objects.filter(pk__in=commune_ids).values_list("path", flat=True))
+    if not paths:
+        return None
+    common = paths[0].strip("/").split("/")
+    for path in paths[1:]:
+        parts = path.strip("/").split("/")
+        n = 0
+        while n < min(len(common), len(parts)) and common[n] == parts[n]:
+            n += 1
+        common = common[:n]
+    return Division.objects.filter(pk=int(common[-1])).first() if common else None
+
+
+def finish_direct(batch: ImportBatch, result, user, year: int, created: dict) -> None:
+    """After the direct writer stored every row of one year: the change table (the ranges of
+    ids it created), the figures and the audit event."""
+    run = changes.run_key("poverty.ImportBatch", batch.pk)
+    for label, ranges in created.items():
+        changes.add_ranges(run, label, ranges)
     communes = {agg[0] for agg in result.figures.values()}
     # Figures are kept with every record: none for these communes and year means no record was
     # there before this file, whose own counts are then the whole figures.
@@ -152,6 +202,28 @@ def commit_staged(batch: ImportBatch, result, user) -> None:
             "batch_id = excluded.batch_id, updated_at = excluded.updated_at"
         )
         rec_params = [T.FIRST.value, False, batch.pk, now]
+        # the change table (audit.changes): what this file changes, before it is written
+        run = changes.run_key("poverty.ImportBatch", batch.pk)
+        cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {hh}")
+        max_hh = int(cur.fetchone()[0])
+        cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {rec}")
+        max_rec = int(cur.fetchone()[0])
+        if max_hh:
+            changes.record_updates(
+                cur, run, "poverty.Household",
+                from_sql=f"FROM {STAGE} s JOIN {hh} h ON h.code = s.code WHERE s.superseded = 0",
+                id_expr="h.id", pairs=HOUSEHOLD_PAIRS,
+            )  # fmt: skip
+        if not fresh:
+            changes.record_updates(
+                cur, run, "poverty.ReviewRecord",
+                from_sql=(
+                    f"FROM {STAGE} s JOIN {hh} h ON h.code = s.code "
+                    f"JOIN {rec} r ON r.household_id = h.id AND r.year = s.year WHERE true"
+                ),
+                id_expr="r.id", pairs=RECORD_PAIRS,
+                carry=[("batch_id", "r.batch_id", str(int(batch.pk)))],
+            )  # fmt: skip
         if is_pg() and len(years) == 1:
             # one statement: the records join the upserted households' RETURNING rows instead
             # of probing the household code index a second time
@@ -167,6 +239,16 @@ def commit_staged(batch: ImportBatch, result, user) -> None:
                 f"{rec_conflict}",
                 rec_params,
             )
+        # created: the ids drawn since (on SQLite the import's write lock keeps everyone else
+        # out; on PostgreSQL another writer's new household has a code of its own)
+        new_hh = f"SELECT id FROM {hh} WHERE id > {max_hh}"
+        if max_hh and is_pg():
+            new_hh += f" AND code IN (SELECT code FROM {STAGE})"
+        new_rec = f"SELECT id FROM {rec} WHERE id > {max_rec} AND batch_id = {int(batch.pk)}"
+        for label, ids_sql in (("poverty.Household", new_hh), ("poverty.ReviewRecord", new_rec)):
+            cur.execute(f"{ids_sql} LIMIT 1")
+            if cur.fetchone() is not None:  # a re-imported file creates nothing
+                changes.record_created(cur, run, label, ids_sql)
         rebuild_years = set(years)
         if other_years or len(years) > 1:
             recompute_transitions(

@@ -74,8 +74,14 @@ class DirectSink:
             "transition, arising, arising_reason, batch_id, updated_at) "
             f"SELECT hid, year, commune_id, unit_id, area, members, income, housing, mask, dcount, "
             f"standard_id, klass, '{T.FIRST.value}', false, '', {int(batch_id)}, %s "
-            f"FROM {self.TABLE}",
+            f"FROM {self.TABLE} RETURNING id",
         )
+        self._batch_id = int(batch_id)
+        # the ids this file created, as ranges (the change table of the import, audit.changes)
+        self.created: dict[str, list[tuple[int, int]]] = {
+            "poverty.Household": [],
+            "poverty.ReviewRecord": [],
+        }
         self._now = now
         self.raw = connection.connection
         self._thread: threading.Thread | None = threading.Thread(
@@ -162,9 +168,42 @@ class DirectSink:
             "policy, income, housing, mask, dcount, standard_id, klass) FROM STDIN"
         ) as copy:
             copy.write(chunk)
-        for sql in self._statements:
-            cur.execute(sql, [self._now])
+        households, records = self._statements
+        cur.execute(households, [self._now])
+        self.created["poverty.Household"].extend(
+            self._ranges(cur, f"SELECT hid AS id FROM {self.TABLE}")
+        )
+        cur.execute(
+            f"WITH ins AS ({records}) SELECT MIN(id), MAX(id), COUNT(*) FROM ins", [self._now]
+        )
+        lo, hi, n = cur.fetchone()
+        if n and hi - lo + 1 == n:
+            self.created["poverty.ReviewRecord"].append((lo, hi))
+        elif n:
+            self.created["poverty.ReviewRecord"].extend(
+                self._ranges(
+                    cur,
+                    f"SELECT id FROM {self.rec} WHERE batch_id = {self._batch_id} "
+                    f"AND id BETWEEN {int(lo)} AND {int(hi)}",
+                )
+            )
         cur.execute(f"TRUNCATE {self.TABLE}")
+
+    @staticmethod
+    def _ranges(cur, ids_sql: str) -> list[tuple[int, int]]:
+        """The ids of `ids_sql` as runs of consecutive ids (one when nobody else drew ids from
+        the sequence meanwhile)."""
+        cur.execute(f"SELECT MIN(id), MAX(id), COUNT(*) FROM ({ids_sql}) ids")
+        lo, hi, n = cur.fetchone()
+        if not n:
+            return []
+        if hi - lo + 1 == n:
+            return [(lo, hi)]
+        cur.execute(
+            f"SELECT MIN(id), MAX(id) FROM (SELECT id, id - ROW_NUMBER() OVER (ORDER BY id) AS g "
+            f"FROM ({ids_sql}) ids) x GROUP BY g"
+        )
+        return [tuple(r) for r in cur.fetchall()]
 
 
 _COPY_NULL = "\\N"

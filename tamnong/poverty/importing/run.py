@@ -66,6 +66,8 @@ class ImportResult(Outcome):
             "communes": self.communes,
             "written": self.written,
             "ok": self.ok,
+            # the import's change table (audit.changes), shown from the job page
+            "changes": f"poverty.ImportBatch:{self.batch_id}" if self.committed else "",
         }
 
 
@@ -219,9 +221,9 @@ def _import_direct(table, layout, context: Context, total, user, batch, result, 
             if sink.year is None:  # nothing was written (cannot happen without faults)
                 raise _Fallback
             say(result.rows, result.rows, _("Cập nhật số liệu tổng hợp…"))
-            finish_direct(batch, result, user, sink.year)
-            result.written, result.committed = "direct", True
             result.created = result.rows
+            finish_direct(batch, result, user, sink.year, sink.created)
+            result.written, result.committed = "direct", True
     except _Rejected:
         _refuse(result)
         return ImportBatch.Status.REJECTED

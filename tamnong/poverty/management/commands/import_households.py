@@ -14,7 +14,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--user", help="tên đăng nhập (giới hạn theo phạm vi của người này)")
+        parser.add_argument(
+            "--user",
+            "--as",
+            dest="user",
+            help="tên đăng nhập (giới hạn theo phạm vi của người này; nhật ký ghi người này)",
+        )
 
     def handle(self, *args, file, user=None, **opts):
         actor = None
@@ -28,7 +33,7 @@ class Command(BaseCommand):
         if not src.is_file():
             raise CommandError(_("Không có tệp %(f)s.") % {"f": file})
         # the job reads the file in place: it owns no file, so it removes none
-        with context.acting(context.Actor(user=actor, origin="cli")):
+        with context.acting(context.cli_actor(actor)):
             job = run_now(
                 "poverty.import",
                 user=actor,
