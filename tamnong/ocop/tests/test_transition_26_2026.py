@@ -246,3 +246,36 @@ def test_a_product_scoring_90_is_sent_to_the_ministry_under_26_2026(product, geo
     services.close_session(personas.secretary, session)
     d.refresh_from_db()
     assert d.mean_score >= 90 and d.state == Dossier.State.FORWARDED_CENTRAL
+
+
+def test_the_daily_job_lapses_the_148_dossiers_past_their_deadline(product, geo, personas):
+    from tamnong.jobs.services import run_now
+
+    d = forwarded_dossier(geo, personas, product, day=dt.date(2026, 5, 10))
+    run_now("ocop.transition_lapse", day="2026-07-21")
+    d.refresh_from_db()
+    assert d.state == Dossier.State.FORWARDED  # day 60: still in time
+    run_now("ocop.transition_lapse", day="2026-07-22")
+    d.refresh_from_db()
+    assert d.state == Dossier.State.LAPSED
+
+
+def test_a_certificate_in_its_extension_is_listed_as_in_force_not_expired(
+    late, client, personas, geo
+):
+    from django.urls import reverse
+
+    cert, _dossier = late
+    client.force_login(personas.coordinator)
+
+    def numbers(state, on):
+        page = client.get(
+            reverse("reports:records", args=["ocop-certificates"]),
+            {"division": geo.province.pk, "state": state, "on": on},
+        )
+        assert page.status_code == 200
+        return [row[0] for row in page.context["rows"]]
+
+    assert numbers("valid", "2027-02-27") == [cert.number]
+    assert numbers("expired", "2027-02-27") == []
+    assert numbers("expired", "2027-02-28") == [cert.number]
