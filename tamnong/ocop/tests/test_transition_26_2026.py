@@ -245,6 +245,7 @@ def test_a_product_scoring_90_is_sent_to_the_ministry_under_26_2026(product, geo
     services.submit_sheet(members[0], session, d, answers(a=20, b=20, m=25, c=35))
     services.close_session(personas.secretary, session)
     d.refresh_from_db()
+    assert d.regime.key == "qd26-2026" and d.regime.forwards_to_central(d.mean_score, d.stars)
     assert d.mean_score >= 90 and d.state == Dossier.State.FORWARDED_CENTRAL
 
 
@@ -279,3 +280,13 @@ def test_a_certificate_in_its_extension_is_listed_as_in_force_not_expired(
     assert numbers("valid", "2027-02-27") == [cert.number]
     assert numbers("expired", "2027-02-27") == []
     assert numbers("expired", "2027-02-28") == [cert.number]
+
+
+def test_the_dossier_page_shows_the_transition_deadline(product, geo, personas, client):
+    d = forwarded_dossier(geo, personas, product, day=dt.date(2026, 5, 10))
+    client.force_login(personas.coordinator)
+    page = client.get(f"/ocop/ho-so/{d.pk}/").content.decode()
+    assert 'id="finish-by"' in page and "21/07/2026" in page
+    later = services.open_dossier(personas.producer, product, registered_on=dt.date(2026, 7, 22))
+    page = client.get(f"/ocop/ho-so/{later.pk}/").content.decode()
+    assert 'id="finish-by"' not in page
