@@ -290,3 +290,26 @@ def test_the_dossier_page_shows_the_transition_deadline(product, geo, personas, 
     later = services.open_dossier(personas.producer, product, registered_on=dt.date(2026, 7, 22))
     page = client.get(f"/ocop/ho-so/{later.pk}/").content.decode()
     assert 'id="finish-by"' not in page
+
+
+def test_an_administrator_completes_an_incomplete_26_2026_set_and_it_opens_dossiers(geo, personas):
+    import yaml
+
+    from tamnong.ocop import criteria as crit
+
+    path = next((rules.DATA_DIR / "26-2026").glob("04-*.yaml"))
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    # The administrator reads the blank and the impossible score in the PDF (here: 0 and 3).
+    for part in raw["parts"]:
+        for c in part["criteria"]:
+            for o in c["options"]:
+                if o.get("points") is None:
+                    o["points"] = 0 if "Không" in o["text"] else 3
+                    o.pop("points_as_written", None)
+    checked = crit.normalise(raw, rules.decisions())
+    assert checked.ok and checked.complete, checked.errors
+    fixed, created = rules.install(checked, user=personas.admin, source_name="04-sua.yaml")
+    assert created and fixed.version == 2 and fixed.complete
+    _producer, honey = producer_and_product(geo, personas, set_no=4)
+    d = services.open_dossier(personas.producer, honey, registered_on=dt.date(2026, 6, 1))
+    assert d.criteria_set == fixed and d.regime.key == "qd26-2026"
