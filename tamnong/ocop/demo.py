@@ -15,8 +15,8 @@ from tamnong.demo.registry import DemoContext, step
 from tamnong.divisions.models import Level
 
 from . import criteria as crit
-from . import rules, services
-from .models import Channel, CriteriaSet, Dossier, Producer, ProducerKind, Regime, Seat
+from . import rules, services, transition
+from .models import Channel, Dossier, Producer, ProducerKind, Regime, Seat
 
 DEMO_PRODUCER = "CT00-00001"  # a code like the others (CT20-00001), never shown as "demo-…"
 
@@ -93,7 +93,6 @@ def build_ocop(ctx: DemoContext) -> None:
         + [ProducerKind.HOUSEHOLD] * 30
         + [ProducerKind.COOP_GROUP] * 5
     )
-    sets = {cs.set_no: cs for cs in CriteriaSet.objects.latest_versions()}
     decision_no = 1000
     producers = []
     for i in range(120):
@@ -127,7 +126,10 @@ def build_ocop(ctx: DemoContext) -> None:
         dt.date(2023, 10, 25),
         dt.date(2024, 11, 15),
         dt.date(2025, 10, 30),
+        # QĐ 26/2026 from 22/05/2026: the province's round 2 (Điều 5.1, decided before 30/12)
+        dt.date(2026, 10, 29),
     ]
+    today = dt.date.today()
     for producer in producers:
         for _ in range(rng.choice([1, 2, 2, 3, 3, 4])):
             label, set_no = rng.choice(PRODUCTS)
@@ -152,8 +154,17 @@ def build_ocop(ctx: DemoContext) -> None:
                 continue  # registered, never certified
             day = rng.choice(history_dates)
             cert = None
-            while day <= dt.date(2025, 12, 31):
-                regime = Regime.on(day) or regimes["qd1048"]
+            # Each result under the regime of its date: 1048, 148, 148/1489, and 26/2026 for the
+            # dossiers of 2026 (re-evaluations of the 2023 certificates, the 2026 round).
+            while day <= min(dt.date(2026, 12, 31), today):
+                # Judged under the regime of the filing date, 45 days before the decision; one
+                # that a replaced regime could not finish in its transition is filed under the new.
+                filed = day - dt.timedelta(days=45)
+                regime = Regime.on(filed) or regimes["qd1048"]
+                probe = Dossier(regime=regime, kind=Dossier.Kind.RENEWAL, registered_on=filed)
+                if transition.past_deadline(probe, day):
+                    filed = regime.valid_to + dt.timedelta(days=1)
+                    regime = Regime.on(filed)
                 score = Decimal(rng.choice([52, 55, 58, 61, 64, 67, 71, 74, 78, 82])) + Decimal(
                     rng.choice(["0", "0.25", "0.5", "0.75"])
                 )
@@ -164,7 +175,7 @@ def build_ocop(ctx: DemoContext) -> None:
                     kind=Dossier.Kind.IMPORTED,
                     state=Dossier.State.RECOGNISED,
                     regime=regime,
-                    registered_on=day - dt.timedelta(days=45),
+                    registered_on=filed,
                     mean_score=score,
                     band=stars,
                     stars=stars,
@@ -203,14 +214,14 @@ def build_ocop(ctx: DemoContext) -> None:
                     issuer=f"UBND {province.name}",
                 )
                 revoked += 1
-    _demo_producer(ctx, rural[0], sets)
+    _demo_producer(ctx, rural[0])
     ctx.say(
         f"OCOP: {len(producers) + 1} chủ thể, {products + 3} sản phẩm, {certificates + 2} giấy chứng nhận "
         f"({expired} đã hết hạn, {revoked} bị thu hồi)"
     )
 
 
-def _demo_producer(ctx: DemoContext, commune, sets) -> None:
+def _demo_producer(ctx: DemoContext, commune) -> None:
     """The producer the demo user "chuthe" acts for: one valid 4★ product, one expiring within 30
     days (its notice shows), and one product being evaluated now (council session open)."""
     users = ctx.users
@@ -242,7 +253,8 @@ def _demo_producer(ctx: DemoContext, commune, sets) -> None:
             score=Decimal("75.50") if stars == 4 else Decimal("62.00"),
         )
     services.send_expiry_notices(today)
-    # An evaluation in progress under 148/1489: submitted, checked by the commune, in session.
+    # An evaluation in progress under the regime in force (26/2026 since 22/05/2026): submitted,
+    # checked by the commune, in session; scored on the set version the dossier pinned.
     product = services.create_product(
         users["chuthe"],
         producer,
@@ -251,13 +263,13 @@ def _demo_producer(ctx: DemoContext, commune, sets) -> None:
         raw_material_area="Đồi quýt thôn Nà Pàn",
         raw_material_ha=Decimal("12.5"),
     )
-    content = sets[1].content
+    dossier = services.open_dossier(users["chuthe"], product)
+    content = dossier.criteria_set.content
     answers = {}
     for c in crit.criteria_of(content):
         if c.get("alternative") and not c["alternative"].startswith("Trường hợp 1"):
             continue
         answers[c["code"]] = sorted(o["points"] for o in c["options"])[len(c["options"]) // 2]
-    dossier = services.open_dossier(users["chuthe"], product)
     services.save_self_assessment(users["chuthe"], dossier, answers)
     from django.core.files.base import ContentFile
 

@@ -47,13 +47,23 @@ def find_division(code: str) -> Division | None:
     )
 
 
-def parse_params(user, division: str | None, date: str | None) -> dict:
+def parse_params(user, division: str | None, date: str | None, since: str | None = None) -> dict:
     on = timezone.localdate()
     if date:
         try:
             on = dt.date.fromisoformat(date)
         except ValueError:
             raise ValidationError({"date": ["Ngày không hợp lệ (định dạng YYYY-MM-DD)."]}) from None
+    extra = {}
+    if since:
+        try:
+            extra["since"] = dt.date.fromisoformat(since)
+        except ValueError:
+            raise ValidationError(
+                {"since": ["Ngày đầu kỳ không hợp lệ (định dạng YYYY-MM-DD)."]}
+            ) from None
+        if extra["since"] > on:
+            raise ValidationError({"since": ["Ngày đầu kỳ phải trước ngày cuối kỳ."]})
     if division:
         unit = find_division(division)
         if unit is None:
@@ -65,7 +75,7 @@ def parse_params(user, division: str | None, date: str | None) -> dict:
         unit = membership.division
     if user is not None and not Scope.of(user).covers(unit):
         raise PermissionDenied("Đơn vị này nằm ngoài phạm vi của bạn.")
-    return {"division": unit, "on": on}
+    return {"division": unit, "on": on, **extra}
 
 
 class CertRow(NamedTuple):
@@ -79,11 +89,64 @@ class CertRow(NamedTuple):
     supersedes_id: int | None
     revoked_on: dt.date | None
     replaced_on: dt.date | None
+    regime_id: int
+    extended_until: dt.date | None
 
     def status_on(self, day: dt.date) -> tuple[str, dt.date | None]:
         return certificate_status(
-            day, self.issued_on, self.expires_on, self.revoked_on, self.replaced_on
+            day,
+            self.issued_on,
+            self.expires_on,
+            self.revoked_on,
+            self.replaced_on,
+            self.extended_until,
         )
+
+
+IN_FORCE = Certificate.IN_FORCE
+
+
+def _stars(counter: Counter) -> dict:
+    return {"total": sum(counter.values()), "by_stars": dict(sorted(counter.items()))}
+
+
+def by_regime(certs: list[CertRow], first_issue: dict, evaluated: list, since, on) -> list[dict]:
+    """Results of the period under the regime each was judged by (a certificate's or a dossier's
+    own regime, never the regime of the report's date): one row per regime in force during the
+    period or with a result in it, oldest first."""
+    regimes = {
+        r.pk: r
+        for r in Regime.objects.filter(valid_from__lte=on).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=since)
+        )
+    }
+    new: dict[int, Counter] = defaultdict(Counter)
+    renewed: dict[int, Counter] = defaultdict(Counter)
+    for c in certs:
+        if since <= c.issued_on <= on:
+            first = first_issue[c.product_id] == c.issued_on and not c.supersedes_id
+            (new if first else renewed)[c.regime_id][str(c.stars)] += 1
+    states: dict[int, Counter] = defaultdict(Counter)
+    for regime_id, state in evaluated:
+        states[regime_id][str(state)] += 1
+    used = set(new) | set(renewed) | set(states)
+    missing = used - set(regimes)
+    regimes.update({r.pk: r for r in Regime.objects.filter(pk__in=missing)})
+    rows = []
+    for r in sorted(regimes.values(), key=lambda r: r.valid_from):
+        rows.append(
+            {
+                "key": r.key,
+                "name": r.name,
+                "decisions": r.short_name,
+                "valid_from": r.valid_from.isoformat(),
+                "valid_to": r.valid_to.isoformat() if r.valid_to else None,
+                "newly_certified": _stars(new[r.pk]),
+                "recertified": _stars(renewed[r.pk]),
+                "evaluated_in_period": dict(sorted(states[r.pk].items())),
+            }
+        )
+    return rows
 
 
 def figures(user, *, division: Division, on: dt.date, since: dt.date | None = None) -> dict:
@@ -103,6 +166,8 @@ def figures(user, *, division: Division, on: dt.date, since: dt.date | None = No
             "supersedes_id",
             "revocation__revoked_on",
             "superseded_by__issued_on",
+            "regime_id",
+            "extension__until",
         )
     ]
     by_state: Counter = Counter()
@@ -114,7 +179,7 @@ def figures(user, *, division: Division, on: dt.date, since: dt.date | None = No
         state, _day = c.status_on(on)
         state_of[c.pk] = state
         by_state[state] += 1
-        if state == Certificate.Status.VALID:
+        if state in IN_FORCE:  # valid, or in its extension (Điều 12.3 QĐ 26/2026)
             valid_products[c.product_id] = c
         prev = latest.get(c.product_id)
         if prev is None or (c.issued_on, c.pk) > (prev.issued_on, prev.pk):
@@ -124,7 +189,7 @@ def figures(user, *, division: Division, on: dt.date, since: dt.date | None = No
     products_by_state: Counter = Counter()
     for c in latest.values():
         state = state_of[c.pk]
-        products_by_state["valid" if state == Certificate.Status.VALID else str(state)] += 1
+        products_by_state[str(state)] += 1
 
     new: Counter = Counter()
     renewed: Counter = Counter()
@@ -177,11 +242,13 @@ def figures(user, *, division: Division, on: dt.date, since: dt.date | None = No
         if kind == Channel.Kind.EXPORT and country:
             countries[country] += 1
 
-    evaluated = Counter(
+    evaluated_rows = list(
         Dossier.objects.filter(within_q(division, "product__division"))
         .filter(evaluated_on__gte=since, evaluated_on__lte=on)
-        .values_list("state", flat=True)
+        .values_list("regime_id", "state")
     )
+    evaluated = Counter(state for _regime, state in evaluated_rows)
+    regimes = by_regime(certs, first_issue, evaluated_rows, since, on)
     return {
         "division": {
             "id": division.pk,
@@ -195,14 +262,20 @@ def figures(user, *, division: Division, on: dt.date, since: dt.date | None = No
         "valid_products": {
             "total": len(valid_products),
             "by_stars": {s: valid_by_stars.get(s, 0) for s in Regime.star_ranks()},
+            # of which in force only by a late re-evaluation's extension ("còn hiệu lực (gia hạn)")
+            "extended": sum(
+                1 for c in valid_products.values() if state_of[c.pk] == Certificate.Status.EXTENDED
+            ),
         },
         "products_by_certificate_state": {
-            k: products_by_state.get(k, 0) for k in ("valid", "expired", "revoked", "superseded")
+            k: products_by_state.get(k, 0)
+            for k in ("valid", "extended", "expired", "revoked", "superseded")
         },
         "certificates_by_state": {
             str(s): by_state.get(s, 0)
             for s in (
                 Certificate.Status.VALID,
+                Certificate.Status.EXTENDED,
                 Certificate.Status.EXPIRED,
                 Certificate.Status.REVOKED,
                 Certificate.Status.SUPERSEDED,
@@ -211,6 +284,9 @@ def figures(user, *, division: Division, on: dt.date, since: dt.date | None = No
         "newly_certified": {"total": sum(new.values()), "by_stars": dict(sorted(new.items()))},
         "recertified": {"total": sum(renewed.values()), "by_stars": dict(sorted(renewed.items()))},
         "evaluated_in_period": {str(k): v for k, v in sorted(evaluated.items())},
+        # Each result under its own regime; `split_by_regime` when the period spans two or more.
+        "by_regime": regimes,
+        "split_by_regime": len(regimes) > 1,
         "producers": {
             "with_valid_products": n_producers,
             "registered": Producer.objects.filter(where).count(),
@@ -274,6 +350,15 @@ def to_xlsx(data: dict) -> bytes:
             for p in data["producers"]["by_kind"]
         ],
     )
+    if data.get("split_by_regime"):
+        rows = []
+        for r in data["by_regime"]:
+            rows.append((f"{r['decisions']} ({r['key']})",))
+            rows.append(("Công nhận mới", r["newly_certified"]["total"]))
+            rows += [(f"  {s} sao", n) for s, n in r["newly_certified"]["by_stars"].items()]
+            rows.append(("Công nhận lại", r["recertified"]["total"]))
+            rows += [(f"  {s} sao", n) for s, n in r["recertified"]["by_stars"].items()]
+        section("Kết quả trong kỳ theo chế độ đánh giá", rows)
     m = data["markets"]
     section(
         "Thị trường",

@@ -55,6 +55,16 @@ class Regime(models.Model):
             .first()
         )
 
+    def applies_criteria_of(self, decision: str) -> bool:
+        """A criteria set of `decision` ("148/QĐ-TTg") may be scored under this regime: the
+        regime's `decisions` name it ("148/QĐ-TTg 24/02/2023")."""
+        return any(str(d).split(" ")[0] == decision for d in self.rules.get("decisions", []))
+
+    @property
+    def short_name(self) -> str:
+        """ "148/QĐ-TTg, 1489/QĐ-TTg": the decisions of the regime, for figures split by regime."""
+        return ", ".join(str(d).split(" ")[0] for d in self.rules.get("decisions", [])) or self.key
+
     @property
     def has_commune_step(self) -> bool:
         return any(s["level"] == "commune" for s in self.rules.get("steps", []))
@@ -63,6 +73,17 @@ class Regime(models.Model):
         return self.rules.get("recognised_by", {}).get(str(stars)) or self.rules.get(
             "recognised_by", {}
         ).get(stars, "")
+
+    def forwards_to_central(self, mean, stars: int) -> bool:
+        """The province sends the product to the ministry: from the regime's score
+        (`recognition.forward_to_central_from_score`, Điều 7.3.e QĐ 26/2026), else when its rank
+        is one the central level recognises."""
+        if stars not in self.certified_stars:
+            return False
+        threshold = (self.rules.get("recognition") or {}).get("forward_to_central_from_score")
+        if threshold is not None:
+            return mean is not None and mean >= threshold
+        return self.recognising_level(stars) == "central"
 
     @property
     def certified_stars(self) -> list[int]:
@@ -326,6 +347,9 @@ class Dossier(Audited):
         RECOGNISED = "recognised", _("Đã công nhận")
         NOT_RECOGNISED = "not_recognised", _("Không đạt")
         FORWARDED_CENTRAL = "forwarded_central", _("Đề nghị Trung ương đánh giá 5 sao")
+        # Filed under a replaced regime and not finished within the transition period (Điều 12.2
+        # QĐ 26/2026): it can no longer be finished; the product is filed again under the new one.
+        LAPSED = "lapsed", _("Quá thời hạn chuyển tiếp, cần nộp lại theo quy định mới")
 
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="dossiers")
     kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices, default=Kind.NEW)
@@ -518,8 +542,11 @@ class CertificateQuerySet(ScopedQuerySet):
         # other filters the catalog adds.
         revoked = Revocation.objects.filter(certificate=models.OuterRef("pk"), revoked_on__lte=day)
         replaced = Certificate.objects.filter(supersedes=models.OuterRef("pk"), issued_on__lte=day)
-        return self.filter(issued_on__lte=day, expires_on__gt=day).filter(
-            ~models.Exists(revoked), ~models.Exists(replaced)
+        extended = Extension.objects.filter(certificate=models.OuterRef("pk"), until__gt=day)
+        return (
+            self.filter(issued_on__lte=day)
+            .filter(Q(expires_on__gt=day) | models.Exists(extended))
+            .filter(~models.Exists(revoked), ~models.Exists(replaced))
         )
 
 
@@ -534,6 +561,11 @@ class Certificate(Issued):
         REVOKED = "revoked", _("ĐÃ BỊ THU HỒI")
         SUPERSEDED = "superseded", _("ĐÃ ĐƯỢC THAY THẾ")
         PENDING = "pending", _("CHƯA CÓ HIỆU LỰC")
+        # Past its expiry, kept in force by a late re-evaluation until its result (Điều 12.3).
+        EXTENDED = "extended", _("CÒN HIỆU LỰC (GIA HẠN)")
+
+    # A certificate in force on a day: valid, or valid in its extension.
+    IN_FORCE = (Status.VALID, Status.EXTENDED)
 
     number = models.CharField(_("số giấy chứng nhận"), max_length=60, unique=True)
     public_id = models.CharField(max_length=16, unique=True, default=public_id)
@@ -579,12 +611,14 @@ class Certificate(Issued):
         replacement that has happened by then decides."""
         revocation = getattr(self, "revocation", None) if self._has("revocation") else None
         successor = getattr(self, "superseded_by", None) if self._has("superseded_by") else None
+        extension = getattr(self, "extension", None) if self._has("extension") else None
         return certificate_status(
             day,
             self.issued_on,
             self.expires_on,
             revocation.revoked_on if revocation is not None else None,
             successor.issued_on if successor is not None else None,
+            extension.until if extension is not None else None,
         )
 
     def _has(self, name: str) -> bool:
@@ -601,13 +635,22 @@ def certificate_status(
     expires_on: dt.date,
     revoked_on: dt.date | None = None,
     replaced_on: dt.date | None = None,
+    extended_until: dt.date | None = None,
 ) -> tuple[str, dt.date | None]:
     """The status of a certificate on `day` from its dates (shared by `Certificate.status_on` and
     the figures, which read plain rows): the earliest of expiry, revocation and replacement that
-    has happened by then decides; on the same day revocation wins, then replacement."""
+    has happened by then decides; on the same day revocation wins, then replacement.
+
+    `extended_until` (Điều 12.3 QĐ 26/2026, a late re-evaluation): from `expires_on` the
+    certificate stays in force, as EXTENDED, until that day (the first day it no longer is)."""
     S = Certificate.Status
     if day < issued_on:
         return S.PENDING, issued_on
+    if extended_until is not None and extended_until > expires_on:
+        if day >= expires_on and day < extended_until:
+            status, on = certificate_status(day, issued_on, extended_until, revoked_on, replaced_on)
+            return (S.EXTENDED, extended_until) if status == S.VALID else (status, on)
+        expires_on = extended_until
     if revoked_on is None and replaced_on is None:  # most certificates: expiry alone decides
         return (S.VALID, expires_on) if day < expires_on else (S.EXPIRED, expires_on)
     ends = [(expires_on, S.EXPIRED)]
@@ -624,6 +667,27 @@ def certificate_status(
         if status in same_day:
             return status, first_day
     return passed[0][1], first_day
+
+
+class Extension(models.Model):
+    """The extension (gia hạn hiệu lực) of a certificate whose re-evaluation was filed late
+    (Điều 12.3 QĐ 26/2026): in force past its expiry until the result of that re-evaluation, at most
+    the regime's number of days. `until` is the first day it is no longer in force; it moves
+    earlier when the result is known (a new certificate supersedes the old one by itself)."""
+
+    certificate = models.OneToOneField(
+        Certificate, on_delete=models.PROTECT, related_name="extension"
+    )
+    dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="extension")
+    until = models.DateField(_("còn hiệu lực đến trước ngày"))
+    article = models.CharField(_("căn cứ"), max_length=60)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("gia hạn hiệu lực giấy chứng nhận")
+
+    def __str__(self) -> str:
+        return f"{self.certificate_id} → {self.until}"
 
 
 class Revocation(Audited):

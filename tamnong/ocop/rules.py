@@ -28,7 +28,11 @@ from . import criteria as crit
 from .models import CriteriaSet, Regime
 
 DATA_DIR = Path(settings.BASE_DIR) / "data" / "ocop"
-BUNDLED_SETS = DATA_DIR / "148"
+# The bundled criteria sets, one folder per decision, oldest first: a newer decision's set ends the
+# older one's the day before it takes effect (`install`).
+BUNDLED_FOLDERS = (DATA_DIR / "148", DATA_DIR / "26-2026")
+BUNDLED_SETS = BUNDLED_FOLDERS[0]
+SET_FILES = "[0-9][0-9]-*.yaml"
 REGIMES_FILE = DATA_DIR / "regimes.yaml"
 MAX_UPLOAD = 2 * 1024 * 1024
 
@@ -38,13 +42,25 @@ def _yaml(text: str | bytes):
     return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
 
 
+def _includes(data: dict) -> list[Path]:
+    return [DATA_DIR / r["include"] for r in data.get("regimes", []) if "include" in r]
+
+
 @lru_cache(maxsize=4)
-def _rules_file(mtime: float) -> dict:
-    return _yaml(REGIMES_FILE.read_text(encoding="utf-8"))
+def _rules_file(path: Path, mtimes: tuple) -> dict:
+    data = _yaml(path.read_text(encoding="utf-8"))
+    # `- include: 26-2026/regime.yaml`: a regime kept beside its decision's sets (one file).
+    data["regimes"] = [
+        _yaml((DATA_DIR / r["include"]).read_text(encoding="utf-8")) if "include" in r else r
+        for r in data.get("regimes", [])
+    ]
+    return data
 
 
 def rules_data() -> dict:
-    return _rules_file(REGIMES_FILE.stat().st_mtime)
+    raw = _yaml(REGIMES_FILE.read_text(encoding="utf-8"))
+    mtimes = tuple(p.stat().st_mtime for p in [REGIMES_FILE, *_includes(raw)])
+    return _rules_file(REGIMES_FILE, mtimes)
 
 
 def decisions() -> dict[str, dict]:
@@ -219,17 +235,17 @@ def load_bundled(directory: Path | None = None) -> dict:
     load_regimes()
     created = skipped = 0
     known = decisions()
-    folder = Path(directory or BUNDLED_SETS)
-    for path in sorted(folder.glob("*.yaml")):
-        if path.name == "regime.yaml":  # a decision's regime, beside its sets (26-2026/)
-            continue
-        raw = _yaml(path.read_text(encoding="utf-8"))
-        if _latest(str(raw.get("decision")), int(raw.get("set_no") or 0)) is not None:
-            skipped += 1
-            continue
-        checked = crit.normalise(raw, known)
-        install(checked, source_name=f"{_shown(folder)}/{path.name}")
-        created += 1
+    folders = [Path(directory)] if directory else list(BUNDLED_FOLDERS)
+    for folder in folders:
+        # The set files only: a decision's regime (26-2026/regime.yaml) lives beside its sets.
+        for path in sorted(folder.glob(SET_FILES)):
+            raw = _yaml(path.read_text(encoding="utf-8"))
+            if _latest(str(raw.get("decision")), int(raw.get("set_no") or 0)) is not None:
+                skipped += 1
+                continue
+            checked = crit.normalise(raw, known)
+            install(checked, source_name=f"{_shown(folder)}/{path.name}")
+            created += 1
     return {"created": created, "skipped": skipped}
 
 
@@ -300,7 +316,7 @@ def _pipeline_load(path: Path | None, actor=None) -> tuple[int, int]:
     try:
         report = load_bundled(path)
     except crit.CriteriaError as exc:
-        raise RuleError([problem(e, file=str(path or BUNDLED_SETS)) for e in exc.errors]) from exc
+        raise RuleError([problem(e, file=str(path or DATA_DIR)) for e in exc.errors]) from exc
     return report["created"], report["skipped"]
 
 

@@ -12,6 +12,19 @@ def expiry_notices(progress, day: str | None = None) -> dict:
     return result
 
 
+@daily("ocop.transition_lapse", "Hồ sơ OCOP quá thời hạn chuyển tiếp (Điều 12.2 QĐ 26/2026)")
+def transition_lapse(progress, day: str | None = None) -> dict:
+    """Dossiers filed under a replaced regime and not finished in the transition period lapse; the
+    product is filed again under the regime in force."""
+    from django.utils import timezone
+
+    from .transition import lapse_overdue
+
+    lapsed = lapse_overdue(dt.date.fromisoformat(day) if day else timezone.localdate())
+    progress(len(lapsed), len(lapsed), "Xong", force=True)
+    return {"lapsed": [d.pk for d in lapsed]}
+
+
 @job("ocop.import", "Nhập danh sách OCOP")
 def import_list(progress, path: str, user_id: int | None = None, partial: bool = False) -> dict:
     from pathlib import Path

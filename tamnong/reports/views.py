@@ -69,7 +69,7 @@ def _ocop_certificates(qs, params):
 
     from django.db.models import Exists, OuterRef
 
-    from tamnong.ocop.models import Certificate, Revocation
+    from tamnong.ocop.models import Certificate, Extension, Revocation
 
     try:
         on = dt.date.fromisoformat(params.get("on", "")) if params.get("on") else None
@@ -92,7 +92,10 @@ def _ocop_certificates(qs, params):
         qs = (
             qs.filter(Exists(revoked))
             if state == "revoked"
-            else qs.filter(expires_on__lte=on).exclude(Exists(revoked))
+            else qs.filter(expires_on__lte=on)
+            .exclude(Exists(revoked))
+            # in force past expiry by a late re-evaluation (Điều 12.3 QĐ 26/2026): not expired
+            .exclude(Exists(Extension.objects.filter(certificate=OuterRef("pk"), until__gt=on)))
         )
     if params.get("stars", "").isdigit():
         qs = qs.filter(stars=int(params["stars"]))

@@ -114,6 +114,13 @@ def install_synthetic(set_no: int = SYNTHETIC_SET_NO, **changes):
     return cs
 
 
+def install_synthetic_both(set_no: int = SYNTHETIC_SET_NO):
+    """The synthetic set under 148 and under 26/2026 (from 22/05/2026), for a test that files a
+    dossier today, or on either side of the change."""
+    install_synthetic(set_no)
+    return install_synthetic(set_no, decision="26/2026/QĐ-TTg", decision_date="2026-05-22")
+
+
 def answers(a=10, b=10, m=15, c=20) -> dict:
     return {"1.a": a, "1.b": b, "2.a": m, "3.a": c}
 

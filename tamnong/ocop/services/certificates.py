@@ -15,6 +15,7 @@ from tamnong.decisions.services import record_decision
 from tamnong.divisions.models import Level
 from tamnong.divisions.services import resolve
 
+from .. import transition
 from ..models import (
     Certificate,
     Dossier,
@@ -125,6 +126,8 @@ def recognise(
                 _("«%(product)s»: hồ sơ chưa được Hội đồng chấm xong hoặc không đạt.")
                 % {"product": d.product},
             )
+        if transition.past_deadline(d, signed_on):
+            fail("dossiers", f"«{d.product}»: {transition.deadline_message(d)}")
         if d.regime.recognising_level(d.stars) not in ("province", "district"):
             fail(
                 "dossiers",
@@ -176,10 +179,13 @@ def record_central_result(
     _require_state(dossier, Dossier.State.FORWARDED_CENTRAL)
     if stars > (dossier.stars or 0):
         fail("stars", _("Hạng sao Trung ương công nhận không vượt kết quả của hồ sơ."))
+    if transition.past_deadline(dossier, signed_on):
+        fail("signed_on", transition.deadline_message(dossier))
     if stars not in dossier.regime.certified_stars:
         dossier.stars = stars
         dossier.save(update_fields=["stars"])
         _move(dossier, Dossier.State.NOT_RECOGNISED, f"Trung ương: {stars} sao")
+        transition.end_extension(dossier, signed_on)
         return None
     decision = record_decision(
         actor,

@@ -20,6 +20,7 @@ from tamnong.audit.services import record, record_transition
 from tamnong.divisions.models import Division, Level
 
 from .. import criteria as crit
+from .. import transition
 from ..models import (
     CouncilSession,
     Dossier,
@@ -152,6 +153,8 @@ def add_to_session(actor, session: CouncilSession, dossiers: list[Dossier]) -> N
                 _("Hồ sơ «%(dossier)s» không thuộc địa bàn của Hội đồng.") % {"dossier": d},
             )
         _require_state(d, Dossier.State.FORWARDED)
+        if transition.past_deadline(d, session.held_on):
+            fail("dossiers", transition.deadline_message(d))
         d.session = session
         d.council_level = session.level
         _move(d, Dossier.State.IN_SESSION, str(session), ("session", "council_level"))
@@ -315,6 +318,11 @@ def close_session(
         )
     if session.state != CouncilSession.State.OPEN:
         fail("session", _("Phiên họp đã kết thúc."))
+    # A dossier filed under a replaced regime and not finished in the transition period (Điều 12.2
+    # QĐ 26/2026) cannot be scored under that regime on the session's day: it lapses.
+    transition.lapse_overdue(
+        session.held_on, list(session.dossiers.filter(state=Dossier.State.IN_SESSION))
+    )
     check = close_check(session)
     if check.below_quorum:
         fail(
@@ -352,8 +360,9 @@ def close_session(
         d.result = r.as_dict()
         d.evaluated_on = session.held_on
         if r.stars not in d.regime.certified_stars:
-            target = Dossier.State.NOT_RECOGNISED
-        elif d.regime.recognising_level(r.stars) == "central":
+            target = Dossier.State.NOT_RECOGNISED  # no decision, no certificate (Điều 4.1.a)
+            transition.end_extension(d, session.held_on)
+        elif d.regime.forwards_to_central(r.mean, r.stars):
             target = Dossier.State.FORWARDED_CENTRAL
         else:
             target = Dossier.State.SCORED

@@ -17,13 +17,13 @@ from tamnong.audit.models import AuditEvent
 from tamnong.audit.services import record, record_transition
 
 from .. import criteria as crit
+from .. import transition
 from ..models import (
     Certificate,
     CriteriaSet,
     Dossier,
     DossierFile,
     Product,
-    Regime,
 )
 from ._base import FILE_TYPES, MAX_FILE_BYTES, _move, fail
 from .registry import require_producer_access
@@ -41,14 +41,16 @@ def open_dossier(
     """Register a product for evaluation (phiếu đăng ký); pins the regime and criteria version."""
     require_producer_access(actor, product.producer)
     day = registered_on or timezone.localdate()
-    regime = Regime.on(day)
+    # The filing date chooses the regime (Điều 11-12 QĐ 26/2026: filed from 22/05/2026 → 26/2026).
+    regime = transition.regime_for_filing(day)
     if regime is None or not regime.rules.get("criteria_in_files", True):
         fail("registered_on", _("Không có chế độ đánh giá OCOP áp dụng cho ngày này."))
     cs = CriteriaSet.objects.for_set(product.set_no, day)
-    if cs is None:
+    if cs is None or not regime.applies_criteria_of(cs.decision):
         fail(
             "product",
-            _("Chưa có bộ tiêu chí cho bộ sản phẩm số %(set_no)s.") % {"set_no": product.set_no},
+            _("Chưa có bộ tiêu chí của %(regime)s cho bộ sản phẩm số %(set_no)s.")
+            % {"regime": regime.short_name, "set_no": product.set_no},
         )
     if not cs.complete:
         fail(
@@ -79,6 +81,9 @@ def open_dossier(
         Dossier.State.IN_SESSION,
         Dossier.State.SCORED,
     ]
+    # A dossier of a replaced regime past its transition deadline no longer blocks the product:
+    # it lapses, and this one is the filing under the new regime (Điều 12.2).
+    transition.lapse_overdue(day, product.dossiers.filter(state__in=open_states))
     if product.dossiers.filter(state__in=open_states).exists():
         fail("product", _("Sản phẩm đang có hồ sơ chưa hoàn tất."))
     dossier = Dossier.objects.create(
@@ -90,6 +95,7 @@ def open_dossier(
         previous_certificate=previous,
     )
     record_transition(dossier, "", Dossier.State.DRAFT, "Đăng ký đánh giá")
+    transition.extend_for(dossier)
     return dossier
 
 

@@ -69,9 +69,9 @@ def test_the_full_ocop_round_trip_in_chromium(new_page, live, geo, personas):
     from tamnong.accounts.models import Role
     from tamnong.ocop import services
     from tamnong.ocop.models import Certificate, Dossier
-    from tamnong.testing.ocop import SYNTHETIC_SET_NO, install_synthetic, user_with
+    from tamnong.testing.ocop import SYNTHETIC_SET_NO, install_synthetic_both, user_with
 
-    install_synthetic()
+    install_synthetic_both()
     producer = services.create_producer(
         personas.alice,
         division=geo.commune_a,
@@ -218,11 +218,11 @@ def test_closing_a_session_asks_for_confirmation_and_names_who_has_not_submitted
         answers,
         council,
         forwarded_dossier,
-        install_synthetic,
+        install_synthetic_both,
         producer_and_product,
     )
 
-    install_synthetic()
+    install_synthetic_both()
     _producer, product = producer_and_product(geo, personas)
     dossier = forwarded_dossier(geo, personas, product)
     session, members = council(geo, personas, n=3)

@@ -16,7 +16,7 @@ def login(client, user):
 
 def test_an_administrator_previews_and_loads_a_corrected_excel_set(client, personas):
     login(client, personas.admin)
-    tea = CriteriaSet.objects.get(set_no=11)
+    tea = CriteriaSet.objects.get(decision="148/QĐ-TTg", set_no=11)
     template = client.get(f"/ocop/bo-tieu-chi/{tea.pk}/excel/")
     assert template.status_code == 200
     # The administrator corrects Part C (a made-up correction: the gazette text is not at hand).
@@ -38,7 +38,7 @@ def test_an_administrator_previews_and_loads_a_corrected_excel_set(client, perso
     page = client.get(f"/ocop/bo-tieu-chi/nap/{upload.pk}/").content.decode()
     assert "Tiêu chí 11: điểm tối đa 3 → 6" in page
     r = client.post(f"/ocop/bo-tieu-chi/nap/{upload.pk}/", {"action": "apply"})
-    new = CriteriaSet.objects.get(set_no=11, version=2)
+    new = CriteriaSet.objects.get(decision="148/QĐ-TTg", set_no=11, version=2)
     assert r.status_code == 302 and new.complete
     tea.refresh_from_db()
     assert tea.superseded_at is not None and not tea.complete  # the old version stays as it was

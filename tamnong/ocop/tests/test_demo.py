@@ -1,5 +1,7 @@
 import datetime as dt
 
+from django.db.models import Count
+
 from tamnong.accounts.models import Membership, Role
 from tamnong.demo.registry import DemoContext
 from tamnong.ocop.demo import DEMO_PRODUCER, build_ocop
@@ -32,6 +34,20 @@ def test_the_demo_step_builds_a_realistic_registry(geo, personas):
     assert mine.count() == 3 and {p.producer.code for p in mine} == {DEMO_PRODUCER}
     assert Membership.objects.get(user=users["chuthe"]).producer_ref == DEMO_PRODUCER
     assert Notification.objects.filter(user=users["chuthe"]).exists()
-    assert Dossier.objects.get(product__name="Quýt vàng Demo").state == Dossier.State.IN_SESSION
+    evaluating = Dossier.objects.get(product__name="Quýt vàng Demo")
+    assert evaluating.state == Dossier.State.IN_SESSION
+    # Dossiers of 2026 (from 22/05/2026) under 26/2026, older ones under 148 and 1048.
+    assert evaluating.regime.key == "qd26-2026"
+    assert evaluating.criteria_set.decision == "26/2026/QĐ-TTg"
+    regimes = dict(
+        Dossier.objects.filter(kind=Dossier.Kind.IMPORTED)
+        .values_list("regime__key")
+        .annotate(n=Count("pk"))
+    )
+    assert regimes.get("qd26-2026", 0) >= 5 and regimes.get("qd148", 0) >= 5
+    assert regimes.get("qd1048", 0) >= 5
+    assert not Dossier.objects.filter(
+        registered_on__lt=dt.date(2026, 5, 22), regime__key="qd26-2026"
+    ).exists()
     build_ocop(ctx)  # a second run changes nothing
     assert Product.objects.filter(producer__code=DEMO_PRODUCER).count() == 3

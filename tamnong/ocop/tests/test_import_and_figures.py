@@ -203,13 +203,24 @@ def test_the_command_imports_and_reports(geo, tmp_path, capsys):
 
 def test_figures_as_of_a_date_with_lineage(imported, geo):
     f = figures.figures(None, division=geo.province, on=dt.date(2025, 1, 1))
-    assert f["valid_products"] == {"total": 2, "by_stars": {"3": 1, "4": 1, "5": 0}}
-    assert f["certificates_by_state"] == {"valid": 2, "expired": 0, "revoked": 0, "superseded": 1}
+    assert f["valid_products"] == {
+        "total": 2,
+        "by_stars": {"3": 1, "4": 1, "5": 0},
+        "extended": 0,
+    }
+    assert f["certificates_by_state"] == {
+        "valid": 2,
+        "extended": 0,
+        "expired": 0,
+        "revoked": 0,
+        "superseded": 1,
+    }
     assert f["markets"]["supermarket"] == 1 and f["markets"]["export_countries"] == {"JP": 1}
     later = figures.figures(None, division=geo.province, on=dt.date(2025, 12, 31))
     assert later["valid_products"]["total"] == 1
     assert later["products_by_certificate_state"] == {
         "valid": 1,
+        "extended": 0,
         "expired": 0,
         "revoked": 1,
         "superseded": 0,

@@ -10,7 +10,7 @@ from tamnong.audit.models import AuditEvent
 from tamnong.conftest import PASSWORD
 from tamnong.ocop import services
 from tamnong.ocop.models import Certificate, CouncilSession, Dossier, Producer, Product
-from tamnong.testing.ocop import SYNTHETIC_SET_NO, install_synthetic, user_with
+from tamnong.testing.ocop import SYNTHETIC_SET_NO, install_synthetic_both, user_with
 
 
 def login(client, user):
@@ -27,7 +27,7 @@ def sheet(a=10, b=10, m=15, c=20, skip=()):
 def test_the_full_round_trip_in_the_browser(client, geo, personas):
     from tamnong.accounts.models import Role
 
-    install_synthetic()
+    install_synthetic_both()
     # Commune officer registers the producer; the producer user (producer_ref P-1) adds a product.
     login(client, personas.alice)
     r = client.post(
@@ -126,7 +126,7 @@ def test_the_full_round_trip_in_the_browser(client, geo, personas):
 
 @pytest.fixture
 def two_producers(geo, personas):
-    install_synthetic()
+    install_synthetic_both()
     own = services.create_producer(
         personas.alice, division=geo.commune_a, name="Chủ thể P-1", kind="household", code="P-1"
     )

@@ -114,7 +114,7 @@ def test_an_incomplete_sheet_is_refused(content):
 def test_a_criterion_without_a_zero_option_may_score_zero(db):
     from tamnong.ocop.models import CriteriaSet
 
-    s1 = CriteriaSet.objects.get(set_no=1).content
+    s1 = CriteriaSet.objects.get(decision="148/QĐ-TTg", set_no=1).content
     all_zero = {c["code"]: 0 for c in crit.criteria_of(s1)}
     _clean, totals = crit.score_sheet(s1, all_zero)
     assert totals["total"] == 0
@@ -123,7 +123,7 @@ def test_a_criterion_without_a_zero_option_may_score_zero(db):
 def test_the_tourism_set_is_scored_on_one_alternative_per_group(db):
     from tamnong.ocop.models import CriteriaSet
 
-    s26 = CriteriaSet.objects.get(set_no=26).content
+    s26 = CriteriaSet.objects.get(decision="148/QĐ-TTg", set_no=26).content
     best = {c["code"]: max(o["points"] for o in c["options"]) for c in crit.criteria_of(s26)}
     with pytest.raises(crit.SheetError, match="đúng một trường hợp"):
         crit.score_sheet(s26, best)

@@ -77,7 +77,7 @@ def _regimes_file(tmp_path, monkeypatch, change):
     import yaml
 
     data = yaml.safe_load(rules.REGIMES_FILE.read_text(encoding="utf-8"))
-    change(data["regimes"][-1])
+    change(next(r for r in data["regimes"] if r.get("key") == "qd148-1489"))
     path = tmp_path / "regimes.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     monkeypatch.setattr(rules, "REGIMES_FILE", path)
@@ -92,7 +92,9 @@ def test_a_regime_is_never_changed_in_place(db, tmp_path, monkeypatch):
 
 
 def test_the_end_of_a_regime_may_be_set_when_a_later_decision_takes_over(db, tmp_path, monkeypatch):
-    _regimes_file(tmp_path, monkeypatch, lambda r: r.update(valid_to="2026-05-21"))
-    assert rules.load_regimes() == 1
+    # Loaded on migrate with the end QĐ 26/2026 gave it; an end moved again is taken as well.
     assert Regime.objects.get(key="qd148-1489").valid_to == dt.date(2026, 5, 21)
+    _regimes_file(tmp_path, monkeypatch, lambda r: r.update(valid_to="2026-05-20"))
+    assert rules.load_regimes() == 1
+    assert Regime.objects.get(key="qd148-1489").valid_to == dt.date(2026, 5, 20)
     assert rules.load_regimes() == 0

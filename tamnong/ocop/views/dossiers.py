@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from .. import criteria as crit
-from .. import forms, services
+from .. import forms, services, transition
 from ..models import (
     Dossier,
 )
@@ -114,6 +114,8 @@ def dossier_detail(request, pk: int):
         "ocop/dossier.html",
         {
             "dossier": dossier,
+            # Filed under a replaced regime: the last day it may be finished (Điều 12.2)
+            "finish_by": transition.finish_by(dossier),
             "content": content,
             "self_rows": _sheet_rows(content, dossier.self_assessment) if content else [],
             "commune_rows": [

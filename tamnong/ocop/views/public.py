@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
@@ -128,7 +130,10 @@ def verify(request, public_id: str):
     if cert is None:
         return verify_lookup_page(request, missing=public_id)
     state, on = cert.status_on(timezone.localdate())
-    return render(request, "ocop/public_verify.html", {"cert": cert, "state": state, "on": on})
+    context = {"cert": cert, "state": state, "on": on}
+    if state == Certificate.Status.EXTENDED:  # `on` is the first day it is no longer in force
+        context["extended_last"] = on - dt.timedelta(days=1)
+    return render(request, "ocop/public_verify.html", context)
 
 
 def verify_lookup_page(request, missing: str = ""):

@@ -116,6 +116,25 @@ def ocop(ctx: ReportContext) -> Section:
         if valid
         else []
     )
+    if data.get("split_by_regime"):
+        # A period across two regimes (e.g. 2025-2026: 148/1489 and 26/2026): each result is
+        # counted under the regime it was judged by.
+        tables.append(
+            Table(
+                "Kết quả trong kỳ theo chế độ đánh giá (mỗi kết quả theo chế độ đã áp dụng)",
+                ["Chế độ đánh giá", "Công nhận mới", "Công nhận lại", "Hồ sơ đã đánh giá"],
+                [
+                    [
+                        r["decisions"],
+                        ctx.n(r["newly_certified"]["total"]),
+                        ctx.n(r["recertified"]["total"]),
+                        ctx.n(sum(r["evaluated_in_period"].values())),
+                    ]
+                    for r in data["by_regime"]
+                ],
+                numeric=[1, 2, 3],
+            )
+        )
     if not valid and not new["total"]:
         paragraphs = [
             [f"Chưa có sản phẩm OCOP được chứng nhận tại {ctx.division.name} đến ngày {day}."]

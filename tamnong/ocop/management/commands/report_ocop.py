@@ -22,16 +22,10 @@ class Command(BaseCommand):
         parser.add_argument("--output", help="tệp ra (bắt buộc với xlsx)")
 
     def handle(self, *args, division, date, since, format, output, **opts):
-        import datetime as dt
-
         try:
-            params = figures.parse_params(None, division, date)
-            if since:
-                params["since"] = dt.date.fromisoformat(since)
+            params = figures.parse_params(None, division, date, since)
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
-        except ValueError as exc:
-            raise CommandError("Ngày đầu kỳ không hợp lệ (YYYY-MM-DD).") from exc
         data = figures.figures(None, **params)
         if format == "xlsx":
             if not output:
