@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ocop", "0002_cert_stars_from_regime"),
+        ("ocop", "0003_uploads_in_rules"),
     ]
 
     operations = [
