@@ -280,6 +280,13 @@ class Product(Audited):
     )
     # The producer's commune, copied so that scoping and the public catalog need no extra join.
     division = models.ForeignKey("divisions.Division", on_delete=models.PROTECT, related_name="+")
+    # The OCOP product code (mã số sản phẩm, `product_code` of the regime: (T)-(X)-(STT)-(năm) on
+    # the Decision 19/2025 codes), given once when the product is first recognised
+    # (services.codes.assign_product_code); the sequence is unique per commune and year.
+    ocop_code = models.CharField(_("mã số sản phẩm OCOP"), max_length=40, blank=True)
+    ocop_commune = models.CharField(max_length=10, blank=True)
+    ocop_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    ocop_seq = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ProductQuerySet.as_manager()
@@ -290,6 +297,16 @@ class Product(Audited):
         indexes = [
             models.Index(fields=["product_group"], name="ocop_product_group_idx"),
             models.Index(fields=["name"], name="ocop_product_name_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ocop_code"], condition=~Q(ocop_code=""), name="ocop_product_code_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["ocop_commune", "ocop_year", "ocop_seq"],
+                condition=Q(ocop_seq__isnull=False),
+                name="ocop_product_code_seq_unique",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -24,6 +24,7 @@ from ..models import (
     expiry_date,
 )
 from ._base import _changed, _move, fail
+from .codes import assign_product_code
 from .council import _require_province, ranking
 from .dossiers import _require_state
 
@@ -97,6 +98,9 @@ def issue_certificate(
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     cert.save()
+    # 26/2026: the product code is given when the product is first recognised (idempotent).
+    evaluated = dossier.evaluated_on if dossier is not None and dossier.evaluated_on else issued_on
+    assign_product_code(product, year=evaluated.year, regime=regime)
     transaction.on_commit(lambda: _changed(product.division, issued_on))
     return cert
 
