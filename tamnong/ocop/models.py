@@ -388,6 +388,9 @@ class Dossier(Audited):
         CriteriaSet, on_delete=models.PROTECT, null=True, blank=True, related_name="dossiers"
     )
     registered_on = models.DateField(_("ngày đăng ký"))
+    # The day the commune received the dossier (its 15 working days, Điều 7.2 of 26/2026, run
+    # from the day after).
+    submitted_on = models.DateField(_("ngày nộp cho xã"), null=True, blank=True)
     self_assessment = models.JSONField(_("tự đánh giá"), default=dict, blank=True)
     self_total = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     commune_answers = models.JSONField(_("điểm xã đánh giá"), default=dict, blank=True)
@@ -727,6 +730,22 @@ class ExpiryNotice(models.Model):
 
     class Meta:
         verbose_name = _("thông báo sắp hết hạn")
+
+    def __str__(self) -> str:
+        return f"{self.certificate_id} {self.sent_on}"
+
+
+class ReevaluationNotice(models.Model):
+    """The producer was told that the re-evaluation window of a certificate is open (26/2026
+    Điều 7.6.a; sent once)."""
+
+    certificate = models.OneToOneField(
+        Certificate, on_delete=models.CASCADE, related_name="reevaluation_notice"
+    )
+    sent_on = models.DateField()
+
+    class Meta:
+        verbose_name = _("thông báo thời hạn nộp hồ sơ đánh giá lại")
 
     def __str__(self) -> str:
         return f"{self.certificate_id} {self.sent_on}"

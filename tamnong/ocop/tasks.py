@@ -12,6 +12,13 @@ def expiry_notices(progress, day: str | None = None) -> dict:
     return result
 
 
+@daily("ocop.reevaluation_notices", "Thông báo đến thời hạn nộp hồ sơ đánh giá lại OCOP")
+def reevaluation_notices(progress, day: str | None = None) -> dict:
+    result = services.send_reevaluation_notices(dt.date.fromisoformat(day) if day else None)
+    progress(result["certificates"], result["certificates"], "Đã gửi thông báo", force=True)
+    return result
+
+
 @job("ocop.import", "Nhập danh sách OCOP")
 def import_list(progress, path: str, user_id: int | None = None, partial: bool = False) -> dict:
     from pathlib import Path

@@ -40,6 +40,7 @@ from .council import (
     sheet_answers,
     submit_sheet,
 )
+from .deadlines import dossier_deadlines, reevaluation_window
 from .dossiers import (
     add_file,
     commune_assess,
@@ -49,7 +50,7 @@ from .dossiers import (
     save_self_assessment,
     submit_dossier,
 )
-from .notices import send_expiry_notices
+from .notices import send_expiry_notices, send_reevaluation_notices
 from .permissions import (
     DossierPermissions,
     SessionPermissions,
@@ -116,4 +117,7 @@ __all__ = [
     "revoke",
     "valid_products",
     "send_expiry_notices",
+    "send_reevaluation_notices",
+    "dossier_deadlines",
+    "reevaluation_window",
 ]

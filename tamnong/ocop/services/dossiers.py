@@ -26,6 +26,7 @@ from ..models import (
     Regime,
 )
 from ._base import FILE_TYPES, MAX_FILE_BYTES, _move, fail
+from .deadlines import reevaluation_window
 from .registry import require_producer_access
 
 
@@ -71,6 +72,17 @@ def open_dossier(
         previous = product.certificates.order_by("-issued_on").first()
         if previous is None:
             fail("kind", _("Đánh giá lại cần một giấy chứng nhận đã cấp."))
+    if kind == Dossier.Kind.RENEWAL:
+        window = reevaluation_window(previous, on=day)
+        if window is not None and window.early:
+            fail(
+                "registered_on",
+                _(
+                    "Chưa đến thời hạn nộp hồ sơ đánh giá lại giấy chứng nhận %(number)s: "
+                    "hồ sơ được nộp %(window)s."
+                )
+                % {"number": previous.number, "window": window.describe()},
+            )
     open_states = [
         Dossier.State.DRAFT,
         Dossier.State.SUBMITTED,
@@ -157,7 +169,7 @@ def add_file(actor, dossier: Dossier, *, kind: str, upload, criterion: str = "")
 
 
 @transaction.atomic
-def submit_dossier(actor, dossier: Dossier) -> Dossier:
+def submit_dossier(actor, dossier: Dossier, *, on: dt.date | None = None) -> Dossier:
     require_producer_access(actor, dossier.product.producer)
     _require_state(dossier, Dossier.State.DRAFT, Dossier.State.RETURNED)
     if not dossier.self_assessment:
@@ -165,7 +177,8 @@ def submit_dossier(actor, dossier: Dossier) -> Dossier:
     if not dossier.files.filter(kind=DossierFile.Kind.REGISTRATION).exists():
         fail("files", _("Chưa tải lên phiếu đăng ký."))
     target = Dossier.State.SUBMITTED if dossier.regime.has_commune_step else Dossier.State.FORWARDED
-    _move(dossier, target, "Nộp hồ sơ")
+    dossier.submitted_on = on or timezone.localdate()
+    _move(dossier, target, "Nộp hồ sơ", ("submitted_on",))
     return dossier
 
 
@@ -188,7 +201,9 @@ def return_dossier(actor, dossier: Dossier, reason: str) -> Dossier:
 
 
 @transaction.atomic
-def commune_assess(actor, dossier: Dossier, *, answers: dict, report: str) -> Dossier:
+def commune_assess(
+    actor, dossier: Dossier, *, answers: dict, report: str, on: dt.date | None = None
+) -> Dossier:
     """The commune checks the dossier, scores the four local criteria (1489), writes its report
     (Báo cáo đánh giá) and forwards the dossier to the province."""
     _require_commune(actor, dossier)
@@ -225,7 +240,7 @@ def commune_assess(actor, dossier: Dossier, *, answers: dict, report: str) -> Do
     dossier.commune_answers = clean
     dossier.commune_report = report.strip()
     dossier.commune_by = actor
-    dossier.commune_on = timezone.localdate()
+    dossier.commune_on = on or timezone.localdate()
     _move(
         dossier,
         Dossier.State.FORWARDED,
