@@ -399,6 +399,10 @@ class Dossier(Audited):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     commune_on = models.DateField(null=True, blank=True)
+    # Product samples received by the commune (26/2026 Điều 6.2.d: five, none for set 26).
+    samples_received = models.PositiveSmallIntegerField(
+        _("số mẫu sản phẩm đã nhận"), null=True, blank=True
+    )
     return_reason = models.CharField(_("lý do trả lại"), max_length=500, blank=True)
     session = models.ForeignKey(
         "CouncilSession", on_delete=models.PROTECT, null=True, blank=True, related_name="dossiers"
@@ -448,6 +452,7 @@ class DossierFile(models.Model):
     class Kind(models.TextChoices):
         REGISTRATION = "registration", _("Phiếu đăng ký")
         SELF_ASSESSMENT = "self_assessment", _("Báo cáo tự đánh giá")
+        COMMUNE_REPORT = "commune_report", _("Báo cáo của UBND cấp xã")
         EVIDENCE = "evidence", _("Minh chứng")
         OTHER = "other", _("Khác")
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("san-pham/<int:pk>/", views.product_detail, name="product"),
     path("ho-so/", views.dossier_list, name="dossiers"),
     path("ho-so/<int:pk>/", views.dossier_detail, name="dossier"),
+    path("ho-so/<int:pk>/in/", views.dossier_print, name="dossier_print"),
     path("hoi-dong/", views.session_list, name="sessions"),
     path("hoi-dong/them/", views.session_new, name="session_new"),
     path("hoi-dong/<int:pk>/", views.session_detail, name="session"),

@@ -41,6 +41,7 @@ from .council import (
     submit_sheet,
 )
 from .deadlines import dossier_deadlines, reevaluation_window
+from .documents import dossier_documents, file_sha256
 from .dossiers import (
     add_file,
     commune_assess,
@@ -119,5 +120,7 @@ __all__ = [
     "send_expiry_notices",
     "send_reevaluation_notices",
     "dossier_deadlines",
+    "dossier_documents",
+    "file_sha256",
     "reevaluation_window",
 ]

@@ -130,9 +130,14 @@ def save_self_assessment(actor, dossier: Dossier, answers: dict) -> Dossier:
 
 @transaction.atomic
 def add_file(actor, dossier: Dossier, *, kind: str, upload, criterion: str = "") -> DossierFile:
-    """Attach a dossier file; type and size are checked, the criterion must exist in the set."""
-    require_producer_access(actor, dossier.product.producer)
-    _require_state(dossier, Dossier.State.DRAFT, Dossier.State.RETURNED)
+    """Attach a dossier file; type and size are checked, the criterion must exist in the set.
+    The commune's report (Mẫu 03) is the commune's, while it checks the dossier."""
+    if kind == DossierFile.Kind.COMMUNE_REPORT:
+        _require_commune(actor, dossier)
+        _require_state(dossier, Dossier.State.SUBMITTED)
+    else:
+        require_producer_access(actor, dossier.product.producer)
+        _require_state(dossier, Dossier.State.DRAFT, Dossier.State.RETURNED)
     suffix = Path(upload.name).suffix.lower()
     if suffix not in FILE_TYPES:
         fail(
@@ -202,7 +207,13 @@ def return_dossier(actor, dossier: Dossier, reason: str) -> Dossier:
 
 @transaction.atomic
 def commune_assess(
-    actor, dossier: Dossier, *, answers: dict, report: str, on: dt.date | None = None
+    actor,
+    dossier: Dossier,
+    *,
+    answers: dict,
+    report: str,
+    samples: int | None = None,
+    on: dt.date | None = None,
 ) -> Dossier:
     """The commune checks the dossier, scores the four local criteria (1489), writes its report
     (Báo cáo đánh giá) and forwards the dossier to the province."""
@@ -235,16 +246,20 @@ def commune_assess(
         clean[str(code)] = crit._plain(pts)
     if not report.strip():
         errors["report"] = [_("Cần có báo cáo đánh giá của xã.")]
+    if samples is not None and not 0 <= samples <= 100:
+        errors["samples"] = [_("Số mẫu sản phẩm không hợp lệ.")]
     if errors:
         raise ValidationError(errors)
     dossier.commune_answers = clean
     dossier.commune_report = report.strip()
     dossier.commune_by = actor
     dossier.commune_on = on or timezone.localdate()
+    if samples is not None:
+        dossier.samples_received = samples
     _move(
         dossier,
         Dossier.State.FORWARDED,
         "Xã đánh giá và đề nghị tỉnh",
-        ("commune_answers", "commune_report", "commune_by", "commune_on"),
+        ("commune_answers", "commune_report", "commune_by", "commune_on", "samples_received"),
     )
     return dossier

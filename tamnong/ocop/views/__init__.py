@@ -17,7 +17,7 @@ from .criteria import (
     criteria_xlsx,
 )
 from .dashboard import index, notification_read
-from .dossiers import dossier_detail, dossier_list
+from .dossiers import dossier_detail, dossier_list, dossier_print
 from .imports import figures, import_page, import_rejected, import_template
 from .public import catalog, verify, verify_lookup
 from .registry import (
@@ -42,6 +42,7 @@ __all__ = [
     "product_new",
     "dossier_detail",
     "dossier_list",
+    "dossier_print",
     "session_close",
     "session_detail",
     "session_list",
