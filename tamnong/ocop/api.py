@@ -27,6 +27,7 @@ from .models import (
     CouncilSession,
     CriteriaSet,
     Dossier,
+    EvaluationRound,
     Producer,
     ProducerKind,
     Product,
@@ -419,6 +420,69 @@ def dossier_sheets(request, dossier_id: int):
     if not services.dossier_sheets_visible(request.user, dossier):
         return []
     return list(dossier.sheets.select_related("member"))
+
+
+# -- evaluation rounds (26/2026 Điều 5) -------------------------------------------------------------
+
+
+class RoundOut(Schema):
+    id: int
+    province: str
+    level: str
+    year: int
+    number: int
+    proposals_before: dt.date
+    decided_before: dt.date
+    article: str
+    regime: str
+    dossiers: list[int]
+    not_proposed: list[int]
+    not_decided: list[int]
+    late: bool
+
+
+class RoundsIn(Schema):
+    province_id: int
+    year: int
+
+
+def _round_out(status) -> dict:
+    r = status.round
+    members = r.dossiers if r.level == "province" else r.central_dossiers
+    return {
+        "id": r.pk,
+        "province": r.division.code,
+        "level": r.level,
+        "year": r.year,
+        "number": r.number,
+        "proposals_before": r.proposals_before,
+        "decided_before": r.decided_before,
+        "article": r.article,
+        "regime": r.regime.key,
+        "dossiers": list(members.values_list("id", flat=True)),
+        "not_proposed": [d.pk for d in status.not_proposed],
+        "not_decided": [d.pk for d in status.not_decided],
+        "late": status.late,
+    }
+
+
+@router.get(
+    "/rounds", response=list[RoundOut], summary="Đợt đánh giá trong phạm vi, với hồ sơ quá hạn"
+)
+def list_rounds(request, today: dt.date | None = None):
+    return [_round_out(s) for s in services.rounds_with_status(request.user, today=today)]
+
+
+@router.post("/rounds", response={201: list[RoundOut]}, summary="Lập các đợt đánh giá của một năm")
+def create_rounds(request, payload: RoundsIn):
+    province = get_object_or_404(Division, pk=payload.province_id)
+    created = services.create_rounds(request.user, province, payload.year)
+    return 201, [
+        _round_out(s)
+        for s in services.rounds_with_status(
+            request.user, rounds=EvaluationRound.objects.filter(pk__in=[r.pk for r in created])
+        )
+    ]
 
 
 # -- council ---------------------------------------------------------------------------------------

@@ -352,6 +352,51 @@ class Fair(models.Model):
         return self.name
 
 
+class RoundQuerySet(ScopedQuerySet):
+    scope_path_field = "division__path"
+
+
+class EvaluationRound(Audited):
+    """An evaluation round (đợt đánh giá, phân hạng) of a province: its own (communes propose,
+    the province decides) or its part of a central round (the province proposes, the ministry
+    decides). Deadlines from the regime's `rounds` (26/2026 Điều 5), both exclusive ("trước
+    ngày"): the last allowed day is the day before."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Cấp tỉnh")
+        CENTRAL = "central", _("Cấp trung ương")
+
+    division = models.ForeignKey(
+        "divisions.Division", on_delete=models.PROTECT, related_name="+", verbose_name=_("tỉnh")
+    )
+    regime = models.ForeignKey(Regime, on_delete=models.PROTECT, related_name="+")
+    level = models.CharField(_("cấp"), max_length=10, choices=Level.choices)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    number = models.PositiveSmallIntegerField(_("đợt"))
+    proposals_before = models.DateField(_("đề nghị trước ngày"))
+    decided_before = models.DateField(_("đánh giá, quyết định trước ngày"))
+    article = models.CharField(_("căn cứ"), max_length=60, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["decided_before", "level", "number"]
+        verbose_name = _("đợt đánh giá OCOP")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["division", "level", "year", "number"], name="ocop_round_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return _("Đợt %(number)s/%(year)s (%(level)s)") % {
+            "number": self.number,
+            "year": self.year,
+            "level": self.get_level_display().lower(),
+        }
+
+
 class DossierQuerySet(ScopedQuerySet):
     scope_path_field = "product__division__path"
     scope_producer_field = "product__producer__code"
@@ -406,6 +451,22 @@ class Dossier(Audited):
     return_reason = models.CharField(_("lý do trả lại"), max_length=500, blank=True)
     session = models.ForeignKey(
         "CouncilSession", on_delete=models.PROTECT, null=True, blank=True, related_name="dossiers"
+    )
+    round = models.ForeignKey(
+        EvaluationRound,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossiers",
+        verbose_name=_("đợt đánh giá cấp tỉnh"),
+    )
+    central_round = models.ForeignKey(
+        EvaluationRound,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="central_dossiers",
+        verbose_name=_("đợt đánh giá cấp trung ương"),
     )
     mean_score = models.DecimalField(
         _("điểm trung bình"), max_digits=6, decimal_places=2, null=True, blank=True

@@ -73,6 +73,7 @@ from .registry import (
     require_producer_access,
     update_producer,
 )
+from .rounds import create_rounds, file_into_round, late_rounds, rounds_with_status
 
 __all__ = [
     "DossierPermissions",
@@ -122,5 +123,9 @@ __all__ = [
     "dossier_deadlines",
     "dossier_documents",
     "file_sha256",
+    "create_rounds",
+    "file_into_round",
+    "late_rounds",
+    "rounds_with_status",
     "reevaluation_window",
 ]

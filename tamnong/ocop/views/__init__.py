@@ -29,6 +29,7 @@ from .registry import (
     product_list,
     product_new,
 )
+from .rounds import round_detail, round_list
 
 __all__ = [
     "index",
@@ -59,6 +60,8 @@ __all__ = [
     "import_page",
     "import_rejected",
     "import_template",
+    "round_list",
+    "round_detail",
     "catalog",
     "verify",
     "verify_lookup",
