@@ -225,8 +225,13 @@ class RecognitionIn(DecisionIn):
 
 
 class RevocationIn(DecisionIn):
-    reason: str = Field(min_length=2, max_length=500)
+    reason: str = Field("", max_length=500)
     revoked_on: dt.date | None = None
+    # 26/2026 Điều 8: a ground of the data's list, the day of the finding (15 days), the reason
+    # for a later decision
+    ground: str = Field("", max_length=4)
+    found_on: dt.date | None = None
+    late_reason: str = Field("", max_length=500)
 
 
 class CertificateOut(Schema):
@@ -608,6 +613,9 @@ def revoke(request, certificate_id: int, payload: RevocationIn):
         signed_on=payload.signed_on,
         issuer=payload.issuer,
         revoked_on=payload.revoked_on,
+        ground=payload.ground,
+        found_on=payload.found_on,
+        late_reason=payload.late_reason,
     )
     return 201, Certificate.objects.get(pk=cert.pk)
 

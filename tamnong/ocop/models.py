@@ -755,10 +755,49 @@ class Revocation(Audited):
     decision = models.ForeignKey("decisions.Decision", on_delete=models.PROTECT, related_name="+")
     revoked_on = models.DateField(_("ngày thu hồi"))
     reason = models.CharField(_("lý do"), max_length=500)
+    # 26/2026 Điều 8: the ground of the data's list (`revocation.grounds`), the day of the
+    # finding the 15 days run from, and the level whose authority the decision is.
+    ground = models.CharField(_("căn cứ thu hồi"), max_length=4, blank=True)
+    found_on = models.DateField(_("ngày có kết luận"), null=True, blank=True)
+    authority = models.CharField(_("thẩm quyền"), max_length=10, blank=True)
+    late_reason = models.CharField(_("lý do quá thời hạn"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("thu hồi giấy chứng nhận")
+
+    def audit_division(self):
+        return self.certificate.division
+
+
+class Inspection(Audited):
+    """A post-certification inspection (kiểm tra sau công nhận, 26/2026 Điều 9): periodic or ad
+    hoc, by the province or the ministry, with its findings."""
+
+    class Kind(models.TextChoices):
+        PERIODIC = "periodic", _("Kiểm tra định kỳ")
+        AD_HOC = "ad_hoc", _("Kiểm tra đột xuất")
+
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.PROTECT, related_name="inspections"
+    )
+    kind = models.CharField(_("loại kiểm tra"), max_length=10, choices=Kind.choices)
+    authority = models.CharField(_("cấp kiểm tra"), max_length=10)
+    inspected_on = models.DateField(_("ngày kiểm tra"))
+    findings = models.TextField(_("kết quả kiểm tra"))
+    maintained = models.BooleanField(_("sản phẩm duy trì các tiêu chí"), default=True)
+    article = models.CharField(_("căn cứ"), max_length=60, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-inspected_on", "-pk"]
+        verbose_name = _("kiểm tra sau công nhận OCOP")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.inspected_on:%d/%m/%Y}"
 
     def audit_division(self):
         return self.certificate.division

@@ -25,6 +25,7 @@ from .certificates import (
     issue_certificate,
     recognise,
     record_central_result,
+    revocation_grounds,
     revoke,
 )
 from .council import (
@@ -51,6 +52,7 @@ from .dossiers import (
     save_self_assessment,
     submit_dossier,
 )
+from .inspections import inspection_rule, record_inspection
 from .notices import send_expiry_notices, send_reevaluation_notices
 from .permissions import (
     DossierPermissions,
@@ -117,6 +119,9 @@ __all__ = [
     "recognise",
     "record_central_result",
     "revoke",
+    "revocation_grounds",
+    "record_inspection",
+    "inspection_rule",
     "valid_products",
     "send_expiry_notices",
     "send_reevaluation_notices",
