@@ -145,6 +145,7 @@ def test_the_page_creates_rounds_and_the_home_page_shows_what_is_late(
     assert 'class="late"' in home and "chưa được đề nghị" in home
     detail = c.get(f"/ocop/dot-danh-gia/{rounds[('province', 1)].pk}/").content.decode()
     assert str(dossier.product) in detail
+    assert "Đợt 1/2027" in c.get(f"/ocop/ho-so/{dossier.pk}/").content.decode()
     denied = login(client, personas.alice).post(
         "/ocop/dot-danh-gia/", {"year": "2029", "province": geo.province.pk}
     )
