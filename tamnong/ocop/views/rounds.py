@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,8 +37,6 @@ def round_list(request):
         province = next((p for p in provinces if str(p.pk) == request.POST.get("province")), None)
         try:
             if not provinces:
-                from django.core.exceptions import PermissionDenied
-
                 raise PermissionDenied(_("Chỉ Văn phòng điều phối/Sở ngành cấp tỉnh được lập đợt."))
             if not year.isdigit():
                 raise ValidationError({"year": [_("Năm phải là số (ví dụ 2027).")]})
