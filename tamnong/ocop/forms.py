@@ -74,6 +74,13 @@ class FileForm(forms.Form):
     )
     file = forms.FileField(label=_("Tệp"))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:  # the producer's form: the commune uploads its own report
+            self.fields["kind"].choices = [
+                c for c in DossierFile.Kind.choices if c[0] != DossierFile.Kind.COMMUNE_REPORT
+            ]
+
 
 class OpenDossierForm(forms.Form):
     kind = forms.ChoiceField(

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -149,3 +150,21 @@ def test_the_paper_set_lists_each_document_with_its_hash_uploader_and_time(
         403,
         404,
     )
+
+
+def test_the_commune_uploads_its_report_from_the_dossier_page(product, personas, client):
+    dossier = _submitted(product, personas, dt.date(2026, 8, 28))
+    c = login(client, personas.alice)
+    assert 'value="commune_report"' in c.get(f"/ocop/ho-so/{dossier.pk}/").content.decode()
+    upload = SimpleUploadedFile("mau-03.pdf", b"%PDF-1.4 bao cao", content_type="application/pdf")
+    r = c.post(
+        f"/ocop/ho-so/{dossier.pk}/", {"action": "file", "kind": "commune_report", "file": upload}
+    )
+    assert r.status_code == 302
+    items = _by_code(services.dossier_documents(dossier))
+    assert items["mau_03"].present and items["mau_03"].files[0].uploaded_by == personas.alice
+    # the producer cannot upload the commune's report
+    with pytest.raises(PermissionDenied):
+        services.add_file(
+            personas.producer, dossier, kind="commune_report", upload=registration_file()
+        )
