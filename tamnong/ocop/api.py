@@ -27,6 +27,7 @@ from .models import (
     CouncilSession,
     CriteriaSet,
     Dossier,
+    EvaluationRound,
     Producer,
     ProducerKind,
     Product,
@@ -224,8 +225,13 @@ class RecognitionIn(DecisionIn):
 
 
 class RevocationIn(DecisionIn):
-    reason: str = Field(min_length=2, max_length=500)
+    reason: str = Field("", max_length=500)
     revoked_on: dt.date | None = None
+    # 26/2026 Điều 8: a ground of the data's list, the day of the finding (15 days), the reason
+    # for a later decision
+    ground: str = Field("", max_length=4)
+    found_on: dt.date | None = None
+    late_reason: str = Field("", max_length=500)
 
 
 class CertificateOut(Schema):
@@ -421,6 +427,69 @@ def dossier_sheets(request, dossier_id: int):
     return list(dossier.sheets.select_related("member"))
 
 
+# -- evaluation rounds (26/2026 Điều 5) -------------------------------------------------------------
+
+
+class RoundOut(Schema):
+    id: int
+    province: str
+    level: str
+    year: int
+    number: int
+    proposals_before: dt.date
+    decided_before: dt.date
+    article: str
+    regime: str
+    dossiers: list[int]
+    not_proposed: list[int]
+    not_decided: list[int]
+    late: bool
+
+
+class RoundsIn(Schema):
+    province_id: int
+    year: int
+
+
+def _round_out(status) -> dict:
+    r = status.round
+    members = r.dossiers if r.level == "province" else r.central_dossiers
+    return {
+        "id": r.pk,
+        "province": r.division.code,
+        "level": r.level,
+        "year": r.year,
+        "number": r.number,
+        "proposals_before": r.proposals_before,
+        "decided_before": r.decided_before,
+        "article": r.article,
+        "regime": r.regime.key,
+        "dossiers": list(members.values_list("id", flat=True)),
+        "not_proposed": [d.pk for d in status.not_proposed],
+        "not_decided": [d.pk for d in status.not_decided],
+        "late": status.late,
+    }
+
+
+@router.get(
+    "/rounds", response=list[RoundOut], summary="Đợt đánh giá trong phạm vi, với hồ sơ quá hạn"
+)
+def list_rounds(request, today: dt.date | None = None):
+    return [_round_out(s) for s in services.rounds_with_status(request.user, today=today)]
+
+
+@router.post("/rounds", response={201: list[RoundOut]}, summary="Lập các đợt đánh giá của một năm")
+def create_rounds(request, payload: RoundsIn):
+    province = get_object_or_404(Division, pk=payload.province_id)
+    created = services.create_rounds(request.user, province, payload.year)
+    return 201, [
+        _round_out(s)
+        for s in services.rounds_with_status(
+            request.user, rounds=EvaluationRound.objects.filter(pk__in=[r.pk for r in created])
+        )
+    ]
+
+
 # -- council ---------------------------------------------------------------------------------------
 
 
@@ -544,6 +613,9 @@ def revoke(request, certificate_id: int, payload: RevocationIn):
         signed_on=payload.signed_on,
         issuer=payload.issuer,
         revoked_on=payload.revoked_on,
+        ground=payload.ground,
+        found_on=payload.found_on,
+        late_reason=payload.late_reason,
     )
     return 201, Certificate.objects.get(pk=cert.pk)
 

@@ -74,6 +74,13 @@ class FileForm(forms.Form):
     )
     file = forms.FileField(label=_("Tệp"))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:  # the producer's form: the commune uploads its own report
+            self.fields["kind"].choices = [
+                c for c in DossierFile.Kind.choices if c[0] != DossierFile.Kind.COMMUNE_REPORT
+            ]
+
 
 class OpenDossierForm(forms.Form):
     kind = forms.ChoiceField(
@@ -155,9 +162,58 @@ class DecisionForm(forms.Form):
 
 
 class RevokeForm(DecisionForm):
+    """Under a regime with a `revocation` rule (26/2026 Điều 8) the form asks for a ground of
+    its list and the day of the finding; the service decides what is required."""
+
+    ground = forms.ChoiceField(label=_("Căn cứ thu hồi"), required=False, choices=())
+    found_on = forms.DateField(label=_("Ngày có kết luận về vi phạm"), required=False)
     reason = forms.CharField(
-        label=_("Lý do thu hồi"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Lý do thu hồi"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
+    late_reason = forms.CharField(
+        label=_("Lý do quá thời hạn (nếu có)"), max_length=500, required=False
+    )
+
+    def __init__(self, *args, rule: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if rule is None:
+            for name in ("ground", "found_on", "late_reason"):
+                del self.fields[name]
+            self.fields["reason"].required = True
+            return
+        self.fields["ground"].choices = [("", "—")] + [
+            (str(g["code"]), f"{g['code']}) {g['text']}") for g in rule.get("grounds") or []
+        ]
+        self.fields["ground"].label = _("Căn cứ thu hồi (%(article)s.1)") % {
+            "article": rule.get("article", "")
+        }
+        self.fields["found_on"].help_text = _(
+            "Quyết định thu hồi trong %(days)s ngày kể từ ngày này (%(article)s.4)."
+        ) % {"days": rule.get("within_days"), "article": rule.get("article", "")}
+
+
+class InspectionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Loại kiểm tra"), choices=())
+    inspected_on = forms.DateField(label=_("Ngày kiểm tra"))
+    authority = forms.ChoiceField(
+        label=_("Cấp kiểm tra"),
+        choices=[("province", _("Cấp tỉnh")), ("central", _("Bộ Nông nghiệp và Môi trường"))],
+    )
+    findings = forms.CharField(
+        label=_("Kết quả kiểm tra"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    maintained = forms.BooleanField(
+        label=_("Sản phẩm duy trì các tiêu chí"), required=False, initial=True
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import Inspection
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = Inspection.Kind.choices
 
 
 class UploadForm(forms.Form):

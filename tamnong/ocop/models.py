@@ -267,6 +267,13 @@ class Product(Audited):
     )
     # The producer's commune, copied so that scoping and the public catalog need no extra join.
     division = models.ForeignKey("divisions.Division", on_delete=models.PROTECT, related_name="+")
+    # The OCOP product code (mã số sản phẩm, `product_code` of the regime: (T)-(X)-(STT)-(năm) on
+    # the Decision 19/2025 codes), given once when the product is first recognised
+    # (services.codes.assign_product_code); the sequence is unique per commune and year.
+    ocop_code = models.CharField(_("mã số sản phẩm OCOP"), max_length=40, blank=True)
+    ocop_commune = models.CharField(max_length=10, blank=True)
+    ocop_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    ocop_seq = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ProductQuerySet.as_manager()
@@ -277,6 +284,16 @@ class Product(Audited):
         indexes = [
             models.Index(fields=["product_group"], name="ocop_product_group_idx"),
             models.Index(fields=["name"], name="ocop_product_name_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ocop_code"], condition=~Q(ocop_code=""), name="ocop_product_code_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["ocop_commune", "ocop_year", "ocop_seq"],
+                condition=Q(ocop_seq__isnull=False),
+                name="ocop_product_code_seq_unique",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -322,6 +339,51 @@ class Fair(models.Model):
         return self.name
 
 
+class RoundQuerySet(ScopedQuerySet):
+    scope_path_field = "division__path"
+
+
+class EvaluationRound(Audited):
+    """An evaluation round (đợt đánh giá, phân hạng) of a province: its own (communes propose,
+    the province decides) or its part of a central round (the province proposes, the ministry
+    decides). Deadlines from the regime's `rounds` (26/2026 Điều 5), both exclusive ("trước
+    ngày"): the last allowed day is the day before."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Cấp tỉnh")
+        CENTRAL = "central", _("Cấp trung ương")
+
+    division = models.ForeignKey(
+        "divisions.Division", on_delete=models.PROTECT, related_name="+", verbose_name=_("tỉnh")
+    )
+    regime = models.ForeignKey(Regime, on_delete=models.PROTECT, related_name="+")
+    level = models.CharField(_("cấp"), max_length=10, choices=Level.choices)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    number = models.PositiveSmallIntegerField(_("đợt"))
+    proposals_before = models.DateField(_("đề nghị trước ngày"))
+    decided_before = models.DateField(_("đánh giá, quyết định trước ngày"))
+    article = models.CharField(_("căn cứ"), max_length=60, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["decided_before", "level", "number"]
+        verbose_name = _("đợt đánh giá OCOP")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["division", "level", "year", "number"], name="ocop_round_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return _("Đợt %(number)s/%(year)s (%(level)s)") % {
+            "number": self.number,
+            "year": self.year,
+            "level": self.get_level_display().lower(),
+        }
+
+
 class DossierQuerySet(ScopedQuerySet):
     scope_path_field = "product__division__path"
     scope_producer_field = "product__producer__code"
@@ -361,6 +423,9 @@ class Dossier(Audited):
         CriteriaSet, on_delete=models.PROTECT, null=True, blank=True, related_name="dossiers"
     )
     registered_on = models.DateField(_("ngày đăng ký"))
+    # The day the commune received the dossier (its 15 working days, Điều 7.2 of 26/2026, run
+    # from the day after).
+    submitted_on = models.DateField(_("ngày nộp cho xã"), null=True, blank=True)
     self_assessment = models.JSONField(_("tự đánh giá"), default=dict, blank=True)
     self_total = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     commune_answers = models.JSONField(_("điểm xã đánh giá"), default=dict, blank=True)
@@ -369,9 +434,29 @@ class Dossier(Audited):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     commune_on = models.DateField(null=True, blank=True)
+    # Product samples received by the commune (26/2026 Điều 6.2.d: five, none for set 26).
+    samples_received = models.PositiveSmallIntegerField(
+        _("số mẫu sản phẩm đã nhận"), null=True, blank=True
+    )
     return_reason = models.CharField(_("lý do trả lại"), max_length=500, blank=True)
     session = models.ForeignKey(
         "CouncilSession", on_delete=models.PROTECT, null=True, blank=True, related_name="dossiers"
+    )
+    round = models.ForeignKey(
+        EvaluationRound,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossiers",
+        verbose_name=_("đợt đánh giá cấp tỉnh"),
+    )
+    central_round = models.ForeignKey(
+        EvaluationRound,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="central_dossiers",
+        verbose_name=_("đợt đánh giá cấp trung ương"),
     )
     mean_score = models.DecimalField(
         _("điểm trung bình"), max_digits=6, decimal_places=2, null=True, blank=True
@@ -418,6 +503,7 @@ class DossierFile(models.Model):
     class Kind(models.TextChoices):
         REGISTRATION = "registration", _("Phiếu đăng ký")
         SELF_ASSESSMENT = "self_assessment", _("Báo cáo tự đánh giá")
+        COMMUNE_REPORT = "commune_report", _("Báo cáo của UBND cấp xã")
         EVIDENCE = "evidence", _("Minh chứng")
         OTHER = "other", _("Khác")
 
@@ -699,10 +785,49 @@ class Revocation(Audited):
     decision = models.ForeignKey("decisions.Decision", on_delete=models.PROTECT, related_name="+")
     revoked_on = models.DateField(_("ngày thu hồi"))
     reason = models.CharField(_("lý do"), max_length=500)
+    # 26/2026 Điều 8: the ground of the data's list (`revocation.grounds`), the day of the
+    # finding the 15 days run from, and the level whose authority the decision is.
+    ground = models.CharField(_("căn cứ thu hồi"), max_length=4, blank=True)
+    found_on = models.DateField(_("ngày có kết luận"), null=True, blank=True)
+    authority = models.CharField(_("thẩm quyền"), max_length=10, blank=True)
+    late_reason = models.CharField(_("lý do quá thời hạn"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("thu hồi giấy chứng nhận")
+
+    def audit_division(self):
+        return self.certificate.division
+
+
+class Inspection(Audited):
+    """A post-certification inspection (kiểm tra sau công nhận, 26/2026 Điều 9): periodic or ad
+    hoc, by the province or the ministry, with its findings."""
+
+    class Kind(models.TextChoices):
+        PERIODIC = "periodic", _("Kiểm tra định kỳ")
+        AD_HOC = "ad_hoc", _("Kiểm tra đột xuất")
+
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.PROTECT, related_name="inspections"
+    )
+    kind = models.CharField(_("loại kiểm tra"), max_length=10, choices=Kind.choices)
+    authority = models.CharField(_("cấp kiểm tra"), max_length=10)
+    inspected_on = models.DateField(_("ngày kiểm tra"))
+    findings = models.TextField(_("kết quả kiểm tra"))
+    maintained = models.BooleanField(_("sản phẩm duy trì các tiêu chí"), default=True)
+    article = models.CharField(_("căn cứ"), max_length=60, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-inspected_on", "-pk"]
+        verbose_name = _("kiểm tra sau công nhận OCOP")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.inspected_on:%d/%m/%Y}"
 
     def audit_division(self):
         return self.certificate.division
@@ -740,6 +865,22 @@ class ExpiryNotice(models.Model):
 
     class Meta:
         verbose_name = _("thông báo sắp hết hạn")
+
+    def __str__(self) -> str:
+        return f"{self.certificate_id} {self.sent_on}"
+
+
+class ReevaluationNotice(models.Model):
+    """The producer was told that the re-evaluation window of a certificate is open (26/2026
+    Điều 7.6.a; sent once)."""
+
+    certificate = models.OneToOneField(
+        Certificate, on_delete=models.CASCADE, related_name="reevaluation_notice"
+    )
+    sent_on = models.DateField()
+
+    class Meta:
+        verbose_name = _("thông báo thời hạn nộp hồ sơ đánh giá lại")
 
     def __str__(self) -> str:
         return f"{self.certificate_id} {self.sent_on}"

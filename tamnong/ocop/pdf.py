@@ -81,11 +81,29 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
     return lines
 
 
+def certificate_lines(cert: Certificate) -> list[str]:
+    """The lines under the stars: decision, certificate number, product code (26/2026), dates."""
+    lines = [
+        f"Theo Quyết định số {cert.decision.number} ngày {vn_date(cert.decision.signed_on)}",
+        f"của {cert.decision.issuer}",
+        f"Số giấy chứng nhận: {cert.number}",
+    ]
+    if cert.product.ocop_code:
+        lines.append(f"Mã số sản phẩm: {cert.product.ocop_code}")
+    lines.append(
+        f"Ngày cấp: {vn_date(cert.issued_on)}    "
+        f"Có giá trị đến hết ngày: {vn_date(cert.expires_on - dt.timedelta(days=1))}"
+    )
+    return lines
+
+
 def certificate_pdf(cert: Certificate) -> bytes:
     _fonts()
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4)
     c.setTitle(f"Giấy chứng nhận sản phẩm OCOP {cert.number}")
+    # searchable in the file (the drawn text is a font subset's glyph codes)
+    c.setKeywords(" ".join(k for k in (cert.number, cert.product.ocop_code) if k))
     c.setAuthor(cert.decision.issuer)
     w, h = A4
     c.setStrokeColor(colors.HexColor("#a0522d"))
@@ -128,14 +146,7 @@ def certificate_pdf(cert: Certificate) -> bytes:
     if cert.score is not None:
         _centre(c, y - 6 * mm, f"Điểm đánh giá: {vn_number(cert.score, 2)}/100", REGULAR, 11)
     y -= 18 * mm
-    lines = [
-        f"Theo Quyết định số {cert.decision.number} ngày {vn_date(cert.decision.signed_on)}",
-        f"của {cert.decision.issuer}",
-        f"Số giấy chứng nhận: {cert.number}",
-        f"Ngày cấp: {vn_date(cert.issued_on)}    "
-        f"Có giá trị đến hết ngày: {vn_date(cert.expires_on - dt.timedelta(days=1))}",
-    ]
-    for line in lines:
+    for line in certificate_lines(cert):
         _centre(c, y, line, REGULAR, 11)
         y -= 6.5 * mm
 

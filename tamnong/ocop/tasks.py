@@ -25,6 +25,13 @@ def transition_lapse(progress, day: str | None = None) -> dict:
     return {"lapsed": [d.pk for d in lapsed]}
 
 
+@daily("ocop.reevaluation_notices", "Thông báo đến thời hạn nộp hồ sơ đánh giá lại OCOP")
+def reevaluation_notices(progress, day: str | None = None) -> dict:
+    result = services.send_reevaluation_notices(dt.date.fromisoformat(day) if day else None)
+    progress(result["certificates"], result["certificates"], "Đã gửi thông báo", force=True)
+    return result
+
+
 @job("ocop.import", "Nhập danh sách OCOP")
 def import_list(progress, path: str, user_id: int | None = None, partial: bool = False) -> dict:
     from pathlib import Path

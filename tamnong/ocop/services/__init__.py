@@ -25,6 +25,7 @@ from .certificates import (
     issue_certificate,
     recognise,
     record_central_result,
+    revocation_grounds,
     revoke,
 )
 from .council import (
@@ -40,6 +41,8 @@ from .council import (
     sheet_answers,
     submit_sheet,
 )
+from .deadlines import dossier_deadlines, reevaluation_window
+from .documents import dossier_documents, file_sha256
 from .dossiers import (
     add_file,
     commune_assess,
@@ -49,7 +52,8 @@ from .dossiers import (
     save_self_assessment,
     submit_dossier,
 )
-from .notices import send_expiry_notices
+from .inspections import inspection_rule, record_inspection
+from .notices import send_expiry_notices, send_reevaluation_notices
 from .permissions import (
     DossierPermissions,
     SessionPermissions,
@@ -71,6 +75,7 @@ from .registry import (
     require_producer_access,
     update_producer,
 )
+from .rounds import create_rounds, file_into_round, late_rounds, rounds_with_status
 
 __all__ = [
     "DossierPermissions",
@@ -114,6 +119,18 @@ __all__ = [
     "recognise",
     "record_central_result",
     "revoke",
+    "revocation_grounds",
+    "record_inspection",
+    "inspection_rule",
     "valid_products",
     "send_expiry_notices",
+    "send_reevaluation_notices",
+    "dossier_deadlines",
+    "dossier_documents",
+    "file_sha256",
+    "create_rounds",
+    "file_into_round",
+    "late_rounds",
+    "rounds_with_status",
+    "reevaluation_window",
 ]

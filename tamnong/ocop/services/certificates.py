@@ -10,12 +10,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tamnong.audit.services import record_transition
+from tamnong.core.formatting import date as vn_date
 from tamnong.decisions.models import Decision
 from tamnong.decisions.services import record_decision
 from tamnong.divisions.models import Level
 from tamnong.divisions.services import resolve
 
-from .. import transition
+from .. import procedure, transition
 from ..models import (
     Certificate,
     Dossier,
@@ -25,6 +26,7 @@ from ..models import (
     expiry_date,
 )
 from ._base import _changed, _move, fail
+from .codes import assign_product_code
 from .council import _require_province, ranking
 from .dossiers import _require_state
 
@@ -98,6 +100,9 @@ def issue_certificate(
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     cert.save()
+    # 26/2026: the product code is given when the product is first recognised (idempotent).
+    evaluated = dossier.evaluated_on if dossier is not None and dossier.evaluated_on else issued_on
+    assign_product_code(product, year=evaluated.year, regime=regime)
     transaction.on_commit(lambda: _changed(product.division, issued_on))
     return cert
 
@@ -199,6 +204,15 @@ def record_central_result(
     return _certify(actor, dossier, decision, stars)
 
 
+def revocation_grounds(day: dt.date) -> dict | None:
+    """The `revocation` rule of the regime in force on `day` (grounds, authority by star level,
+    days from the finding), or None where the regime has none (1048, 148)."""
+    return procedure.rule(Regime.on(day), "revocation")
+
+
+CENTRAL_ISSUER_WORDS = ("ubnd", "ủy ban nhân dân", "uỷ ban nhân dân")
+
+
 @transaction.atomic
 def revoke(
     actor,
@@ -209,13 +223,79 @@ def revoke(
     signed_on: dt.date,
     issuer: str,
     revoked_on: dt.date | None = None,
+    ground: str | None = None,
+    found_on: dt.date | None = None,
+    late_reason: str = "",
 ) -> Revocation:
+    """Revoke a certificate. Under a regime with a `revocation` rule (26/2026 Điều 8) the ground
+    is one of its list, the decision is the authority's of the certificate's star level, and it
+    is taken within `within_days` of the finding (later only with the reason for the delay)."""
     province = resolve(certificate.division, Level.PROVINCE)
     _require_province(actor, province)
-    if not reason.strip():
-        fail("reason", _("Cần nêu lý do thu hồi."))
     if Revocation.objects.filter(certificate=certificate).exists():
         fail("certificate", _("Giấy chứng nhận này đã bị thu hồi."))
+    rule = revocation_grounds(signed_on)
+    extra: dict = {}
+    if rule is not None:
+        article = str(rule.get("article") or "")
+        grounds = {str(g["code"]): str(g["text"]) for g in rule.get("grounds") or []}
+        ground = (ground or "").strip()
+        if ground not in grounds:
+            fail(
+                "ground",
+                _("Chọn căn cứ thu hồi theo %(article)s (%(codes)s).")
+                % {"article": article, "codes": ", ".join(grounds)},
+            )
+        if found_on is None:
+            fail(
+                "found_on",
+                _("Cần ngày có kết luận về vi phạm (%(article)s).") % {"article": article},
+            )
+        if found_on > signed_on:
+            fail("found_on", _("Ngày có kết luận không được sau ngày ký quyết định thu hồi."))
+        days = int(rule.get("within_days") or 0)
+        if days and signed_on > found_on + dt.timedelta(days=days) and not late_reason.strip():
+            fail(
+                "signed_on",
+                _(
+                    "Quá thời hạn %(days)s ngày kể từ ngày có kết luận %(found)s (%(article)s.4): "
+                    "hạn cuối là ngày %(last)s. Nêu lý do quá hạn để vẫn ghi nhận quyết định."
+                )
+                % {
+                    "days": days,
+                    "found": vn_date(found_on),
+                    "article": article,
+                    "last": vn_date(found_on + dt.timedelta(days=days)),
+                },
+            )
+        authority = (rule.get("authority") or {}).get(certificate.stars) or (
+            rule.get("authority") or {}
+        ).get(str(certificate.stars))
+        if authority is None:
+            fail("certificate", _("Dữ liệu chưa quy định thẩm quyền thu hồi hạng sao này."))
+        if authority["level"] == "central" and any(
+            w in issuer.lower() for w in CENTRAL_ISSUER_WORDS
+        ):
+            fail(
+                "issuer",
+                _(
+                    "Giấy chứng nhận %(stars)s sao do %(by)s thu hồi (%(article)s.2); "
+                    "ghi quyết định của cơ quan có thẩm quyền."
+                )
+                % {"stars": certificate.stars, "by": authority["decided_by"], "article": article},
+            )
+        if not reason.strip():
+            reason = f"{ground}) {grounds[ground]}"
+        else:
+            reason = f"{ground}) {grounds[ground]} – {reason.strip()}"
+        extra = {
+            "ground": ground,
+            "found_on": found_on,
+            "authority": authority["level"],
+            "late_reason": late_reason.strip()[:500],
+        }
+    elif not reason.strip():
+        fail("reason", _("Cần nêu lý do thu hồi."))
     decision = record_decision(
         actor,
         number=number,
@@ -230,6 +310,7 @@ def revoke(
         decision=decision,
         revoked_on=revoked_on or signed_on,
         reason=reason.strip()[:500],
+        **extra,
     )
     record_transition(certificate, "valid", "revoked", reason[:200])
     transaction.on_commit(lambda: _changed(certificate.division, revocation.revoked_on))

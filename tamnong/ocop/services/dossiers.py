@@ -26,6 +26,7 @@ from ..models import (
     Product,
 )
 from ._base import FILE_TYPES, MAX_FILE_BYTES, _move, fail
+from .deadlines import reevaluation_window
 from .registry import require_producer_access
 
 
@@ -73,6 +74,17 @@ def open_dossier(
         previous = product.certificates.order_by("-issued_on").first()
         if previous is None:
             fail("kind", _("Đánh giá lại cần một giấy chứng nhận đã cấp."))
+    if kind == Dossier.Kind.RENEWAL:
+        window = reevaluation_window(previous, on=day)
+        if window is not None and window.early:
+            fail(
+                "registered_on",
+                _(
+                    "Chưa đến thời hạn nộp hồ sơ đánh giá lại giấy chứng nhận %(number)s: "
+                    "hồ sơ được nộp %(window)s."
+                )
+                % {"number": previous.number, "window": window.describe()},
+            )
     open_states = [
         Dossier.State.DRAFT,
         Dossier.State.SUBMITTED,
@@ -124,9 +136,14 @@ def save_self_assessment(actor, dossier: Dossier, answers: dict) -> Dossier:
 
 @transaction.atomic
 def add_file(actor, dossier: Dossier, *, kind: str, upload, criterion: str = "") -> DossierFile:
-    """Attach a dossier file; type and size are checked, the criterion must exist in the set."""
-    require_producer_access(actor, dossier.product.producer)
-    _require_state(dossier, Dossier.State.DRAFT, Dossier.State.RETURNED)
+    """Attach a dossier file; type and size are checked, the criterion must exist in the set.
+    The commune's report (Mẫu 03) is the commune's, while it checks the dossier."""
+    if kind == DossierFile.Kind.COMMUNE_REPORT:
+        _require_commune(actor, dossier)
+        _require_state(dossier, Dossier.State.SUBMITTED)
+    else:
+        require_producer_access(actor, dossier.product.producer)
+        _require_state(dossier, Dossier.State.DRAFT, Dossier.State.RETURNED)
     suffix = Path(upload.name).suffix.lower()
     if suffix not in FILE_TYPES:
         fail(
@@ -163,7 +180,7 @@ def add_file(actor, dossier: Dossier, *, kind: str, upload, criterion: str = "")
 
 
 @transaction.atomic
-def submit_dossier(actor, dossier: Dossier) -> Dossier:
+def submit_dossier(actor, dossier: Dossier, *, on: dt.date | None = None) -> Dossier:
     require_producer_access(actor, dossier.product.producer)
     _require_state(dossier, Dossier.State.DRAFT, Dossier.State.RETURNED)
     if not dossier.self_assessment:
@@ -171,7 +188,8 @@ def submit_dossier(actor, dossier: Dossier) -> Dossier:
     if not dossier.files.filter(kind=DossierFile.Kind.REGISTRATION).exists():
         fail("files", _("Chưa tải lên phiếu đăng ký."))
     target = Dossier.State.SUBMITTED if dossier.regime.has_commune_step else Dossier.State.FORWARDED
-    _move(dossier, target, "Nộp hồ sơ")
+    dossier.submitted_on = on or timezone.localdate()
+    _move(dossier, target, "Nộp hồ sơ", ("submitted_on",))
     return dossier
 
 
@@ -194,7 +212,15 @@ def return_dossier(actor, dossier: Dossier, reason: str) -> Dossier:
 
 
 @transaction.atomic
-def commune_assess(actor, dossier: Dossier, *, answers: dict, report: str) -> Dossier:
+def commune_assess(
+    actor,
+    dossier: Dossier,
+    *,
+    answers: dict,
+    report: str,
+    samples: int | None = None,
+    on: dt.date | None = None,
+) -> Dossier:
     """The commune checks the dossier, scores the four local criteria (1489), writes its report
     (Báo cáo đánh giá) and forwards the dossier to the province."""
     _require_commune(actor, dossier)
@@ -226,16 +252,20 @@ def commune_assess(actor, dossier: Dossier, *, answers: dict, report: str) -> Do
         clean[str(code)] = crit._plain(pts)
     if not report.strip():
         errors["report"] = [_("Cần có báo cáo đánh giá của xã.")]
+    if samples is not None and not 0 <= samples <= 100:
+        errors["samples"] = [_("Số mẫu sản phẩm không hợp lệ.")]
     if errors:
         raise ValidationError(errors)
     dossier.commune_answers = clean
     dossier.commune_report = report.strip()
     dossier.commune_by = actor
-    dossier.commune_on = timezone.localdate()
+    dossier.commune_on = on or timezone.localdate()
+    if samples is not None:
+        dossier.samples_received = samples
     _move(
         dossier,
         Dossier.State.FORWARDED,
         "Xã đánh giá và đề nghị tỉnh",
-        ("commune_answers", "commune_report", "commune_by", "commune_on"),
+        ("commune_answers", "commune_report", "commune_by", "commune_on", "samples_received"),
     )
     return dossier

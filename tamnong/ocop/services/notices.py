@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,11 +16,14 @@ from tamnong.core.formatting import date as vn_date
 
 from ..models import (
     Certificate,
+    Dossier,
     ExpiryNotice,
     Notification,
+    ReevaluationNotice,
     Regime,
 )
 from ._base import _commune_of
+from .deadlines import reevaluation_window, window_rule
 
 
 def _recipients(cert: Certificate) -> list:
@@ -87,6 +90,79 @@ def send_expiry_notices(today: dt.date | None = None) -> dict:
                 _n, new = Notification.objects.get_or_create(
                     user=user,
                     key=f"expiry:{cert.pk}",
+                    defaults={"title": title[:255], "body": body, "link": link},
+                )
+                notified += int(new)
+                if user.email:
+                    emails.add(user.email)
+            certificates += 1
+        if emails:
+            send_mail(
+                title,
+                f"{body}\n\n{settings.SITE_URL}{link}",
+                None,
+                sorted(emails),
+                fail_silently=True,
+            )
+            mails += len(emails)
+    return {"certificates": certificates, "notified": notified, "emails": mails}
+
+
+def send_reevaluation_notices(today: dt.date | None = None) -> dict:
+    """Tell the holder (and the commune) that the re-evaluation window of a certificate is open
+    (26/2026 Điều 7.6.a: no earlier than 180, no later than 120 days before expiry), under the
+    regime in force on the day the window opens: once per certificate, while the certificate is
+    valid and no re-evaluation has been filed."""
+    today = today or timezone.localdate()
+    earliest = max(
+        (int(w["earliest"]) for r in Regime.objects.all() if (w := window_rule(r))), default=0
+    )
+    if not earliest:
+        return {"certificates": 0, "notified": 0, "emails": 0}
+    filed = Dossier.objects.filter(
+        previous_certificate=models.OuterRef("pk"), kind=Dossier.Kind.RENEWAL
+    )
+    candidates = (
+        Certificate.objects.valid_on(today)
+        .filter(
+            expires_on__lte=today + dt.timedelta(days=earliest), reevaluation_notice__isnull=True
+        )
+        .filter(~models.Exists(filed))
+        .select_related("product", "producer", "division")
+    )
+    certificates = notified = mails = 0
+    for cert in candidates:
+        window = reevaluation_window(cert, on=today)
+        if window is None or window.early:
+            continue
+        with transaction.atomic():
+            _notice, created = ReevaluationNotice.objects.get_or_create(
+                certificate=cert, defaults={"sent_on": today}
+            )
+            if not created:
+                continue
+            facts = {
+                "number": cert.number,
+                "product": cert.product,
+                "producer": cert.producer,
+                "window": window.describe(),
+                "expires": vn_date(cert.expires_on),
+            }
+            title = _("Đã đến thời hạn nộp hồ sơ đánh giá lại sản phẩm OCOP «%(product)s»") % facts
+            body = (
+                _(
+                    "Giấy chứng nhận OCOP số %(number)s của sản phẩm «%(product)s» (%(producer)s) "
+                    "hết hiệu lực ngày %(expires)s. Hồ sơ đánh giá lại (Mẫu 01, Mẫu 02 cập nhật) "
+                    "được nộp %(window)s."
+                )
+                % facts
+            )
+            link = reverse("ocop:certificate", args=[cert.pk])
+            emails = {cert.producer.email} if cert.producer.email else set()
+            for user in _recipients(cert):
+                _n, new = Notification.objects.get_or_create(
+                    user=user,
+                    key=f"reevaluation:{cert.pk}",
                     defaults={"title": title[:255], "body": body, "link": link},
                 )
                 notified += int(new)

@@ -17,7 +17,7 @@ from .criteria import (
     criteria_xlsx,
 )
 from .dashboard import index, notification_read
-from .dossiers import dossier_detail, dossier_list
+from .dossiers import dossier_detail, dossier_list, dossier_print
 from .imports import figures, import_page, import_rejected, import_template
 from .public import catalog, verify, verify_lookup
 from .registry import (
@@ -29,6 +29,7 @@ from .registry import (
     product_list,
     product_new,
 )
+from .rounds import round_detail, round_list
 
 __all__ = [
     "index",
@@ -42,6 +43,7 @@ __all__ = [
     "product_new",
     "dossier_detail",
     "dossier_list",
+    "dossier_print",
     "session_close",
     "session_detail",
     "session_list",
@@ -58,6 +60,8 @@ __all__ = [
     "import_page",
     "import_rejected",
     "import_template",
+    "round_list",
+    "round_detail",
     "catalog",
     "verify",
     "verify_lookup",

@@ -42,28 +42,37 @@ def certificate_detail(request, pk: int):
         request, Certificate, pk, select=("product", "producer", "decision", "division")
     )
     can_revoke = Scope.of(request.user).covers(cert.division, PROVINCE_ROLES)
-    form = forms.RevokeForm(request.POST or None)
+    today = timezone.localdate()
+    rule = services.revocation_grounds(today)
+    action = request.POST.get("action", "revoke") if request.method == "POST" else ""
+    form = forms.RevokeForm(request.POST if action == "revoke" else None, rule=rule)
+    inspection_form = forms.InspectionForm(request.POST if action == "inspection" else None)
     errors, status = [], 200
     if request.method == "POST":
         if not can_revoke:
             raise PermissionDenied
-        if form.is_valid():
-            data = form.cleaned_data
+        chosen = inspection_form if action == "inspection" else form
+        if chosen.is_valid():
+            data = chosen.cleaned_data
             try:
-                services.revoke(
-                    request.user,
-                    cert,
-                    reason=data["reason"],
-                    number=data["number"],
-                    signed_on=data["signed_on"],
-                    issuer=data["issuer"],
-                )
+                if action == "inspection":
+                    services.record_inspection(request.user, cert, **data)
+                else:
+                    services.revoke(
+                        request.user,
+                        cert,
+                        reason=data["reason"],
+                        number=data["number"],
+                        signed_on=data["signed_on"],
+                        issuer=data["issuer"],
+                        **{k: data[k] for k in ("ground", "found_on", "late_reason") if k in data},
+                    )
             except ValidationError as exc:
                 errors = _errors(exc)
             else:
                 return redirect("ocop:certificate", pk=pk)
         status = 400
-    state, state_on = cert.status_on(timezone.localdate())
+    state, state_on = cert.status_on(today)
     return render(
         request,
         "ocop/certificate.html",
@@ -75,6 +84,10 @@ def certificate_detail(request, pk: int):
             "url": pdf.verification_url(cert),
             "qr": pdf.qr_svg(pdf.verification_url(cert)),
             "form": form if can_revoke and state == Certificate.Status.VALID else None,
+            "revocation_rule": rule,
+            "inspections": cert.inspections.all(),
+            "inspection_rule": services.inspection_rule(today),
+            "inspection_form": inspection_form if can_revoke else None,
             "errors": errors,
         },
         status=status,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from tamnong.access.scope import Scope
 from tamnong.core import datacache
 
+from .. import services
 from ..models import (
     Certificate,
     Dossier,
@@ -61,6 +62,8 @@ def index(request):
         "is_admin": Scope.of(request.user).is_admin,
         "states": dict(Dossier.State.choices),
         "notice_days": getattr(Regime.on(today), "notice_days", None),
+        # 26/2026 Điều 5: rounds past a deadline with dossiers that have not reached it
+        "late_rounds": services.late_rounds(request.user, today=today),
     }
     return render(request, "ocop/index.html", context)
 

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import criteria as crit
@@ -73,8 +74,15 @@ def dossier_detail(request, pk: int):
                 answers = {
                     k: v for k, v in _sheet_answers(request.POST, content).items() if k in local
                 }
+                samples = request.POST.get("samples", "").strip()
+                if samples and not samples.isdigit():
+                    raise ValidationError({"samples": [_("Số mẫu sản phẩm phải là số nguyên.")]})
                 services.commune_assess(
-                    request.user, dossier, answers=answers, report=request.POST.get("report", "")
+                    request.user,
+                    dossier,
+                    answers=answers,
+                    report=request.POST.get("report", ""),
+                    samples=int(samples) if samples else None,
                 )
                 return redirect("ocop:dossier", pk=pk)
             elif action == "central":
@@ -130,6 +138,36 @@ def dossier_detail(request, pk: int):
             "sheets": sheets,
             "central_form": central_form if perms.central else None,
             "errors": errors,
+            "documents": services.dossier_documents(dossier),
+            "deadlines": services.dossier_deadlines(dossier),
         },
         status=status,
+    )
+
+
+@login_required
+@_denied
+def dossier_print(request, pk: int):
+    """The paper set (bộ hồ sơ giấy) of the electronic dossier: the required documents, present
+    or missing, and every file with its SHA-256, uploader and time; printed from the browser."""
+    dossier = _visible(
+        request,
+        Dossier,
+        pk,
+        select=("product__producer", "product__division", "criteria_set", "regime"),
+    )
+    files = [
+        {"file": f, "sha256": services.file_sha256(f)}
+        for f in dossier.files.select_related("uploaded_by").order_by("uploaded_at", "pk")
+    ]
+    return render(
+        request,
+        "ocop/dossier_print.html",
+        {
+            "dossier": dossier,
+            "documents": services.dossier_documents(dossier),
+            "deadlines": services.dossier_deadlines(dossier),
+            "files": files,
+            "printed_at": timezone.localtime(),
+        },
     )

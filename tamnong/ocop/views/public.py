@@ -147,13 +147,17 @@ def verify_lookup_page(request, missing: str = ""):
 
 
 def verify_lookup(request):
-    """/ocop/xac-minh/?q=… by certificate number or product code (the newest certificate)."""
+    """/ocop/xac-minh/?q=… by certificate number, the registry's product code or the OCOP
+    product code of 26/2026 (T-X-STT-năm) (the newest certificate)."""
     q = (request.GET.get("q") or "").strip()
     if not q:
         return verify_lookup_page(request)
     cert = (
         Certificate.objects.filter(
-            Q(number__iexact=q) | Q(product__code__iexact=q) | Q(public_id=q)
+            Q(number__iexact=q)
+            | Q(product__code__iexact=q)
+            | Q(product__ocop_code__iexact=q)
+            | Q(public_id=q)
         )
         .order_by("-issued_on", "-pk")
         .first()
