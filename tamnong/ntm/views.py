@@ -18,7 +18,6 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from tamnong.access.lookups import visible_unit_or_404
-from tamnong.access.roles import PROVINCE_ROLES
 from tamnong.access.scope import Scope
 from tamnong.accounts.models import Role
 from tamnong.audit.services import record_denied
@@ -139,7 +138,7 @@ def index(request):
             "communes_html": datacache.cached_for(
                 request.user, "ntm.communes-html", division.pk, year, compute=communes_html
             ),
-            "can_plan": Scope.of(request.user).covers(division, PROVINCE_ROLES),
+            "can_plan": services.may_take_province_step(request.user, division),
             "target_form": forms.TargetForm(initial={"year": year}),
         },
     )
@@ -401,6 +400,9 @@ def dossier(request, pk: int):
             request.POST if request.POST.get("step") == "revoke" else None
         )
     status = 200
+    # the forms are bound for any POST (the services refuse what the role may not do: 403) but
+    # shown only to those who may submit them
+    perms = services.dossier_permissions(request.user, d)
     if request.method == "POST":
         try:
             posted = request.POST.get("step")
@@ -427,7 +429,12 @@ def dossier(request, pk: int):
     return render(
         request,
         "ntm/dossier.html",
-        {"d": d, "form": form, "step": step, "revoke_form": revoke_form},
+        {
+            "d": d,
+            "form": form if perms.step else None,
+            "step": step,
+            "revoke_form": revoke_form if perms.revoke else None,
+        },
         status=status,
     )
 
