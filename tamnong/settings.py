@@ -10,6 +10,8 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from django.core.exceptions import ImproperlyConfigured
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("TAMNONG_VAR_DIR", BASE_DIR / "var"))
 
@@ -192,6 +194,14 @@ STATICFILES_DIRS = [BASE_DIR / "tamnong" / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Nothing serves MEDIA_ROOT directly: each file is sent by its record's view after the scope check
+# (tamnong/core/storedfiles.py). Empty: Django streams it (development); "X-Accel-Redirect"
+# (nginx, with an `internal` location SENDFILE_URL aliased to MEDIA_ROOT) or "X-Sendfile"
+# (Apache, lighttpd): the web server sends it.
+SENDFILE_HEADER = os.environ.get("SENDFILE_HEADER", "")
+if SENDFILE_HEADER not in ("", "X-Accel-Redirect", "X-Sendfile"):
+    raise ImproperlyConfigured("SENDFILE_HEADER must be empty, X-Accel-Redirect or X-Sendfile")
+SENDFILE_URL = os.environ.get("SENDFILE_URL", "/protected-media/")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -17,11 +17,11 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from tamnong.access.lookups import visible_unit_or_404
+from tamnong.access.lookups import get_visible_or_404, visible_unit_or_404
 from tamnong.access.scope import Scope
 from tamnong.accounts.models import Role
 from tamnong.audit.services import record_denied
-from tamnong.core import datacache
+from tamnong.core import datacache, storedfiles
 from tamnong.divisions.models import Division, Level
 from tamnong.divisions.services import current_map
 
@@ -32,6 +32,7 @@ from .models import (
     CommuneProfile,
     CriteriaSet,
     Dossier,
+    Evidence,
     Recognition,
     SetUpload,
     Target,
@@ -303,6 +304,14 @@ def commune(request, pk: int):
         },
         status=status,
     )
+
+
+@login_required
+def evidence(request, pk: int, evidence_pk: int):
+    """An evidence file, sent after the assessment's scope check (core.storedfiles)."""
+    a = get_visible_or_404(request, Assessment, pk)
+    e = get_object_or_404(Evidence, pk=evidence_pk, value__assessment=a)
+    return storedfiles.send(e.file, storedfiles.original_name(e.file, e.name))
 
 
 @guarded

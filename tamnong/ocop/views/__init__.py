@@ -17,9 +17,9 @@ from .criteria import (
     criteria_xlsx,
 )
 from .dashboard import index, notification_read
-from .dossiers import dossier_detail, dossier_list
+from .dossiers import dossier_detail, dossier_file, dossier_list
 from .imports import figures, import_page, import_rejected, import_template
-from .public import catalog, verify, verify_lookup
+from .public import catalog, catalog_photo, verify, verify_lookup
 from .registry import (
     producer_detail,
     producer_edit,
@@ -28,6 +28,7 @@ from .registry import (
     product_detail,
     product_list,
     product_new,
+    product_photo,
 )
 
 __all__ = [
@@ -38,9 +39,11 @@ __all__ = [
     "producer_list",
     "producer_new",
     "product_detail",
+    "product_photo",
     "product_list",
     "product_new",
     "dossier_detail",
+    "dossier_file",
     "dossier_list",
     "session_close",
     "session_detail",
@@ -59,6 +62,7 @@ __all__ = [
     "import_rejected",
     "import_template",
     "catalog",
+    "catalog_photo",
     "verify",
     "verify_lookup",
 ]
