@@ -179,3 +179,10 @@ def test_files_stored_under_the_old_names_are_renamed_and_keep_their_download_na
     name = stored.file.name
     stored.refresh_from_db()
     assert stored.file.name == name
+
+
+def test_the_product_page_shows_the_photo_through_the_checked_view(client, personas, products):
+    _shown, hidden = products
+    client.force_login(personas.alice)
+    page = client.get(reverse("ocop:product", args=[hidden.pk])).content.decode()
+    assert reverse("ocop:product_photo", args=[hidden.pk]) in page
