@@ -10,6 +10,8 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from django.core.exceptions import ImproperlyConfigured
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("TAMNONG_VAR_DIR", BASE_DIR / "var"))
 
@@ -85,6 +87,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "csp",
     "tamnong.core",
     "tamnong.divisions",
     "tamnong.accounts",
@@ -101,6 +104,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Serves the vendored static files in production (gunicorn) without a separate web server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -206,6 +210,14 @@ STATICFILES_DIRS = [BASE_DIR / "tamnong" / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Nothing serves MEDIA_ROOT directly: each file is sent by its record's view after the scope check
+# (tamnong/core/storedfiles.py). Empty: Django streams it (development); "X-Accel-Redirect"
+# (nginx, with an `internal` location SENDFILE_URL aliased to MEDIA_ROOT) or "X-Sendfile"
+# (Apache, lighttpd): the web server sends it.
+SENDFILE_HEADER = os.environ.get("SENDFILE_HEADER", "")
+if SENDFILE_HEADER not in ("", "X-Accel-Redirect", "X-Sendfile"):
+    raise ImproperlyConfigured("SENDFILE_HEADER must be empty, X-Accel-Redirect or X-Sendfile")
+SENDFILE_URL = os.environ.get("SENDFILE_URL", "/protected-media/")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -241,6 +253,24 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files (htmx,
+# Chart.js and the app's scripts are vendored under static/): no inline script, no event-handler
+# attribute, no inline style (htmx's indicator style is in app.css, see base.html's htmx-config).
+# `data:` images: Pico's form icons are SVG data URIs in its stylesheet.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.urls import include, path
 
 from tamnong.api import api
@@ -14,15 +13,13 @@ urlpatterns = [
     path("ntm/", include("tamnong.ntm.urls")),
     path("poverty/", include("tamnong.poverty.urls")),
     path("reports/", include("tamnong.reports.urls")),
+    path("quyet-dinh/", include("tamnong.decisions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("healthz", core_views.health, name="health"),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route serves MEDIA_ROOT: stored files are sent by their records' views after the scope check
+# (tamnong/core/storedfiles.py).
 
 handler400 = "tamnong.core.errors.bad_request"
 handler403 = "tamnong.core.errors.permission_denied"

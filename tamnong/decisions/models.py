@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tamnong.access.scope import ScopedQuerySet
 from tamnong.audit.services import Audited
+from tamnong.core.storedfiles import StoredFileField, Unguessable
 
 
 class ImmutableError(ValidationError):
@@ -104,7 +105,13 @@ class Decision(Issued):
     division = models.ForeignKey(
         "divisions.Division", on_delete=models.PROTECT, related_name="decisions"
     )
-    attachment = models.FileField(_("tệp đính kèm"), upload_to="decisions/%Y/", blank=True)
+    attachment = StoredFileField(
+        _("tệp đính kèm"),
+        upload_to=Unguessable("decisions"),
+        name_field="attachment_name",
+        blank=True,
+    )
+    attachment_name = models.CharField(max_length=255, blank=True)  # the original name
 
     objects = DecisionQuerySet.as_manager()
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tamnong.access.scope import ScopedQuerySet
 from tamnong.audit.services import Audited
+from tamnong.core.storedfiles import StoredFileField, Unguessable, original_name
 
 
 class SetKind(models.TextChoices):
@@ -311,7 +312,8 @@ class Evidence(Audited):
     """An attachment (minh chứng) supporting an indicator value."""
 
     value = models.ForeignKey(IndicatorValue, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(_("tệp"), upload_to="ntm/evidence/%Y/")
+    file = StoredFileField(_("tệp"), upload_to=Unguessable("ntm/evidence"), name_field="name")
+    name = models.CharField(_("tên tệp"), max_length=255, blank=True)  # the original name
     description = models.CharField(_("mô tả"), max_length=300, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -322,7 +324,7 @@ class Evidence(Audited):
         verbose_name = _("minh chứng")
 
     def __str__(self) -> str:
-        return self.description or self.file.name
+        return self.description or original_name(self.file, self.name)
 
     def audit_division(self):
         return self.value.assessment.division

@@ -18,5 +18,6 @@ urlpatterns = [
     ),
     path("divisions/<int:pk>/targets/new", views.target, name="target"),
     path("assessments/<int:pk>/", views.assessment, name="assessment"),
+    path("assessments/<int:pk>/evidence/<int:evidence_pk>/", views.evidence, name="evidence"),
     path("dossiers/<int:pk>/", views.dossier, name="dossier"),
 ]

@@ -17,12 +17,11 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from tamnong.access.lookups import visible_unit_or_404
-from tamnong.access.roles import PROVINCE_ROLES
+from tamnong.access.lookups import get_visible_or_404, visible_unit_or_404
 from tamnong.access.scope import Scope
 from tamnong.accounts.models import Role
 from tamnong.audit.services import record_denied
-from tamnong.core import datacache
+from tamnong.core import datacache, storedfiles
 from tamnong.divisions.models import Division, Level
 from tamnong.divisions.services import current_map
 from tamnong.rules import uploads
@@ -34,6 +33,7 @@ from .models import (
     CommuneProfile,
     CriteriaSet,
     Dossier,
+    Evidence,
     Recognition,
     Target,
 )
@@ -139,7 +139,7 @@ def index(request):
             "communes_html": datacache.cached_for(
                 request.user, "ntm.communes-html", division.pk, year, compute=communes_html
             ),
-            "can_plan": Scope.of(request.user).covers(division, PROVINCE_ROLES),
+            "can_plan": services.may_take_province_step(request.user, division),
             "target_form": forms.TargetForm(initial={"year": year}),
         },
     )
@@ -297,6 +297,14 @@ def commune(request, pk: int):
     )
 
 
+@login_required
+def evidence(request, pk: int, evidence_pk: int):
+    """An evidence file, sent after the assessment's scope check (core.storedfiles)."""
+    a = get_visible_or_404(request, Assessment, pk)
+    e = get_object_or_404(Evidence, pk=evidence_pk, value__assessment=a)
+    return storedfiles.send(e.file, storedfiles.original_name(e.file, e.name))
+
+
 @guarded
 def assessment(request, pk: int):
     a = get_object_or_404(
@@ -392,6 +400,9 @@ def dossier(request, pk: int):
             request.POST if request.POST.get("step") == "revoke" else None
         )
     status = 200
+    # the forms are bound for any POST (the services refuse what the role may not do: 403) but
+    # shown only to those who may submit them
+    perms = services.dossier_permissions(request.user, d)
     if request.method == "POST":
         try:
             posted = request.POST.get("step")
@@ -418,7 +429,12 @@ def dossier(request, pk: int):
     return render(
         request,
         "ntm/dossier.html",
-        {"d": d, "form": form, "step": step, "revoke_form": revoke_form},
+        {
+            "d": d,
+            "form": form if perms.step else None,
+            "step": step,
+            "revoke_form": revoke_form if perms.revoke else None,
+        },
         status=status,
     )
 

@@ -392,7 +392,7 @@ def upload_file(
 ):
     dossier = _get(request, Dossier, dossier_id)
     f = services.add_file(request.user, dossier, kind=kind, upload=file, criterion=criterion)
-    return 201, {"id": f.pk, "name": f.name, "size": f.size}
+    return 201, {"id": f.pk, "name": f.name, "size": f.size, "sha256": f.sha256}
 
 
 @router.post("/dossiers/{dossier_id}/submit", response=DossierOut, summary="Nộp hồ sơ")

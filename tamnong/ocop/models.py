@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tamnong.access.scope import ScopedQuerySet
 from tamnong.audit.services import Audited
+from tamnong.core.storedfiles import Unguessable
 from tamnong.decisions.models import Issued
 from tamnong.rules import checksum as rules_checksum
 
@@ -260,7 +261,8 @@ class Product(Audited):
     product_subgroup = models.CharField(_("nhóm"), max_length=200, blank=True)
     product_set = models.CharField(_("bộ sản phẩm"), max_length=300)
     description = models.TextField(_("mô tả"), blank=True)
-    photo = models.FileField(_("ảnh"), upload_to="ocop/photos/%Y/", blank=True)
+    # public only while the product is in the public catalog (ocop.views.public.catalog_photo)
+    photo = models.FileField(_("ảnh"), upload_to=Unguessable("ocop/photos"), blank=True)
     raw_material_area = models.CharField(_("vùng nguyên liệu"), max_length=255, blank=True)
     raw_material_ha = models.DecimalField(
         _("diện tích vùng nguyên liệu (ha)"), max_digits=10, decimal_places=2, null=True, blank=True
@@ -510,9 +512,12 @@ class DossierFile(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="files")
     kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
     criterion = models.CharField(_("tiêu chí"), max_length=20, blank=True)
-    file = models.FileField(upload_to="ocop/dossiers/%Y/")
-    name = models.CharField(max_length=255)
+    file = models.FileField(upload_to=Unguessable("ocop/dossiers"))
+    name = models.CharField(max_length=255)  # the original name, given back on download
     size = models.PositiveIntegerField()
+    # The electronic dossier is the legal one (Decision 26/2026/QĐ-TTg Điều 7.1): its digest
+    # shows that the file sent later is the one received.
+    sha256 = models.CharField(max_length=64, blank=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

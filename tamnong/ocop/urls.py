@@ -13,11 +13,13 @@ urlpatterns = [
     path("chu-the/<int:producer_pk>/san-pham/them/", views.product_new, name="product_new"),
     path("san-pham/", views.product_list, name="products"),
     path("san-pham/<int:pk>/", views.product_detail, name="product"),
+    path("san-pham/<int:pk>/anh/", views.product_photo, name="product_photo"),
     path("ho-so/", views.dossier_list, name="dossiers"),
     path("ho-so/<int:pk>/", views.dossier_detail, name="dossier"),
     path("ho-so/<int:pk>/in/", views.dossier_print, name="dossier_print"),
     path("dot-danh-gia/", views.round_list, name="rounds"),
     path("dot-danh-gia/<int:pk>/", views.round_detail, name="round"),
+    path("ho-so/<int:pk>/tep/<int:file_pk>/", views.dossier_file, name="dossier_file"),
     path("hoi-dong/", views.session_list, name="sessions"),
     path("hoi-dong/them/", views.session_new, name="session_new"),
     path("hoi-dong/<int:pk>/", views.session_detail, name="session"),
@@ -37,6 +39,7 @@ urlpatterns = [
     path("so-lieu/", views.figures, name="figures"),
     # Public pages, no login.
     path("danh-muc/", views.catalog, name="catalog"),
+    path("danh-muc/anh/<int:pk>/", views.catalog_photo, name="catalog_photo"),
     path("xac-minh/", views.verify_lookup, name="verify_lookup"),
     path("xac-minh/<str:public_id>/", views.verify, name="verify"),
 ]

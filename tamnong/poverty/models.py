@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tamnong.access.scope import ScopedQuerySet
 from tamnong.audit.services import Audited
+from tamnong.core.storedfiles import StoredFileField, Unguessable
 
 
 class Area(models.IntegerChoices):
@@ -179,7 +180,10 @@ class ReviewRound(Audited):
     posted_on = models.DateField(_("ngày niêm yết"), null=True, blank=True)
     recognised_on = models.DateField(_("ngày công nhận"), null=True, blank=True)
     decision_number = models.CharField(_("số quyết định công nhận"), max_length=60, blank=True)
-    document = models.FileField(_("hồ sơ"), upload_to="poverty/rounds/%Y/", blank=True)
+    document = StoredFileField(
+        _("hồ sơ"), upload_to=Unguessable("poverty/rounds"), name_field="document_name", blank=True
+    )
+    document_name = models.CharField(max_length=255, blank=True)  # the original name
     notes = models.TextField(_("ghi chú"), blank=True)
 
     objects = ReviewRoundQuerySet.as_manager()

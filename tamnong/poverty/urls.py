@@ -12,4 +12,5 @@ urlpatterns = [
     path("nhap/<int:pk>/loi.csv", views.import_errors, name="import_errors"),
     path("ra-soat/", views.rounds, name="rounds"),
     path("ra-soat/<int:commune_id>/<int:year>/", views.round_detail, name="round"),
+    path("ra-soat/<int:commune_id>/<int:year>/ho-so/", views.round_document, name="round_document"),
 ]

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -16,7 +14,7 @@ from tamnong.access.lookups import get_visible_or_404, resolve_division, subtree
 from tamnong.access.roles import EDITOR_ROLES
 from tamnong.access.scope import Scope
 from tamnong.audit.services import record_denied
-from tamnong.core import datacache
+from tamnong.core import datacache, storedfiles
 from tamnong.divisions.models import Division, Level
 from tamnong.jobs import files as job_files
 from tamnong.jobs.services import enqueue
@@ -215,13 +213,21 @@ def import_errors(request, pk: int):
     if batch.user_id != request.user.pk and not Scope.of(request.user).is_admin:
         record_denied(request, f"import error report {pk}")
         raise Http404
-    path = Path(batch.error_report) if batch.error_report else None
-    if path is None or not path.is_file():
+    if not batch.error_report:
         raise Http404
-    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+    # stored under a random name (importing.run), downloaded under a name that says what it is
+    return storedfiles.send(batch.error_report, f"loi-nhap-ho-{batch.pk}.csv")
 
 
 # -- review rounds ----------------------------------------------------------------------------
+@login_required
+def round_document(request, commune_id: int, year: int):
+    rnd = get_visible_or_404(request, ReviewRound, commune_id=commune_id, year=year)
+    return storedfiles.send(
+        rnd.document, storedfiles.original_name(rnd.document, rnd.document_name)
+    )
+
+
 @login_required
 def rounds(request):
     division = _division(request, request.GET.get("division"))

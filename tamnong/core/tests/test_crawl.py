@@ -9,7 +9,10 @@ argument and one instance of each detail URL from the demo data. It asserts:
 * 403/404 only where `FORBIDDEN` (the permission matrix, as data) says so;
 * no English UI word that once leaked (`ENGLISH_WORDS`) on a Vietnamese page;
 * no raw internal code (`INTERNAL_CODES`);
-* numbers in tables in Vietnamese format: no `7.00`-style decimals, no grouped years `2.025`.
+* numbers in tables in Vietnamese format: no `7.00`-style decimals, no grouped years `2.025`;
+* every answer (pages, redirects, refusals, downloads) sends the Content-Security-Policy, strict
+  for scripts, and no page has an inline script, an event-handler attribute or an inline style
+  (issue 14, item 4).
 
 Checks that still fail only because of defects owned by other work are listed in
 `KNOWN_OWNED_ELSEWHERE` (url name → reason); the lead removes entries at merge.
@@ -122,6 +125,9 @@ INTERNAL_CODES = [
     re.compile(r"\.ya?ml\b"),
     re.compile(r"<th[^>]*>\s*chung\s*</th>", re.I),
 ]
+INLINE_SCRIPT = re.compile(r"(?is)<script\b(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>")
+HANDLER_ATTRIBUTE = re.compile(r"(?i)<[a-z][^>]*\s(on[a-z]+)\s*=")
+INLINE_STYLE = re.compile(r"(?i)<style\b|<[a-z][^>]*\sstyle\s*=")
 DOT_DECIMAL = re.compile(r"(?<![\d.,])\d+\.\d{2}(?![\d.])")
 GROUPED_YEAR = re.compile(r"(?<![\d.,])2\.0[0-3]\d(?![\d.,])")
 
@@ -218,8 +224,38 @@ def _links(body: str) -> list[str]:
     return re.findall(r"""(?i)\b(?:href|hx-get)\s*=\s*["']([^"'#][^"']*)["']""", body)
 
 
-def _problems(url: str, name: str, body: str) -> list[str]:
+def csp_problems(response) -> list[str]:
+    """What of the answer's Content-Security-Policy is missing or loose."""
+    policy = response.get("Content-Security-Policy", "")
+    if not policy:
+        return ["không có Content-Security-Policy"]
+    directives = {d.split()[0]: d.split()[1:] for d in (x.strip() for x in policy.split(";")) if d}
     out = []
+    for name in ("default-src", "script-src", "style-src", "object-src", "frame-ancestors"):
+        if name not in directives:
+            out.append(f"CSP thiếu {name}")
+    for name in ("script-src", "style-src"):
+        loose = {"'unsafe-inline'", "'unsafe-eval'", "*", "data:", "http:", "https:"}
+        if loose & set(directives.get(name, [])):
+            out.append(f"CSP {name} lỏng: {' '.join(directives[name])}")
+    return out
+
+
+def inline_code(body: str) -> list[str]:
+    out = []
+    for pattern, what in (
+        (INLINE_SCRIPT, "script nội tuyến"),
+        (HANDLER_ATTRIBUTE, "thuộc tính sự kiện"),
+        (INLINE_STYLE, "style nội tuyến"),
+    ):
+        m = pattern.search(body)
+        if m:
+            out.append(f"{what} «{m.group(0)[:60]}»")
+    return out
+
+
+def _problems(url: str, name: str, body: str) -> list[str]:
+    out = inline_code(body)
     text = _visible_text(body)
     for word in ENGLISH_WORDS:
         if re.search(rf"(?<![\w/.-]){re.escape(word)}(?![\w/-])", text):
@@ -280,6 +316,7 @@ def crawl(client, who: str, extra: list[str]) -> tuple[list[str], int]:
         resp = client.get(path)
         code = resp.status_code
         where = f"[{who}] {path} ({name})"
+        failures += [f"{where}: {p}" for p in csp_problems(resp)]
         if code >= 500:
             failures.append(f"{where}: {code}")
             continue

@@ -16,6 +16,7 @@ from ._base import (
     NOT_JUDGED_NO_VALUE,
     STATUS_OF_KIND,
     NtmInputError,
+    may_take_province_step,
     status_of,
 )
 from .assessments import (
@@ -35,6 +36,7 @@ from .recognition import (
     SET_KIND_FOR,
     check_unit_kind,
     decide,
+    dossier_permissions,
     open_dossier,
     open_unit_dossier,
     parse_kind,
@@ -57,6 +59,7 @@ __all__ = [
     "NtmInputError",
     "STATUS_OF_KIND",
     "status_of",
+    "may_take_province_step",
     "column_codes",
     "column_for",
     "set_profile",
@@ -75,6 +78,7 @@ __all__ = [
     "SET_KIND_FOR",
     "check_unit_kind",
     "decide",
+    "dossier_permissions",
     "open_dossier",
     "open_unit_dossier",
     "parse_kind",

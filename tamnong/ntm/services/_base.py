@@ -51,8 +51,14 @@ class NtmInputError(ValueError):
         self.errors = errors
 
 
+def may_take_province_step(actor, division) -> bool:
+    """Province-level steps (appraisal, decision, re-examination, revocation): the one rule the
+    services enforce and the pages ask before showing a form."""
+    return Scope.of(actor).covers(division, PROVINCE_ROLES)
+
+
 def _require_province_role(actor, division) -> None:
-    if not Scope.of(actor).covers(division, PROVINCE_ROLES):
+    if not may_take_province_step(actor, division):
         raise PermissionDenied(_("Bước này do cấp tỉnh (văn phòng điều phối, sở ngành) thực hiện."))
 
 

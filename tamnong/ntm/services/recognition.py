@@ -4,6 +4,7 @@ examination, revocation."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -29,6 +30,7 @@ from ._base import (
     NtmInputError,
     _require_province_role,
     _valid_in_year,
+    may_take_province_step,
     status_of,
 )
 from .judging import recompute
@@ -101,6 +103,31 @@ def _require_meets(assessment: Assessment) -> None:
             },
             "assessment",
         )
+
+
+@dataclass(frozen=True)
+class DossierPermissions:
+    """What the acting user may do on an NTM dossier (the page shows a form only when its flag is
+    set; the step functions below enforce the same rules)."""
+
+    step: bool  # the form of the dossier's next step
+    revoke: bool  # the revocation of its active recognition
+
+
+def dossier_permissions(actor, dossier: Dossier) -> DossierPermissions:
+    if dossier.state == Dossier.State.SELF_ASSESSMENT:
+        step = Scope.of(actor).can_edit(dossier.division)  # record_consultation
+    elif dossier.state in (Dossier.State.CONSULTATION, Dossier.State.APPRAISAL):
+        step = may_take_province_step(actor, dossier.division)  # record_appraisal, decide
+    else:
+        step = False
+    recognition = dossier.recognition
+    revoke = (
+        recognition is not None
+        and recognition.state == Recognition.State.ACTIVE
+        and may_take_province_step(actor, recognition.division)
+    )
+    return DossierPermissions(step=step, revoke=revoke)
 
 
 def _step(dossier: Dossier, expected: str) -> None:

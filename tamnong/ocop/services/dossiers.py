@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 from pathlib import Path
 
@@ -161,19 +162,24 @@ def add_file(actor, dossier: Dossier, *, kind: str, upload, criterion: str = "")
             _("Không có tiêu chí %(criterion)s trong bộ tiêu chí của hồ sơ.")
             % {"criterion": criterion},
         )
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
     f = DossierFile.objects.create(
         dossier=dossier,
         kind=kind,
         criterion=criterion,
-        file=upload,
+        file=upload,  # stored under a random name (core.storedfiles); `name` is the original
         name=Path(upload.name).name[:255],
         size=upload.size,
+        sha256=digest.hexdigest(),
         uploaded_by=actor,
     )
     record(
         AuditEvent.Action.CREATE,
         f,
-        after={"name": f.name, "kind": kind},
+        after={"name": f.name, "kind": kind, "size": f.size, "sha256": f.sha256},
         division=dossier.product.division,
     )
     return f

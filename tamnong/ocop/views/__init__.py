@@ -17,9 +17,9 @@ from .criteria import (
     criteria_xlsx,
 )
 from .dashboard import index, notification_read
-from .dossiers import dossier_detail, dossier_list, dossier_print
+from .dossiers import dossier_detail, dossier_file, dossier_list, dossier_print
 from .imports import figures, import_page, import_rejected, import_template
-from .public import catalog, verify, verify_lookup
+from .public import catalog, catalog_photo, verify, verify_lookup
 from .registry import (
     producer_detail,
     producer_edit,
@@ -28,6 +28,7 @@ from .registry import (
     product_detail,
     product_list,
     product_new,
+    product_photo,
 )
 from .rounds import round_detail, round_list
 
@@ -39,9 +40,11 @@ __all__ = [
     "producer_list",
     "producer_new",
     "product_detail",
+    "product_photo",
     "product_list",
     "product_new",
     "dossier_detail",
+    "dossier_file",
     "dossier_list",
     "dossier_print",
     "session_close",
@@ -63,6 +66,7 @@ __all__ = [
     "round_list",
     "round_detail",
     "catalog",
+    "catalog_photo",
     "verify",
     "verify_lookup",
 ]

@@ -6,14 +6,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from tamnong.core import storedfiles
 
 from .. import criteria as crit
 from .. import forms, services, transition
 from ..models import (
     Dossier,
+    DossierFile,
 )
 from ._base import _denied, _errors, _sheet_answers, _sheet_rows, _visible
 
@@ -32,6 +35,14 @@ def dossier_list(request):
         "ocop/dossiers.html",
         {"page": page, "state": state, "states": Dossier.State.choices},
     )
+
+
+@login_required
+def dossier_file(request, pk: int, file_pk: int):
+    """A dossier file, sent after the dossier's scope check (core.storedfiles)."""
+    dossier = _visible(request, Dossier, pk)
+    f = get_object_or_404(DossierFile, pk=file_pk, dossier=dossier)
+    return storedfiles.send(f.file, storedfiles.original_name(f.file, f.name))
 
 
 @login_required

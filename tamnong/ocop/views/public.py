@@ -6,12 +6,13 @@ import datetime as dt
 
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from tamnong.core import datacache
+from tamnong.core import datacache, storedfiles
 from tamnong.divisions.models import Division, Level
 
 from .. import forms
@@ -116,6 +117,22 @@ def catalog(request):
         "ocop/public_catalog.html",
         {"list_html": list_html, "f": f, "communes": communes, **choices},
     )
+
+
+def catalog_photo(request, pk: int):
+    """The photo of a product shown in the public catalog (public on purpose); any other
+    product's photo answers 404 here. Dossier files are never public."""
+    cert = (
+        Certificate.objects.valid_on(timezone.localdate())
+        .filter(product_id=pk)
+        .select_related("product")
+        .first()
+    )
+    if cert is None or not cert.product.photo:
+        raise Http404
+    product = cert.product
+    name = f"{product.code}{storedfiles.safe_suffix(product.photo.name)}"
+    return storedfiles.send(product.photo, name, inline=True, public=True)
 
 
 @limit("ocop-public")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tamnong.access.lookups import editable_units
+from tamnong.core import storedfiles
 from tamnong.divisions.models import Level
 
 from .. import forms, services
@@ -134,6 +135,14 @@ def product_list(request):
         qs = qs.filter(Q(name__icontains=q) | Q(code=q) | Q(producer__name__icontains=q))
     page = Paginator(qs.order_by("name"), 50).get_page(request.GET.get("page"))
     return render(request, "ocop/products.html", {"page": page, "q": q})
+
+
+@login_required
+def product_photo(request, pk: int):
+    """The product's photo for those who may see the product (the catalog's: public.py)."""
+    product = _visible(request, Product, pk)
+    name = f"{product.code}{storedfiles.safe_suffix(product.photo.name)}"
+    return storedfiles.send(product.photo, name, inline=True)
 
 
 @login_required

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tamnong import tabular
+from tamnong.core import storedfiles
 from tamnong.tabular import FaultLog, FileRefused, Outcome
 
 from ..models import ImportBatch
@@ -103,7 +105,8 @@ def import_file(
         file_name=(file_name or path.name)[:255], sha256=digest.hexdigest(), user=user
     )
     report = Path(error_dir or Path(settings.MEDIA_ROOT) / "poverty" / "import-errors")
-    report = report / f"loi-nhap-ho-{batch.pk}.csv"
+    # a random name: the report names households; it is downloaded as loi-nhap-ho-<id>.csv
+    report = report / f"{secrets.token_urlsafe(storedfiles.TOKEN_BYTES)}.csv"
     result = _new_result(batch, report)
     restore = tune_connection()
     # while rows are checked the connection belongs to the COPY stream or the writer: a job's
