@@ -17,14 +17,13 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from tamnong.access.lookups import visible_unit_or_404
+from tamnong.access.lookups import default_division, visible_unit_or_404
 from tamnong.access.roles import PROVINCE_ROLES
 from tamnong.access.scope import Scope
 from tamnong.accounts.models import Role
 from tamnong.audit.services import record_denied
 from tamnong.core import datacache
 from tamnong.divisions.models import Division, Level
-from tamnong.divisions.services import current_map
 
 from . import criteria, forms, services
 from .figures import figures, figures_xlsx
@@ -53,17 +52,6 @@ def guarded(view):
     return login_required(wrapper)
 
 
-def _default_division(user) -> Division | None:
-    scope = Scope.of(user)
-    grants = [g for g in scope.grants if g.role != Role.PRODUCER]
-    if grants:
-        widest = min(grants, key=lambda g: g.path.count("/"))
-        return Division.objects.get(pk=widest.division_id)
-    if scope.is_admin:
-        return Division.objects.filter(map=current_map(), level=Level.PROVINCE).first()
-    return None
-
-
 def _visible_division(request, pk) -> Division:
     """A unit by id: 404 if unknown, 403 outside the scope (logged by `guarded`)."""
     return visible_unit_or_404(request.user, pk)
@@ -79,7 +67,7 @@ def index(request):
     division = (
         _visible_division(request, request.GET["division"])
         if request.GET.get("division")
-        else _default_division(request.user)
+        else default_division(request.user)
     )
     if division is None:
         return render(request, "ntm/index.html", {"data": None})

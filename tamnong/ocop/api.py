@@ -564,9 +564,10 @@ def get_criteria_set(request, set_id: int):
 class FiguresQuery(Schema):
     division: str | None = None
     date: str | None = None
+    map: str | None = None
 
 
 @router.get("/figures", response=dict, summary="Số liệu OCOP theo đơn vị và ngày")
 def figures(request, params: Query[FiguresQuery]):
-    parsed = figures_service.parse_params(request.user, params.division, params.date)
+    parsed = figures_service.parse_params(request.user, params.division, params.date, params.map)
     return figures_service.figures(request.user, **parsed)

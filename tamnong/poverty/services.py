@@ -15,10 +15,11 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 
+from tamnong.access.lookups import subtree_q
 from tamnong.access.scope import Scope
 from tamnong.audit.services import record_transition
 from tamnong.divisions.models import Division
-from tamnong.divisions.services import as_of
+from tamnong.divisions.services import as_of, within_q
 
 from . import figures
 from .figures import Contribution
@@ -256,15 +257,13 @@ def escaped_sustainably(division, year: int) -> dict:
     """Households under `division` that escaped poverty in `year` (poor → near-poor or above)
     and were not poor again in any later review (thoát nghèo bền vững)."""
     escaped = ReviewRecord.objects.filter(
-        year=year, transition__in=ESCAPE_TRANSITIONS, division__path__startswith=division.path
+        within_q(division, "division"), year=year, transition__in=ESCAPE_TRANSITIONS
     )
     poor_again = ReviewRecord.objects.filter(
         household=OuterRef("household"), year__gt=year, classification=Classification.POOR
     )
     later_years = sorted(
-        ReviewRecord.objects.filter(
-            year__gt=year, commune__path__startswith=_current_path(division)
-        )
+        ReviewRecord.objects.filter(subtree_q(division, "commune"), year__gt=year)
         .values_list("year", flat=True)
         .distinct()
     )
@@ -273,17 +272,11 @@ def escaped_sustainably(division, year: int) -> dict:
     return {"escaped": total, "sustained": sustained, "observed_years": later_years}
 
 
-def _current_path(division) -> str:
-    return division.path.split("h", 1)[0]
-
-
 def support_totals(user, division, year: int) -> dict:
     """Support and sponsorship totals under a division for a year (scoped to the user)."""
     if not Scope.of(user).covers(division):
         raise PermissionDenied
-    supports = SupportRecord.objects.filter(
-        year=year, household__division__path__startswith=division.path
-    )
+    supports = SupportRecord.objects.filter(within_q(division, "household__division"), year=year)
     by_kind = {
         row["kind"]: {"count": row["n"], "amount": row["amount"] or Decimal(0)}
         for row in supports.values("kind").annotate(n=Count("id"), amount=Sum("amount"))
@@ -291,8 +284,8 @@ def support_totals(user, division, year: int) -> dict:
     units = defaultdict(dict)
     assignments = Sponsorship.objects.filter(
         Q(to_year__isnull=True) | Q(to_year__gte=year),
+        within_q(division, "household__division"),
         from_year__lte=year,
-        household__division__path__startswith=division.path,
     )
     for row in assignments.values("unit_id", "unit__name").annotate(n=Count("household")):
         units[row["unit_id"]].update(name=row["unit__name"], households=row["n"])

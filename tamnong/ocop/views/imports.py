@@ -59,7 +59,10 @@ def import_rejected(request, pk: int):
 def figures(request):
     try:
         params = figures_service.parse_params(
-            request.user, request.GET.get("division"), request.GET.get("date")
+            request.user,
+            request.GET.get("division"),
+            request.GET.get("date"),
+            request.GET.get("map"),
         )
     except ValidationError as exc:
         return render(request, "ocop/figures.html", {"errors": _errors(exc)}, status=400)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tamnong import tabular
+from tamnong.access.actors import is_system
 from tamnong.tabular import FaultLog, FileRefused, Outcome
 
 from ..models import ImportBatch
@@ -98,7 +99,9 @@ def import_file(
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     batch = ImportBatch.objects.create(
-        file_name=(file_name or path.name)[:255], sha256=digest.hexdigest(), user=user
+        file_name=(file_name or path.name)[:255],
+        sha256=digest.hexdigest(),
+        user=None if is_system(user) else user,
     )
     report = Path(error_dir or Path(settings.MEDIA_ROOT) / "poverty" / "import-errors")
     report = report / f"loi-nhap-ho-{batch.pk}.csv"

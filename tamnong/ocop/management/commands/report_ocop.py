@@ -16,16 +16,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--division", required=True, help="mã đơn vị (bản đồ hiện hành trước) hoặc #id"
         )
+        parser.add_argument("--map", help="khóa bản đồ (vn-2008: đơn vị theo địa giới cũ)")
         parser.add_argument("--date", help="YYYY-MM-DD (mặc định hôm nay)")
         parser.add_argument("--since", help="đầu kỳ YYYY-MM-DD (mặc định 1/1 của năm)")
         parser.add_argument("--format", choices=["json", "xlsx"], default="json")
         parser.add_argument("--output", help="tệp ra (bắt buộc với xlsx)")
 
-    def handle(self, *args, division, date, since, format, output, **opts):
+    def handle(self, *args, division, date, since, format, output, map=None, **opts):
         import datetime as dt
 
         try:
-            params = figures.parse_params(None, division, date)
+            params = figures.parse_params(None, division, date, map)
             if since:
                 params["since"] = dt.date.fromisoformat(since)
         except ValidationError as exc:

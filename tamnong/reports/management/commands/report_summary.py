@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from tamnong.accounts.models import User
-from tamnong.divisions.models import Division, Level
+from tamnong.divisions.services import UnknownMap, find_unit
 from tamnong.reports import render
 from tamnong.reports.summary import Period, build_summary
 
@@ -29,10 +29,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **o):
-        level = Level.PROVINCE if len(o["division"]) == 2 else Level.COMMUNE
-        units = Division.objects.filter(code=o["division"], level=level).select_related("map")
-        units = units.filter(map__key=o["map"]) if o["map"] else units.filter(valid_to__isnull=True)
-        unit = units.first()
+        try:
+            unit = find_unit(o["division"], map_key=o["map"])
+        except UnknownMap as exc:
+            raise CommandError(str(exc)) from None
         if unit is None:
             raise CommandError(f"Không có đơn vị mã {o['division']}")
         try:
