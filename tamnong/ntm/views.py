@@ -24,6 +24,7 @@ from tamnong.accounts.models import Role
 from tamnong.audit.services import record_denied
 from tamnong.core import datacache
 from tamnong.divisions.models import Division, Level
+from tamnong.divisions.services import within_q
 
 from . import criteria, forms, services
 from .figures import figures, figures_xlsx
@@ -78,7 +79,7 @@ def index(request):
         compute=lambda: sorted(
             set(
                 Assessment.objects.visible_to(request.user)
-                .filter(division__path__startswith=division.path)
+                .filter(within_q(division, "division"))
                 .values_list("year", flat=True)
             )
         ),

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
+from tamnong.access.actors import require_actor
 from tamnong.access.lookups import default_division
 from tamnong.access.scope import Scope
 from tamnong.divisions.models import Division
@@ -45,6 +46,8 @@ def find_division(code: str, map_key: str | None = None) -> Division | None:
 
 
 def parse_params(user, division: str | None, date: str | None, map_key: str | None = None) -> dict:
+    """The unit and day of the figures asked for by `user` (the command line: `SYSTEM`)."""
+    require_actor(user)
     on = timezone.localdate()
     if date:
         try:
@@ -59,10 +62,10 @@ def parse_params(user, division: str | None, date: str | None, map_key: str | No
         if unit is None:
             raise ValidationError({"division": [f"Không có đơn vị hành chính mã {division}."]})
     else:
-        unit = default_division(user) if user is not None else None
+        unit = default_division(user)
         if unit is None:
             raise ValidationError({"division": ["Cần chọn đơn vị hành chính (mã)."]})
-    if user is not None and not Scope.of(user).covers(unit):
+    if not Scope.of(user).covers(unit):
         raise PermissionDenied("Đơn vị này nằm ngoài phạm vi của bạn.")
     return {"division": unit, "on": on}
 

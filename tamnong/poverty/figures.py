@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection, transaction
 from django.db.models import F
 
+from tamnong.access.actors import require_actor
 from tamnong.core import datacache
 from tamnong.divisions.models import Division
 from tamnong.divisions.services import within_q
@@ -218,16 +219,16 @@ def _finish(total: dict) -> dict:
     return total
 
 
-def summary(division, year: int, user=None, by_child: bool = False) -> dict | None:
+def summary(division, year: int, user, by_child: bool = False) -> dict | None:
     """Totals under a unit for a year, split by area and, optionally, by the unit's direct
     children. None when the year has no records there.
 
     "Under" is the rule of every programme (`divisions.services.within_q`): a current unit
     covers its subtree and the old units counted under it; an old unit (a pre-2025 province)
     covers the records that name its old communes and the later units counted under it."""
-    qs = PovertyFigure.objects.filter(within_q(division, "division"), year=year)
-    if user is not None:
-        qs = qs.visible_to(user)
+    qs = PovertyFigure.objects.filter(within_q(division, "division"), year=year).visible_to(
+        require_actor(user)
+    )
     rows = list(
         qs.values(
             "id",

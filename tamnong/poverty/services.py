@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 
+from tamnong.access.actors import SYSTEM
 from tamnong.access.lookups import subtree_q
 from tamnong.access.scope import Scope
 from tamnong.audit.services import record_transition
@@ -46,7 +47,7 @@ def commune_poverty_rate(division, year: int) -> dict | None:
     Returns {"households", "poor", "near_poor", "poor_rate" (Decimal percent, 2 decimals),
     "standard" (the standard key the records were classified by)}.
     """
-    total = figures.summary(division, int(year))
+    total = figures.summary(division, int(year), SYSTEM)  # a figure of record, for NTM
     if total is None or not total["households"]:
         return None
     return {
@@ -322,7 +323,7 @@ def report(user, division, year: int) -> dict:
     """Figures of a division and its direct units for a year, for the page, API and CLI."""
     if not Scope.of(user).covers(division):
         raise PermissionDenied
-    data = figures.summary(division, year, by_child=True)
+    data = figures.summary(division, year, user, by_child=True)
     std = standard_for_year(year)
     if data is not None:
         names = dict(

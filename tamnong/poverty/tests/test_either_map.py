@@ -68,6 +68,11 @@ def test_an_old_province_reads_the_totals_of_its_records(ca_mau, client, capsys)
     html = page.content.decode()
     assert page.status_code == 200 and "Tỉnh Bạc Liêu" in html and "Thành phố Bạc Liêu" in html
     assert "chưa có kết quả" not in html.lower()
+    # the household lists (page, API) name the same records
+    listed = client.get("/api/v1/poverty/households?division=95").json()
+    assert {h["code"] for h in listed["items"]} == {"BL1", "BL2", "BL3"}
+    page = client.get("/poverty/ho/?division=95").content.decode()
+    assert "BL1" in page and "BL3" in page and "CM1" not in page
 
     # the summary report counts the same records under the old province
     section = build_summary(SYSTEM, bac_lieu, Period(2024, 2024), only={"poverty"}).sections[0]

@@ -6,6 +6,7 @@ import sys
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from tamnong.access.actors import SYSTEM
 from tamnong.ocop import figures
 
 
@@ -26,14 +27,14 @@ class Command(BaseCommand):
         import datetime as dt
 
         try:
-            params = figures.parse_params(None, division, date, map)
+            params = figures.parse_params(SYSTEM, division, date, map)
             if since:
                 params["since"] = dt.date.fromisoformat(since)
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
         except ValueError as exc:
             raise CommandError("Ngày đầu kỳ không hợp lệ (YYYY-MM-DD).") from exc
-        data = figures.figures(None, **params)
+        data = figures.figures(SYSTEM, **params)
         if format == "xlsx":
             if not output:
                 raise CommandError("Cần --output FILE.xlsx")

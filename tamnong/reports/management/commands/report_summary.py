@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from tamnong.access.actors import SYSTEM
 from tamnong.accounts.models import User
 from tamnong.divisions.services import UnknownMap, find_unit
 from tamnong.reports import render
@@ -39,9 +40,9 @@ class Command(BaseCommand):
             period = Period.parse(o["period"])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        user = (
-            User.objects.filter(username=o["as_user"]).first() if o["as_user"] else _system_user()
-        )
+        user = User.objects.filter(username=o["as_user"]).first() if o["as_user"] else SYSTEM
+        if user is None:
+            raise CommandError(f"Không có người dùng {o['as_user']}")
         report = build_summary(user, unit, period)
         if o["format"] == "json":
             data = render.to_json(report).encode()
@@ -63,9 +64,3 @@ class Command(BaseCommand):
             sys.stdout.write(data.decode())
         else:
             raise CommandError("Định dạng nhị phân: dùng -o FILE")
-
-
-def _system_user():
-    """The CLI acts as the system: a superuser object that is not saved."""
-    user = User(username="system", is_superuser=True, is_active=True)
-    return user
