@@ -340,7 +340,12 @@ def report(user, division, year: int) -> dict:
             key=lambda c: c["code"],
         )
     return {
-        "division": {"id": division.pk, "code": division.code, "name": division.name},
+        "division": {
+            "id": division.pk,
+            "code": division.code,
+            "name": division.name,
+            "map": division.map.key,
+        },
         "year": year,
         "standard": std.key if std else None,
         "indicators": std.indicators if std else [],

@@ -120,3 +120,27 @@ def test_the_summary_report_names_the_old_unit_by_code_and_map(ca_mau, client, c
     assert client.get("/api/v1/reports/summary?division=95&map=xx&period=2024").status_code == 404
     with pytest.raises(CommandError, match="bản đồ"):
         call_command("report_summary", "--division", "96", "--map", "xx", "--period", "2024")
+
+
+@pytest.mark.parametrize(
+    "command,extra",
+    [
+        ("report_poverty", ["--year", "2024"]),
+        ("report_ocop", ["--date", "2024-12-31"]),
+        ("report_ntm", ["--year", "2024"]),
+        ("report_summary", ["--period", "2024"]),
+    ],
+)
+def test_every_programme_names_a_unit_by_the_same_rule(ca_mau, capsys, command, extra):
+    """One rule for the three programmes and the summary: a code only the old map has names the
+    old unit; a code both maps have names today's unit, or the old one with `--map`."""
+
+    def named(*args):
+        capsys.readouterr()
+        call_command(command, *args, *extra, "--format", "json")
+        d = json.loads(capsys.readouterr().out)["division"]
+        return d["name"], d["map"]
+
+    assert named("--division", "95") == ("Tỉnh Bạc Liêu", "vn-2008")
+    assert named("--division", "96") == ("Tỉnh Cà Mau", "vn-2025")
+    assert named("--division", "96", "--map", "vn-2008") == ("Tỉnh Cà Mau", "vn-2008")
