@@ -31,9 +31,9 @@ from django.utils.translation import gettext as _
 
 from tamnong.audit.services import record_denied
 from tamnong.divisions.models import Division, Level
-from tamnong.divisions.services import within_q
+from tamnong.divisions.services import UnknownMap, as_of, as_of_map, find_unit, within_q
 
-from .roles import EDITOR_ROLES
+from .roles import EDITOR_ROLES, Role
 from .scope import Scope
 
 
@@ -96,47 +96,67 @@ def require_unit(user, division: Division) -> Division:
     return division
 
 
-def default_division(user) -> Division | None:
-    """The broadest unit the user's scope covers (an admin: the first current province)."""
+def default_division(
+    user, *, map_key: str | None = None, on: dt.date | None = None
+) -> Division | None:
+    """The unit a page, API call or command opens on when none is named, for every programme:
+    the broadest unit of the user's reading memberships (a producer's membership names where
+    its products are, not a unit it reads figures of), an administrator's or the system's first
+    province in force. Named on map `map_key` (`as_of_map`) or as of day `on` (`as_of`) when
+    given. None when the user reads no unit."""
     scope = Scope.of(user)
-    if scope.is_admin:
-        return Division.objects.resolved().filter(level=Level.PROVINCE).first()
-    grants = sorted(scope.grants, key=lambda g: len(g.path))
-    if not grants:
+    grants = [g for g in scope.grants if g.role != Role.PRODUCER]
+    unit = None
+    if grants:
+        widest = min(grants, key=lambda g: (g.path.count("/"), g.path))
+        unit = Division.objects.select_related("map").filter(pk=widest.division_id).first()
+    elif scope.is_admin:
+        if map_key:
+            return (
+                Division.objects.select_related("map")
+                .filter(map__key=map_key, level=Level.PROVINCE)
+                .order_by("code")
+                .first()
+            )
+        unit = (
+            Division.objects.resolved()
+            .select_related("map")
+            .filter(level=Level.PROVINCE)
+            .order_by("code")
+            .first()
+        )
+    if unit is None:
         return None
-    return Division.objects.filter(pk=grants[0].division_id).first()
+    if map_key:
+        return as_of_map(unit, map_key)
+    if on is not None:
+        return as_of(unit, on)
+    return unit
 
 
 def resolve_division(
-    user, code_or_id, on: dt.date | None = None, *, exclude_levels=(Level.DISTRICT,)
+    user,
+    code_or_id,
+    on: dt.date | None = None,
+    *,
+    map_key: str | None = None,
+    exclude_levels=(Level.DISTRICT,),
 ) -> Division:
     """A unit the user may read, by code (or id): 404 if unknown, 403 if outside the scope.
 
-    Without `on`, units of the map in force come first (an old unit may carry the same code),
-    then the newest map; with `on`, units of the map in force that day come first. An empty
-    code gives the user's broadest unit (403 if the user has none)."""
+    The unit is named by the one rule of every programme, "as of either map"
+    (`divisions.services.find_unit`): `map_key` picks the unit of that map (404 for an unknown
+    map), else today's unit (the unit in force on `on`), else the newest unit with the code (an
+    old province). An empty code gives the user's broadest unit (403 if the user has none)."""
     if code_or_id in (None, ""):
         div = default_division(user)
         if div is None:
             raise PermissionDenied
         return div
-    qs = Division.objects.select_related("map")
-    if on is not None:
-        in_force = Q(map__valid_from__isnull=True) | Q(map__valid_from__lte=on)
-        in_force &= Q(map__valid_to__isnull=True) | Q(map__valid_to__gt=on)
-        qs = qs.annotate(
-            _in_force=models.Case(
-                models.When(in_force, then=0), default=1, output_field=models.IntegerField()
-            )
-        ).order_by("_in_force", F("map__valid_from").desc(nulls_last=True))
-    else:
-        qs = qs.order_by(
-            F("map__valid_to").desc(nulls_first=True), F("map__valid_from").desc(nulls_last=True)
-        )
-    text = str(code_or_id)
-    div = qs.filter(code=text).exclude(level__in=exclude_levels).first()
-    if div is None and text.isdigit():
-        div = qs.filter(pk=int(text)).first()
+    try:
+        div = find_unit(code_or_id, map_key=map_key, on=on, exclude_levels=exclude_levels, ids=True)
+    except UnknownMap:
+        raise Http404 from None
     if div is None:
         raise Http404
     return require_unit(user, div)

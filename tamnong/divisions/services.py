@@ -335,6 +335,75 @@ def find_current(code: str, level: str | None = None) -> Division | None:
     return units.select_related("map").order_by("level").first()
 
 
+class UnknownMap(LookupError):
+    """A map key that names no map version."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"Không có bản đồ «{key}».")
+        self.key = key
+
+
+def find_unit(
+    code_or_id,
+    *,
+    map_key: str | None = None,
+    on: dt.date | None = None,
+    exclude_levels=(Level.DISTRICT,),
+    ids: bool = False,
+) -> Division | None:
+    """The unit a code names, "as of either map": the one rule of every programme's page, API
+    and command (`access.lookups.resolve_division` adds the scope check).
+
+    - `map_key` (e.g. ``vn-2008``): the unit of that map (an old province, an old district, a
+      code both maps have); for a change version, its unit or else the unit of the map it
+      amends. `UnknownMap` when no map has that key.
+    - otherwise the unit in force on `on` (default: today's units, i.e. records are counted
+      under it now), else the newest unit with that code: an old code (Bạc Liêu, 95) names the
+      old unit, and the records under it are `within_q` of it.
+    `ids`: a code that matches nothing is tried as an id. Districts only exist on the old map: they are
+    found with `map_key` (or when `exclude_levels` allows them)."""
+    text = str(code_or_id or "").strip()
+    if not text:
+        return None
+    qs = Division.objects.select_related("map")
+    if map_key:
+        mv = MapVersion.objects.filter(key=map_key).select_related("base").first()
+        if mv is None:
+            raise UnknownMap(map_key)
+        chain = []
+        while mv is not None and len(chain) < 10:
+            chain.append(mv)
+            mv = mv.base
+        for version in chain:
+            unit = qs.filter(map=version, code=text).order_by("level").first()
+            if unit is not None:
+                return unit
+        return None
+    qs = qs.exclude(level__in=exclude_levels)
+    if on is None:
+        first = models.Case(
+            models.When(current_id=models.F("pk"), then=0),
+            default=1,
+            output_field=models.IntegerField(),
+        )
+    else:
+        in_force = (models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=on)) & (
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=on)
+        )
+        first = models.Case(
+            models.When(in_force, then=0), default=1, output_field=models.IntegerField()
+        )
+    unit = (
+        qs.filter(code=text)
+        .annotate(_first=first)
+        .order_by("_first", models.F("map__valid_from").desc(nulls_last=True), "level")
+        .first()
+    )
+    if unit is None and ids and text.isdigit():
+        unit = Division.objects.select_related("map").filter(pk=int(text)).first()
+    return unit
+
+
 def resolve(division: Division, level: str | None = None) -> Division | None:
     """The current unit a record naming `division` counts under, optionally lifted to a level."""
     unit = division if division.current_id == division.pk else division.current

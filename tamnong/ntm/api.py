@@ -6,13 +6,12 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 
-from tamnong.access.lookups import get_visible_or_404
-from tamnong.divisions.models import Division, Level, MapVersion
-from tamnong.divisions.services import current_map, find_current
+from tamnong.access.lookups import get_visible_or_404, resolve_division, visible_unit_or_404
+from tamnong.divisions.models import Division
+from tamnong.divisions.services import UnknownMap, find_unit
 
 from . import criteria, services
 from .figures import figures
@@ -31,7 +30,8 @@ def _invalid(exc: services.NtmInputError):
 
 
 def _division(request, pk: int) -> Division:
-    return get_object_or_404(Division, pk=pk)
+    """A unit by id through the access gate: 404 if unknown, 403 outside the scope."""
+    return visible_unit_or_404(request.user, pk)
 
 
 class SetOut(Schema):
@@ -251,7 +251,7 @@ def list_assessments(request, year: int | None = None, division_id: int | None =
     if year:
         qs = qs.filter(year=year)
     if division_id:
-        qs = qs.filter(division_id=division_id)
+        qs = qs.filter(division=_division(request, division_id))
     return [_assessment_out(a) for a in qs[:1000]]
 
 
@@ -502,7 +502,7 @@ def list_recognitions(
 ):
     qs = Recognition.objects.visible_to(request.user).select_related("division", "decision")
     if division_id:
-        qs = qs.filter(division_id=division_id)
+        qs = qs.filter(division=_division(request, division_id))
     if year:
         qs = qs.filter(year=year)
     if kind:
@@ -571,29 +571,17 @@ def set_target(request, payload: TargetIn):
 def get_figures(request, division: str, year: int, map: str | None = None):
     """`division`: mã đơn vị (tỉnh hoặc xã); `map`: khóa bản đồ (mặc định bản đồ hiện hành,
     dùng bản đồ cũ để xem số liệu "theo địa giới cũ")."""
-    unit = find_division(division, map)
+    unit = resolve_division(request.user, division, map_key=map)
     return figures(request.user, unit, year)
 
 
 def find_division(code: str, map_key: str | None = None) -> Division:
-    if not map_key:  # the unit in force today (a ward created in 2026 before its old commune)
-        unit = (
-            find_current(code)
-            or Division.objects.filter(map=current_map(), code=code)
-            .exclude(level=Level.VILLAGE)
-            .order_by("level")
-            .first()
-        )
-        if unit is None:
-            raise Http404
-        return unit
-    mv = get_object_or_404(MapVersion, key=map_key)
-    unit = (
-        Division.objects.filter(map=mv, code=code)
-        .exclude(level=Level.VILLAGE)
-        .order_by("level")
-        .first()
-    )
+    """The unit named by `code` on map `map_key` (default: today's unit, else the newest with
+    that code): the rule of every programme, `divisions.services.find_unit`. 404 if none."""
+    try:
+        unit = find_unit(code, map_key=map_key)
+    except UnknownMap:
+        raise Http404 from None
     if unit is None:
         raise Http404
     return unit

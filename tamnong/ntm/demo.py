@@ -113,7 +113,8 @@ def _build(ctx: DemoContext) -> None:
         .order_by("code")
     )
     old = list(
-        Division.objects.filter(level=Level.COMMUNE, path__startswith=province.path)
+        Division.objects.within(province)
+        .filter(level=Level.COMMUNE)
         .exclude(map_id=province.map_id)
         .order_by("code")
     )
@@ -172,7 +173,7 @@ def _build(ctx: DemoContext) -> None:
         )
     # a district NTM and a town that completed the programme before 2025 (old map), recorded
     # from their decisions
-    old_units = Division.objects.filter(level=Level.DISTRICT, path__startswith=province.path)
+    old_units = Division.objects.within(province).filter(level=Level.DISTRICT)
     for kinds, kind, n in (
         (("huyen",), RecognitionKind.DISTRICT_NTM, 1),
         (("thi_xa", "thanh_pho"), RecognitionKind.TOWN_COMPLETED, 2),

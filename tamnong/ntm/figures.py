@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
+from tamnong.access.actors import require_actor
 from tamnong.access.scope import Scope
 from tamnong.divisions.models import Division, Level
 from tamnong.divisions.services import within_q
@@ -59,8 +60,8 @@ def scope_filter(division: Division) -> tuple[Q, int, str]:
 
 
 def figures(actor, division: Division, year: int) -> dict:
-    """The figures page, API and report share this. `actor=None` is the trusted CLI."""
-    if actor is not None and not Scope.of(actor).covers(division):
+    """The figures page, API and report share this; the command line acts as `SYSTEM`."""
+    if not Scope.of(require_actor(actor)).covers(division):
         raise PermissionDenied(_("Đơn vị ngoài phạm vi của bạn."))
     where, communes_total, map_key = scope_filter(division)
     every = Assessment.objects.filter(where, division__level=Level.COMMUNE)

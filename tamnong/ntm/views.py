@@ -17,13 +17,13 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from tamnong.access.lookups import get_visible_or_404, visible_unit_or_404
+from tamnong.access.lookups import default_division, get_visible_or_404, visible_unit_or_404
 from tamnong.access.scope import Scope
 from tamnong.accounts.models import Role
 from tamnong.audit.services import record_denied
 from tamnong.core import datacache, storedfiles
 from tamnong.divisions.models import Division, Level
-from tamnong.divisions.services import current_map
+from tamnong.divisions.services import within_q
 from tamnong.rules import uploads
 
 from . import criteria, forms, services
@@ -53,17 +53,6 @@ def guarded(view):
     return login_required(wrapper)
 
 
-def _default_division(user) -> Division | None:
-    scope = Scope.of(user)
-    grants = [g for g in scope.grants if g.role != Role.PRODUCER]
-    if grants:
-        widest = min(grants, key=lambda g: g.path.count("/"))
-        return Division.objects.get(pk=widest.division_id)
-    if scope.is_admin:
-        return Division.objects.filter(map=current_map(), level=Level.PROVINCE).first()
-    return None
-
-
 def _visible_division(request, pk) -> Division:
     """A unit by id: 404 if unknown, 403 outside the scope (logged by `guarded`)."""
     return visible_unit_or_404(request.user, pk)
@@ -79,7 +68,7 @@ def index(request):
     division = (
         _visible_division(request, request.GET["division"])
         if request.GET.get("division")
-        else _default_division(request.user)
+        else default_division(request.user)
     )
     if division is None:
         return render(request, "ntm/index.html", {"data": None})
@@ -90,7 +79,7 @@ def index(request):
         compute=lambda: sorted(
             set(
                 Assessment.objects.visible_to(request.user)
-                .filter(division__path__startswith=division.path)
+                .filter(within_q(division, "division"))
                 .values_list("year", flat=True)
             )
         ),

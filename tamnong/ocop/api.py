@@ -637,9 +637,12 @@ class FiguresQuery(Schema):
     division: str | None = None
     date: str | None = None
     since: str | None = None
+    map: str | None = None
 
 
 @router.get("/figures", response=dict, summary="Số liệu OCOP theo đơn vị và ngày")
 def figures(request, params: Query[FiguresQuery]):
-    parsed = figures_service.parse_params(request.user, params.division, params.date, params.since)
+    parsed = figures_service.parse_params(
+        request.user, params.division, params.date, params.since, params.map
+    )
     return figures_service.figures(request.user, **parsed)

@@ -14,12 +14,14 @@ from collections import Counter, defaultdict
 from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
+from tamnong.access.actors import require_actor
+from tamnong.access.lookups import default_division
 from tamnong.access.scope import Scope
-from tamnong.divisions.models import Division, Level
-from tamnong.divisions.services import within_q
+from tamnong.divisions.models import Division
+from tamnong.divisions.services import UnknownMap, find_unit, within_q
 
 from . import rules
 from .models import (
@@ -33,21 +35,26 @@ from .models import (
 )
 
 
-def find_division(code: str) -> Division | None:
-    """A division by code (current map first) or by id prefixed with '#'."""
+def find_division(code: str, map_key: str | None = None) -> Division | None:
+    """A division by code (the rule of every programme, `divisions.services.find_unit`: today's
+    unit, else the newest with that code; `map_key` for the unit of that map) or by id prefixed
+    with '#'."""
     code = (code or "").strip()
     if code.startswith("#") and code[1:].isdigit():
         return Division.objects.filter(pk=int(code[1:])).select_related("map").first()
-    return (
-        Division.objects.filter(code=code)
-        .exclude(level=Level.VILLAGE)
-        .select_related("map")
-        .order_by(F("map__valid_from").desc(nulls_last=True), "level")
-        .first()
-    )
+    return find_unit(code, map_key=map_key) if code else None
 
 
-def parse_params(user, division: str | None, date: str | None, since: str | None = None) -> dict:
+def parse_params(
+    user,
+    division: str | None,
+    date: str | None,
+    since: str | None = None,
+    map_key: str | None = None,
+) -> dict:
+    """The unit, day and period start of the figures asked for by `user` (the command line:
+    `SYSTEM`)."""
+    require_actor(user)
     on = timezone.localdate()
     if date:
         try:
@@ -65,15 +72,17 @@ def parse_params(user, division: str | None, date: str | None, since: str | None
         if extra["since"] > on:
             raise ValidationError({"since": ["Ngày đầu kỳ phải trước ngày cuối kỳ."]})
     if division:
-        unit = find_division(division)
+        try:
+            unit = find_division(division, map_key or None)
+        except UnknownMap as exc:
+            raise ValidationError({"map": [str(exc)]}) from None
         if unit is None:
             raise ValidationError({"division": [f"Không có đơn vị hành chính mã {division}."]})
     else:
-        membership = user.memberships.select_related("division").first() if user else None
-        if membership is None:
+        unit = default_division(user)
+        if unit is None:
             raise ValidationError({"division": ["Cần chọn đơn vị hành chính (mã)."]})
-        unit = membership.division
-    if user is not None and not Scope.of(user).covers(unit):
+    if not Scope.of(user).covers(unit):
         raise PermissionDenied("Đơn vị này nằm ngoài phạm vi của bạn.")
     return {"division": unit, "on": on, **extra}
 

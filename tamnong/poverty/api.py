@@ -7,6 +7,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from tamnong.access.lookups import get_visible_or_404, resolve_division
+from tamnong.divisions.services import within_q
 
 from . import exports, services
 from .models import Household, ReviewRecord, Standard
@@ -33,9 +34,11 @@ def list_standards(request):
 
 
 @router.get("/figures", summary="Số liệu hộ nghèo, cận nghèo của một đơn vị trong một năm")
-def get_figures(request, year: int, division: str | None = None):
-    """`division`: code (current map first) or id; default: the broadest unit of your scope."""
-    div = resolve_division(request.user, division)
+def get_figures(request, year: int, division: str | None = None, map: str | None = None):
+    """`division`: code (the unit in force today first, else the newest with that code, e.g. an
+    old province) or id; default: the broadest unit of your scope. `map`: map key (``vn-2008``)
+    for the unit of that map when both maps have the code."""
+    div = resolve_division(request.user, division, map_key=map)
     data = services.report(request.user, div, year)
     if data["figures"] is None:
         raise Http404
@@ -43,8 +46,8 @@ def get_figures(request, year: int, division: str | None = None):
 
 
 @router.get("/support", summary="Hỗ trợ, giúp đỡ và thoát nghèo bền vững theo đơn vị, năm")
-def get_support(request, year: int, division: str | None = None):
-    div = resolve_division(request.user, division)
+def get_support(request, year: int, division: str | None = None, map: str | None = None):
+    div = resolve_division(request.user, division, map_key=map)
     return exports.jsonable(services.support_totals(request.user, div, year))
 
 
@@ -109,11 +112,13 @@ def _household(request, code: str) -> Household:
 
 @router.get("/households", response=list[HouseholdOut], summary="Danh sách hộ (theo phạm vi)")
 @paginate(LimitOffsetPagination, page_size=100)
-def list_households(request, division: str | None = None, q: str | None = None):
+def list_households(
+    request, division: str | None = None, q: str | None = None, map: str | None = None
+):
     qs = Household.objects.visible_to(request.user).select_related("commune", "division")
     if division:
-        div = resolve_division(request.user, division)
-        qs = qs.filter(division__path__startswith=div.path)
+        div = resolve_division(request.user, division, map_key=map)
+        qs = qs.filter(within_q(div, "division"))
     if q:
         qs = qs.filter(code__startswith=q)
     return qs.order_by("code")

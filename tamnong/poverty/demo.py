@@ -10,6 +10,7 @@ import random
 import tempfile
 from pathlib import Path
 
+from tamnong.access.actors import SYSTEM
 from tamnong.demo.registry import DemoContext, step
 from tamnong.divisions.models import Division, Level
 
@@ -25,7 +26,8 @@ def households(ctx: DemoContext) -> None:
     if ctx.households <= 0:
         return
     villages = list(
-        Division.objects.filter(level=Level.VILLAGE, path__startswith=ctx.province.path)
+        Division.objects.within(ctx.province)
+        .filter(level=Level.VILLAGE)
         .select_related("parent")
         .order_by("code")
     )
@@ -56,7 +58,7 @@ def households(ctx: DemoContext) -> None:
                         [code, year, v.parent.code, v.code, head, members, "", ethnic, "",
                          int(level) // 1000 * 1000, area, ",".join(map(str, deprived))]
                     )  # fmt: skip
-        result = import_file(path, user=None, file_name="demo")
+        result = import_file(path, user=SYSTEM, file_name="demo")
     if not result.ok:
         raise ValueError(f"demo poverty import rejected: {result.error_sample[:3]}")
     ctx.say(f"  {ctx.households} hộ, {result.rows} kết quả rà soát ({', '.join(map(str, YEARS))})")

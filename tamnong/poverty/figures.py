@@ -16,7 +16,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection, transaction
 from django.db.models import F
 
+from tamnong.access.actors import require_actor
 from tamnong.core import datacache
+from tamnong.divisions.models import Division
+from tamnong.divisions.services import within_q
 
 from .models import Area, Classification, PovertyFigure, ReviewRecord, Standard, Transition
 from .standards import MAX_INDICATORS
@@ -216,14 +219,19 @@ def _finish(total: dict) -> dict:
     return total
 
 
-def summary(division, year: int, user=None, by_child: bool = False) -> dict | None:
-    """Totals under a unit (old units included through their path) for a year, split by area
-    and, optionally, by the unit's direct children. None when the year has no records there."""
-    qs = PovertyFigure.objects.filter(year=year, division__path__startswith=division.path)
-    if user is not None:
-        qs = qs.visible_to(user)
+def summary(division, year: int, user, by_child: bool = False) -> dict | None:
+    """Totals under a unit for a year, split by area and, optionally, by the unit's direct
+    children. None when the year has no records there.
+
+    "Under" is the rule of every programme (`divisions.services.within_q`): a current unit
+    covers its subtree and the old units counted under it; an old unit (a pre-2025 province)
+    covers the records that name its old communes and the later units counted under it."""
+    qs = PovertyFigure.objects.filter(within_q(division, "division"), year=year).visible_to(
+        require_actor(user)
+    )
     rows = list(
         qs.values(
+            "id",
             "area",
             "standard_key",
             "households",
@@ -237,13 +245,24 @@ def summary(division, year: int, user=None, by_child: bool = False) -> dict | No
     )
     if not rows:
         return None
+    child_of: dict[int, int] = {}
+    if by_child and not division.is_current:
+        # an old unit: its children's records are not below its path; each child's own rule
+        # says which rows count under it (a province has a few dozen children)
+        ids = {row["id"] for row in rows}
+        for child in Division.objects.filter(parent=division):
+            for pk in qs.filter(within_q(child, "division")).values_list("id", flat=True):
+                if pk in ids:
+                    child_of.setdefault(pk, child.pk)
     # Each row is added once, to its (area, child) group; the totals, areas and children are
     # then sums of those few groups (a province: ~1.000 village rows, ~300 groups).
     groups: dict[tuple[int, int | None], dict] = {}
     depth = len(division.path)
     for row in rows:
         child = None
-        if by_child:
+        if by_child and not division.is_current:
+            child = child_of.get(row["id"])
+        elif by_child and row["path"].startswith(division.path):
             rest = row["path"][depth:]
             head = rest.split("/", 1)[0] if rest else ""
             if head and not head.startswith("h"):

@@ -15,10 +15,12 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 
+from tamnong.access.actors import SYSTEM
+from tamnong.access.lookups import subtree_q
 from tamnong.access.scope import Scope
 from tamnong.audit.services import record_transition
 from tamnong.divisions.models import Division
-from tamnong.divisions.services import as_of
+from tamnong.divisions.services import as_of, within_q
 
 from . import figures
 from .figures import Contribution
@@ -45,7 +47,7 @@ def commune_poverty_rate(division, year: int) -> dict | None:
     Returns {"households", "poor", "near_poor", "poor_rate" (Decimal percent, 2 decimals),
     "standard" (the standard key the records were classified by)}.
     """
-    total = figures.summary(division, int(year))
+    total = figures.summary(division, int(year), SYSTEM)  # a figure of record, for NTM
     if total is None or not total["households"]:
         return None
     return {
@@ -256,15 +258,13 @@ def escaped_sustainably(division, year: int) -> dict:
     """Households under `division` that escaped poverty in `year` (poor → near-poor or above)
     and were not poor again in any later review (thoát nghèo bền vững)."""
     escaped = ReviewRecord.objects.filter(
-        year=year, transition__in=ESCAPE_TRANSITIONS, division__path__startswith=division.path
+        within_q(division, "division"), year=year, transition__in=ESCAPE_TRANSITIONS
     )
     poor_again = ReviewRecord.objects.filter(
         household=OuterRef("household"), year__gt=year, classification=Classification.POOR
     )
     later_years = sorted(
-        ReviewRecord.objects.filter(
-            year__gt=year, commune__path__startswith=_current_path(division)
-        )
+        ReviewRecord.objects.filter(subtree_q(division, "commune"), year__gt=year)
         .values_list("year", flat=True)
         .distinct()
     )
@@ -273,17 +273,11 @@ def escaped_sustainably(division, year: int) -> dict:
     return {"escaped": total, "sustained": sustained, "observed_years": later_years}
 
 
-def _current_path(division) -> str:
-    return division.path.split("h", 1)[0]
-
-
 def support_totals(user, division, year: int) -> dict:
     """Support and sponsorship totals under a division for a year (scoped to the user)."""
     if not Scope.of(user).covers(division):
         raise PermissionDenied
-    supports = SupportRecord.objects.filter(
-        year=year, household__division__path__startswith=division.path
-    )
+    supports = SupportRecord.objects.filter(within_q(division, "household__division"), year=year)
     by_kind = {
         row["kind"]: {"count": row["n"], "amount": row["amount"] or Decimal(0)}
         for row in supports.values("kind").annotate(n=Count("id"), amount=Sum("amount"))
@@ -291,8 +285,8 @@ def support_totals(user, division, year: int) -> dict:
     units = defaultdict(dict)
     assignments = Sponsorship.objects.filter(
         Q(to_year__isnull=True) | Q(to_year__gte=year),
+        within_q(division, "household__division"),
         from_year__lte=year,
-        household__division__path__startswith=division.path,
     )
     for row in assignments.values("unit_id", "unit__name").annotate(n=Count("household")):
         units[row["unit_id"]].update(name=row["unit__name"], households=row["n"])
@@ -329,7 +323,7 @@ def report(user, division, year: int) -> dict:
     """Figures of a division and its direct units for a year, for the page, API and CLI."""
     if not Scope.of(user).covers(division):
         raise PermissionDenied
-    data = figures.summary(division, year, by_child=True)
+    data = figures.summary(division, year, user, by_child=True)
     std = standard_for_year(year)
     if data is not None:
         names = dict(
@@ -346,7 +340,12 @@ def report(user, division, year: int) -> dict:
             key=lambda c: c["code"],
         )
     return {
-        "division": {"id": division.pk, "code": division.code, "name": division.name},
+        "division": {
+            "id": division.pk,
+            "code": division.code,
+            "name": division.name,
+            "map": division.map.key,
+        },
         "year": year,
         "standard": std.key if std else None,
         "indicators": std.indicators if std else [],

@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
+from tamnong.access.actors import SYSTEM
 from tamnong.jobs.registry import job
 
 from .importing import import_file
@@ -10,7 +11,8 @@ from .importing import import_file
 def import_households(progress, path: str, user_id: int | None = None, file_name: str = "") -> dict:
     """Import a file. An uploaded copy is owned by the job (`enqueue(files=[path])`), which
     removes it when the job ends; a CLI import reads the operator's own file and leaves it."""
-    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    # a job queued without a person (the command line) acts as the named system actor
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else SYSTEM
     result = import_file(
         path,
         user=user,

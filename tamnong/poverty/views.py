@@ -16,6 +16,7 @@ from tamnong.access.scope import Scope
 from tamnong.audit.services import record_denied
 from tamnong.core import datacache, storedfiles
 from tamnong.divisions.models import Division, Level
+from tamnong.divisions.services import within_q
 from tamnong.jobs import files as job_files
 from tamnong.jobs.services import enqueue
 
@@ -37,7 +38,7 @@ def _year(request) -> int:
 
 def _division(request, code):
     try:
-        return resolve_division(request.user, code)
+        return resolve_division(request.user, code, map_key=request.GET.get("map") or None)
     except PermissionDenied:
         record_denied(request, f"poverty figures {code}")
         raise
@@ -52,7 +53,7 @@ def index(request):
         data = services.report(request.user, division, year)
         years = sorted(
             set(
-                ReviewRecord.objects.filter(subtree_q(division, "commune"))
+                ReviewRecord.objects.filter(within_q(division, "division"))
                 .values_list("year", flat=True)
                 .distinct()
             )
@@ -105,7 +106,7 @@ def household_list(request):
     division = _division(request, request.GET.get("division"))
     qs = (
         Household.objects.visible_to(request.user)
-        .filter(division__path__startswith=division.path)
+        .filter(within_q(division, "division"))
         .select_related("division")
         .order_by("code")
     )

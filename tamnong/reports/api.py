@@ -2,22 +2,19 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from ninja import Router
 
-from tamnong.access.lookups import require_unit
 from tamnong.core import datacache
-from tamnong.divisions.models import Division
 
-from .summary import Period, cached_summary
+from .summary import Period, cached_summary, report_unit
 
 router = Router(tags=["reports"])
 
 
 @router.get("/summary", summary="Báo cáo tổng kết (JSON) cho một đơn vị và một kỳ")
-def summary(request, division: int, period: str):
-    unit = get_object_or_404(Division.objects.select_related("map"), pk=division)
-    require_unit(request.user, unit)
+def summary(request, division: str, period: str, map: str | None = None):
+    """`division`: the unit's id, or its code with `map` (e.g. ``division=95&map=vn-2008``)."""
+    unit = report_unit(request.user, division, map)
     try:
         parsed = Period.parse(period)
     except ValueError as exc:

@@ -184,6 +184,23 @@ class Summary:
         }
 
 
+def report_unit(user, division, map_key: str | None = None) -> Division:
+    """The unit of a summary report: `division` is its id, or its code on map `map_key` (the
+    rule of every programme, `access.lookups.resolve_division`: ``?division=96&map=vn-2008``
+    is old Cà Mau). 404 if unknown, 403 outside the user's scope."""
+    from django.http import Http404
+    from django.shortcuts import get_object_or_404
+
+    from tamnong.access.lookups import require_unit, resolve_division
+
+    if map_key:
+        return resolve_division(user, division, map_key=map_key, exclude_levels=())
+    if not str(division).isdigit():
+        raise Http404
+    unit = get_object_or_404(Division.objects.select_related("map"), pk=int(division))
+    return require_unit(user, unit)
+
+
 def build_summary(
     user, division: Division, period: Period, only: set[str] | None = None, base_url: str = ""
 ) -> Summary:

@@ -12,7 +12,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from tamnong.access.lookups import covers_unit, editable_units
+from tamnong.access.lookups import covers_unit, default_division, editable_units
 from tamnong.access.scope import Scope
 from tamnong.audit.services import record_denied
 from tamnong.core import datacache
@@ -25,7 +25,7 @@ from . import render as outputs
 from .catalog import ensure_catalog
 from .forms import ActivityForm, CommendationForm, ContributionForm, FundingForm, ImportForm
 from .models import Activity, Commendation, Contribution, FundingRecord
-from .summary import Period, ReportContext, cached_summary
+from .summary import Period, ReportContext, cached_summary, report_unit
 
 KINDS = {
     "funding": {
@@ -297,12 +297,17 @@ def index(request):
 
 def _report_division(request) -> Division:
     raw = request.GET.get("division")
+    if raw and request.GET.get("map"):
+        try:
+            return report_unit(request.user, raw, request.GET["map"])
+        except PermissionDenied:
+            record_denied(request, f"summary report {raw}")
+            raise
     if raw:
         division = get_object_or_404(Division.objects.select_related("map"), pk=raw)
     else:
-        # The broadest current unit of the scope (old-map units are chosen explicitly).
-        current = report_divisions(request.user).resolved()
-        division = current.filter(level=Level.PROVINCE).first() or current.first()
+        # The broadest unit of the scope (old-map units are chosen explicitly).
+        division = default_division(request.user)
         if division is None:
             raise PermissionDenied
     if not covers_unit(request.user, division):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from tamnong.access.actors import SYSTEM
 from tamnong.audit.models import AuditEvent
 from tamnong.conftest import PASSWORD, PERSONA_NAMES
 from tamnong.poverty.importing import import_file
@@ -80,7 +81,7 @@ def test_ocop_unknown_record_is_404_for_everyone_logged_in(client, personas, oco
 def households(geo, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
     rows = [row("A-1", year=2025, deprived="1,2,3"), row("A-2", year=2025, income=3_000_000)]
-    assert import_file(write_xlsx(tmp_path / "x.xlsx", rows)).ok
+    assert import_file(write_xlsx(tmp_path / "x.xlsx", rows), user=SYSTEM).ok
     return geo
 
 

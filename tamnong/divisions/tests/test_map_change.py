@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from tamnong.access.actors import SYSTEM
 from tamnong.audit.models import AuditEvent
 from tamnong.conftest import MINI
 from tamnong.divisions.changes import read_change
@@ -144,12 +145,13 @@ def test_the_area_of_a_poverty_review_follows_the_date(geo, personas, tmp_path, 
     settings.MEDIA_ROOT = tmp_path
     # 1.800.000 đ/người/tháng: above the rural line (1.500.000), below the urban one (2.000.000).
     rows = [row(code, year=2025, commune="10003", income=1_800_000) for code in ("C-1", "C-2")]
-    assert import_file(write_xlsx(tmp_path / "2025.xlsx", rows)).ok
+    assert import_file(write_xlsx(tmp_path / "2025.xlsx", rows), user=SYSTEM).ok
     ward = apply(tmp_path)
     assert import_file(
         write_xlsx(
             tmp_path / "2026.xlsx", [row("C-1", year=2026, commune="10003", income=1_800_000)]
-        )
+        ),
+        user=SYSTEM,
     ).ok
     r2025 = ReviewRecord.objects.get(household__code="C-1", year=2025)
     r2026 = ReviewRecord.objects.get(household__code="C-1", year=2026)

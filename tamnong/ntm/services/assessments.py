@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from tamnong.access.scope import Scope
 from tamnong.audit.services import record_transition
 from tamnong.divisions.models import Division, Level
-from tamnong.divisions.services import resolve
+from tamnong.divisions.services import resolve, within_q
 
 from .. import criteria, sources
 from ..models import (
@@ -275,7 +275,7 @@ def on_figures_changed(source: str, division: Division, year: int) -> int:
     assessments of that year and later ones.
     """
     qs = Assessment.objects.filter(
-        division__path__startswith=division.path,
+        within_q(division, "division"),
         criteria_set__indicators__source__startswith=f"{source}.",
     )
     qs = qs.filter(year__gte=year) if source == "ocop" else qs.filter(year=year)

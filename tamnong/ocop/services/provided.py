@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from tamnong.divisions.models import Division
+from tamnong.divisions.services import within_q
 
 from ..models import Certificate, Regime
 
@@ -18,7 +19,7 @@ def valid_products(division: Division, on: dt.date, min_stars: int | None = None
         min_stars = min(regime.certified_stars)
     return (
         Certificate.objects.valid_on(on)
-        .filter(stars__gte=min_stars, producer__division__path__startswith=division.path)
+        .filter(within_q(division, "producer__division"), stars__gte=min_stars)
         .values("product_id")
         .distinct()
         .count()

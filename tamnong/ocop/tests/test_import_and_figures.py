@@ -5,6 +5,7 @@ import json
 import pytest
 from django.core.management import call_command
 
+from tamnong.access.actors import SYSTEM
 from tamnong.ocop import figures, importer, services
 from tamnong.ocop.models import Certificate, Dossier, ImportRun, Producer, Product, Revocation
 
@@ -202,7 +203,7 @@ def test_the_command_imports_and_reports(geo, tmp_path, capsys):
 
 
 def test_figures_as_of_a_date_with_lineage(imported, geo):
-    f = figures.figures(None, division=geo.province, on=dt.date(2025, 1, 1))
+    f = figures.figures(SYSTEM, division=geo.province, on=dt.date(2025, 1, 1))
     assert f["valid_products"] == {
         "total": 2,
         "by_stars": {"3": 1, "4": 1, "5": 0},
@@ -216,7 +217,7 @@ def test_figures_as_of_a_date_with_lineage(imported, geo):
         "superseded": 1,
     }
     assert f["markets"]["supermarket"] == 1 and f["markets"]["export_countries"] == {"JP": 1}
-    later = figures.figures(None, division=geo.province, on=dt.date(2025, 12, 31))
+    later = figures.figures(SYSTEM, division=geo.province, on=dt.date(2025, 12, 31))
     assert later["valid_products"]["total"] == 1
     assert later["products_by_certificate_state"] == {
         "valid": 1,
@@ -225,7 +226,7 @@ def test_figures_as_of_a_date_with_lineage(imported, geo):
         "revoked": 1,
         "superseded": 0,
     }
-    y2024 = figures.figures(None, division=geo.province, on=dt.date(2024, 12, 31))
+    y2024 = figures.figures(SYSTEM, division=geo.province, on=dt.date(2024, 12, 31))
     assert (
         y2024["recertified"] == {"total": 1, "by_stars": {"4": 1}}
         and y2024["newly_certified"]["total"] == 0
@@ -237,15 +238,15 @@ def test_figures_as_of_a_date_with_lineage(imported, geo):
     )
     # The new commune counts its old units; the old district counts them too, as of the old map.
     assert (
-        figures.figures(None, division=geo.commune_a, on=dt.date(2025, 1, 1))["valid_products"][
+        figures.figures(SYSTEM, division=geo.commune_a, on=dt.date(2025, 1, 1))["valid_products"][
             "total"
         ]
         == 1
     )
     assert (
-        figures.figures(None, division=geo.old_district, on=dt.date(2025, 1, 1))["valid_products"][
-            "total"
-        ]
+        figures.figures(SYSTEM, division=geo.old_district, on=dt.date(2025, 1, 1))[
+            "valid_products"
+        ]["total"]
         == 1
     )
     assert services.valid_products(geo.ward, dt.date(2025, 1, 1)) == 1

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from tamnong.access.roles import PROVINCE_ROLES
 from tamnong.access.scope import Scope
+from tamnong.divisions.services import within_q
 
 from .. import forms, services
 from ..models import (
@@ -141,9 +142,7 @@ def session_detail(request, pk: int):
         )
     candidates = (
         Dossier.objects.visible_to(request.user)
-        .filter(
-            state=Dossier.State.FORWARDED, product__division__path__startswith=session.division.path
-        )
+        .filter(within_q(session.division, "product__division"), state=Dossier.State.FORWARDED)
         .select_related("product")
         if is_staff and session.state == CouncilSession.State.OPEN
         else []

@@ -63,6 +63,7 @@ def figures(request):
             request.GET.get("division"),
             request.GET.get("date"),
             request.GET.get("since"),
+            request.GET.get("map"),
         )
     except ValidationError as exc:
         return render(request, "ocop/figures.html", {"errors": _errors(exc)}, status=400)

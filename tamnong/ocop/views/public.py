@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 
 from tamnong.core import datacache, storedfiles
 from tamnong.divisions.models import Division, Level
+from tamnong.divisions.services import within_q
 
 from .. import forms
 from ..models import (
@@ -40,7 +41,7 @@ def _unit_ids(unit: Division) -> list[int]:
         "divisions.unit-ids",
         unit.pk,
         compute=lambda: list(
-            Division.objects.filter(path__startswith=unit.path).values_list("pk", flat=True)
+            Division.objects.filter(within_q(unit, "")).values_list("pk", flat=True)
         ),
     )
 

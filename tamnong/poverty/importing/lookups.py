@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import F
 
+from tamnong.access.actors import require_actor
 from tamnong.access.lookups import editable_units
 from tamnong.access.scope import Scope
 from tamnong.divisions.models import URBAN_KINDS, Division, Level, MapVersion
@@ -105,8 +106,8 @@ def load_context(user) -> Context:
 
 # The one place the import asks who may write where (answered by the access layer).
 def editable_communes(user) -> set[int] | None:
-    if user is None:
-        return None
-    if Scope.of(user).is_admin:
+    """Commune ids the user may write; None means every commune, for an administrator or the
+    system actor only (a missing user is an error, never "everything")."""
+    if Scope.of(require_actor(user)).is_admin:
         return None
     return set(editable_units(user, Level.COMMUNE, with_granted=True).values_list("id", flat=True))

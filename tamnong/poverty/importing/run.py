@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tamnong import tabular
+from tamnong.access.actors import is_system, require_actor
 from tamnong.core import storedfiles
 from tamnong.tabular import FaultLog, FileRefused, Outcome
 
@@ -89,12 +90,14 @@ def import_file(
     file_name: str = "",
     error_dir: Path | None = None,
 ) -> ImportResult:
-    """Validate then commit one file. `user` None = system/CLI (no scope limit).
+    """Validate then commit one file as `user` (the command line and jobs: `SYSTEM`, no scope
+    limit; a missing user is an error).
 
     Nothing is written when any row has a fault: the result lists them (and the batch keeps the
     report). On PostgreSQL a file of one year whose households are all new is written while it
     is checked (`DirectSink`); any other file is checked into the staging table, then committed
     set-based (`commit.commit_staged`)."""
+    require_actor(user)
     path = Path(path)
     say = progress or (lambda done, total, msg: None)
     digest = hashlib.sha256()
@@ -102,7 +105,9 @@ def import_file(
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     batch = ImportBatch.objects.create(
-        file_name=(file_name or path.name)[:255], sha256=digest.hexdigest(), user=user
+        file_name=(file_name or path.name)[:255],
+        sha256=digest.hexdigest(),
+        user=None if is_system(user) else user,
     )
     report = Path(error_dir or Path(settings.MEDIA_ROOT) / "poverty" / "import-errors")
     # a random name: the report names households; it is downloaded as loi-nhap-ho-<id>.csv

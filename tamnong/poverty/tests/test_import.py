@@ -4,6 +4,7 @@ import csv
 
 import pytest
 
+from tamnong.access.actors import SYSTEM
 from tamnong.poverty import services
 from tamnong.poverty.importing import import_file
 from tamnong.poverty.models import Household, ImportBatch, PovertyFigure, ReviewRecord
@@ -30,7 +31,7 @@ def test_a_clean_file_is_imported_with_classification_and_figures(geo, media):
         row("H3", income=2_500_000, deprived="1,2,3,4"),
         row("W1", commune="20002", income=1_900_000),  # ward: urban line 2.000.000
     ]
-    result = import_file(write_xlsx(media / "a.xlsx", rows))
+    result = import_file(write_xlsx(media / "a.xlsx", rows), user=SYSTEM)
     assert result.ok, result.error_sample
     got = dict(ReviewRecord.objects.values_list("household__code", "classification"))
     assert got == {"H1": "poor", "H2": "near_poor", "H3": "other", "W1": "near_poor"}
@@ -54,7 +55,7 @@ def test_bad_rows_are_reported_with_row_and_column_and_nothing_is_written(geo, m
         row("BAD5", deprived="1,13"),
         row("BAD6", members=0),
     ]
-    result = import_file(write_csv(media / "bad.csv", rows))
+    result = import_file(write_csv(media / "bad.csv", rows), user=SYSTEM)
     assert not result.ok
     got = {(r[0], r[1]) for r in report_rows(result)[1:]}
     assert got == {
@@ -76,7 +77,7 @@ def test_bad_rows_are_reported_with_row_and_column_and_nothing_is_written(geo, m
 
 def test_one_bad_row_after_many_good_ones_writes_nothing(geo, media):
     rows = [row(f"G{i}") for i in range(50)] + [row("X", commune="")]
-    result = import_file(write_xlsx(media / "b.xlsx", rows))
+    result = import_file(write_xlsx(media / "b.xlsx", rows), user=SYSTEM)
     assert result.errors == 1 and result.error_sample[0][0] == 52
     assert not ReviewRecord.objects.exists()
 
@@ -85,34 +86,40 @@ def test_a_truncated_or_non_excel_file_is_rejected(geo, media):
     good = write_xlsx(media / "g.xlsx", [row("H1")])
     broken = media / "broken.xlsx"
     broken.write_bytes(good.read_bytes()[:300])
-    result = import_file(broken)
+    result = import_file(broken, user=SYSTEM)
     assert not result.ok and result.error_sample[0][0] == 0
     notes = media / "notes.txt"
     notes.write_text("xin chào")
-    assert not import_file(notes).ok
+    assert not import_file(notes, user=SYSTEM).ok
     headerless = write_csv(media / "h.csv", [row("H1")], headers=["a", "b"])
-    result = import_file(headerless)
+    result = import_file(headerless, user=SYSTEM)
     assert "Thiếu cột bắt buộc" in result.error_sample[0][2]
     assert not ReviewRecord.objects.exists()
 
 
 def test_reimporting_the_same_file_is_idempotent(geo, media):
     path = write_xlsx(media / "a.xlsx", [row("H1", deprived="1,2,3"), row("H2")])
-    assert import_file(path).ok
+    assert import_file(path, user=SYSTEM).ok
     before = list(PovertyFigure.objects.values("division", "households", "poor", "near_poor"))
-    assert import_file(path).ok
+    assert import_file(path, user=SYSTEM).ok
     assert ReviewRecord.objects.count() == 2 and Household.objects.count() == 2
     after = list(PovertyFigure.objects.values("division", "households", "poor", "near_poor"))
     assert before == after
 
 
 def test_transitions_follow_the_years_whatever_the_import_order(geo, media):
-    import_file(write_xlsx(media / "2024.xlsx", [row("H1", year=2024, deprived="1,2,3")]))
-    import_file(write_xlsx(media / "2025.xlsx", [row("H1", year=2025, income=3_000_000)]))
+    import_file(
+        write_xlsx(media / "2024.xlsx", [row("H1", year=2024, deprived="1,2,3")]), user=SYSTEM
+    )
+    import_file(
+        write_xlsx(media / "2025.xlsx", [row("H1", year=2025, income=3_000_000)]), user=SYSTEM
+    )
     t = dict(ReviewRecord.objects.values_list("year", "transition"))
     assert t == {2024: T.FIRST, 2025: T.ESCAPED}
     # 2023 arrives late: poor in 2023, so 2024 is "still poor"
-    import_file(write_xlsx(media / "2023.xlsx", [row("H1", year=2023, deprived="1,2,3,4")]))
+    import_file(
+        write_xlsx(media / "2023.xlsx", [row("H1", year=2023, deprived="1,2,3,4")]), user=SYSTEM
+    )
     t = dict(ReviewRecord.objects.values_list("year", "transition"))
     assert t == {2023: T.FIRST, 2024: T.STAY_POOR, 2025: T.ESCAPED}
     fig = PovertyFigure.objects.get(year=2024)
@@ -120,14 +127,16 @@ def test_transitions_follow_the_years_whatever_the_import_order(geo, media):
     # several years in one file, and re-poor after an escape
     rows = [row("H2", year=y, income=i, deprived="1,2,3") for y, i in
             [(2022, 1_000_000), (2023, 3_000_000), (2024, 1_000_000)]]  # fmt: skip
-    assert import_file(write_xlsx(media / "multi.xlsx", rows)).ok
+    assert import_file(write_xlsx(media / "multi.xlsx", rows), user=SYSTEM).ok
     t = dict(ReviewRecord.objects.filter(household__code="H2").values_list("year", "transition"))
     assert t == {2022: T.FIRST, 2023: T.ESCAPED, 2024: T.RE_POOR}
 
 
 def test_old_commune_codes_are_read_on_the_map_of_the_review_year(geo, media):
     # 10002 (Xã Bình) existed only before 2025; it merged into Xã An Bình (10001)
-    result = import_file(write_xlsx(media / "old.xlsx", [row("H9", year=2024, commune="10002")]))
+    result = import_file(
+        write_xlsx(media / "old.xlsx", [row("H9", year=2024, commune="10002")]), user=SYSTEM
+    )
     assert result.ok, result.error_sample
     rec = ReviewRecord.objects.get()
     assert rec.commune == geo.commune_a and rec.division == geo.old_commune_binh
@@ -136,7 +145,8 @@ def test_old_commune_codes_are_read_on_the_map_of_the_review_year(geo, media):
 
 def test_a_village_must_belong_to_the_commune(geo, media):
     result = import_file(
-        write_xlsx(media / "v.xlsx", [row("H1", commune="10003", village=geo.villages["A1"].code)])
+        write_xlsx(media / "v.xlsx", [row("H1", commune="10003", village=geo.villages["A1"].code)]),
+        user=SYSTEM,
     )
     assert result.error_sample[0][1] == "Mã thôn"
 
@@ -154,7 +164,7 @@ def test_a_recognised_round_rejects_imports_for_that_year(geo, personas, media):
     rnd = services.get_round(geo.commune_a, 2025)
     for step in ("listed", "surveyed", "meeting", "posted", "recognised"):
         services.advance_round(personas.alice, rnd, step, dt.date(2025, 11, 1), "12/QĐ-UBND")
-    result = import_file(write_xlsx(media / "l.xlsx", [row("H1")]))
+    result = import_file(write_xlsx(media / "l.xlsx", [row("H1")]), user=SYSTEM)
     assert not result.ok and "công nhận" in result.error_sample[0][2]
 
 
@@ -176,7 +186,7 @@ def test_figures_counted_while_importing_equal_a_rebuild_from_the_records(geo, m
             )
         )  # fmt: skip
 
-    assert import_file(write_xlsx(media / "f.xlsx", rows)).ok
+    assert import_file(write_xlsx(media / "f.xlsx", rows), user=SYSTEM).ok
     counted = snapshot()
     assert sum(r[6] for r in counted) > 0 and any(r[9] for r in counted)
     figures.rebuild([2025])
@@ -219,13 +229,15 @@ def test_the_template_imports_no_record_and_its_example_is_on_a_sheet_of_its_own
         assert r.status_code == 200
         path = media / f"mau.{fmt}"
         path.write_bytes(r.content)
-        result = import_file(path)
+        result = import_file(path, user=SYSTEM)
         # the sheet to fill holds the header only: the example is never imported as a record
         assert [e[1:] for e in result.error_sample] == [("", "Tệp không có dòng dữ liệu nào.")]
     # the example row (a commune of the demo province), imported as data, is rejected for its
     # commune code only
     example = list(open_table(media / "mau.xlsx", sheet="Ví dụ"))
-    result = import_file(write_csv(media / "vidu.csv", example[1:], headers=example[0]))
+    result = import_file(
+        write_csv(media / "vidu.csv", example[1:], headers=example[0]), user=SYSTEM
+    )
     assert [e[1] for e in result.error_sample] == ["Mã xã"]
     assert not ReviewRecord.objects.exists()
     assert client.get("/poverty/nhap/mau.pdf").status_code == 404
@@ -267,14 +279,14 @@ def test_a_file_mixing_new_and_registered_households_updates_and_adds(geo, media
 
     from tamnong.poverty import figures
 
-    first = import_file(write_xlsx(media / "first.xlsx", [row("OLD1"), row("OLD2")]))
+    first = import_file(write_xlsx(media / "first.xlsx", [row("OLD1"), row("OLD2")]), user=SYSTEM)
     pg = connection.vendor == "postgresql"
     assert first.written == ("direct" if pg else "staged")
     n = 20_050  # more than one chunk of the direct write
     rows = [row(f"N{i:05d}", income=900_000 + i, deprived="1,2,3" if i % 7 == 0 else "")
             for i in range(n)]  # fmt: skip
     rows.append(row("OLD1", income=1_200_000, deprived="1,2,3,4"))
-    result = import_file(write_csv(media / "mixed.csv", rows))
+    result = import_file(write_csv(media / "mixed.csv", rows), user=SYSTEM)
     assert result.ok, result.error_sample
     assert result.rows == n + 1 and result.written == "staged"
     assert Household.objects.count() == n + 2
@@ -290,7 +302,7 @@ def test_a_file_mixing_new_and_registered_households_updates_and_adds(geo, media
 def test_a_second_year_in_the_file_and_text_needing_escapes_are_stored_as_given(geo, media):
     head = 'Lò Văn\t"Bảo" \\ Ngọc'
     rows = [row("T\\1", head=head, housing=12.5), row("T2", year=2024), row("T2", year=2025)]
-    assert import_file(write_xlsx(media / "y.xlsx", rows)).ok
+    assert import_file(write_xlsx(media / "y.xlsx", rows), user=SYSTEM).ok
     assert Household.objects.get(code="T\\1").head_name == head
     assert ReviewRecord.objects.get(household__code="T\\1").housing_area == 12.5
     assert list(
@@ -325,9 +337,11 @@ def test_files_of_new_households_added_commune_by_commune_keep_the_figures_right
                 for i, c in enumerate(codes)]  # fmt: skip
         return write_xlsx(media / name, rows)
 
-    assert import_file(file("a.xlsx", ["A1", "A2", "A3"], "10001")).ok
-    assert import_file(file("c.xlsx", ["C1", "C2"], "10003")).ok  # other commune, same year
-    assert import_file(file("a2.xlsx", ["A4", "A5"], "10001")).ok  # same commune again
+    assert import_file(file("a.xlsx", ["A1", "A2", "A3"], "10001"), user=SYSTEM).ok
+    assert import_file(
+        file("c.xlsx", ["C1", "C2"], "10003"), user=SYSTEM
+    ).ok  # other commune, same year
+    assert import_file(file("a2.xlsx", ["A4", "A5"], "10001"), user=SYSTEM).ok  # same commune again
     counted = _figures()
     figures.rebuild([2025])
     assert _figures() == counted

@@ -3,6 +3,7 @@ Vietnamese message and nothing written."""
 
 import pytest
 
+from tamnong.access.actors import SYSTEM
 from tamnong.poverty.importing import HEADERS, import_file
 from tamnong.poverty.models import Household, ImportBatch, PovertyFigure, ReviewRecord
 from tamnong.poverty.tests.helpers import row, write_xlsx
@@ -18,7 +19,7 @@ def media(tmp_path, settings):
 @pytest.fixture
 def registered(geo, media):
     """Two households already imported: a refused file must leave them exactly as they are."""
-    assert import_file(write_xlsx(media / "first.xlsx", [row("OLD1"), row("OLD2")])).ok
+    assert import_file(write_xlsx(media / "first.xlsx", [row("OLD1"), row("OLD2")]), user=SYSTEM).ok
     return counts()
 
 
@@ -41,7 +42,7 @@ def test_a_semicolon_csv_with_a_bom_and_quoted_commas_from_vietnamese_excel(regi
         csv_line(row("H2", income="1 450 000", ethnic="x", policy="không"), ";"),
     ]
     path.write_text("\ufeff" + "\r\n".join(lines) + "\r\n", encoding="utf-8")
-    result = import_file(path)
+    result = import_file(path, user=SYSTEM)
     assert result.ok, result.error_sample
     h1 = ReviewRecord.objects.get(household__code="H1")
     assert (h1.income, h1.housing_area, h1.household.head_name) == (
@@ -60,7 +61,7 @@ def test_a_windows_1258_csv_is_read_and_names_are_stored_composed(registered, me
         [csv_line(HEADERS), csv_line(row("H1", head="Nguyễn Thị Hường", ethnic="Có"))]
     )
     path.write_bytes(files.cp1258(body + "\r\n"))
-    result = import_file(path)
+    result = import_file(path, user=SYSTEM)
     assert result.ok, result.error_sample
     assert Household.objects.get(code="H1").head_name == "Nguyễn Thị Hường"
 
@@ -79,12 +80,12 @@ def test_a_workbook_with_a_title_block_above_the_header(registered, media):
     )
     path = media / "tieu-de.xlsx"
     path.write_bytes(data)
-    result = import_file(path)
+    result = import_file(path, user=SYSTEM)
     assert result.ok, result.error_sample
     assert ReviewRecord.objects.count() == registered[1] + 2
     bad = files.xlsx([["DANH SÁCH"], HEADERS, row("H3", members=0)])
     (media / "bad.xlsx").write_bytes(bad)
-    assert import_file(media / "bad.xlsx").error_sample == [
+    assert import_file(media / "bad.xlsx", user=SYSTEM).error_sample == [
         (3, "Số nhân khẩu", "Số nhân khẩu phải là số nguyên từ 1 đến 99.")
     ]
 
@@ -92,7 +93,7 @@ def test_a_workbook_with_a_title_block_above_the_header(registered, media):
 def test_an_xls_workbook_is_imported(registered, media):
     path = media / "ho-ngheo.xls"
     path.write_bytes(files.REVIEW_XLS.read_bytes())
-    result = import_file(path)
+    result = import_file(path, user=SYSTEM)
     assert result.ok, result.error_sample
     got = dict(ReviewRecord.objects.filter(batch_id=result.batch_id).values_list(
         "household__code", "income"))  # fmt: skip
@@ -102,7 +103,7 @@ def test_an_xls_workbook_is_imported(registered, media):
 
 def test_every_fault_of_a_row_is_reported(registered, media):
     rows = [row("H1", year=2031, commune="99999", members=0, income="nhiều", ethnic="có lẽ")]
-    result = import_file(write_xlsx(media / "x.xlsx", rows))
+    result = import_file(write_xlsx(media / "x.xlsx", rows), user=SYSTEM)
     assert [(e[0], e[1]) for e in result.error_sample] == [
         (2, "Năm rà soát"),
         (2, "Mã xã"),
@@ -118,7 +119,7 @@ def test_every_fault_of_a_row_is_reported(registered, media):
 def test_one_thousand_five_hundred_in_the_housing_column_is_an_error_not_one_and_a_half(
     registered, media
 ):
-    result = import_file(write_xlsx(media / "x.xlsx", [row("H1", housing="1.500")]))
+    result = import_file(write_xlsx(media / "x.xlsx", [row("H1", housing="1.500")]), user=SYSTEM)
     assert result.error_sample[0][1] == "Diện tích nhà ở (m²)"
     assert "1500" in result.error_sample[0][2] and "1,5" in result.error_sample[0][2]
     assert counts() == registered
@@ -129,13 +130,13 @@ def test_formula_cells_give_their_value_and_text_beginning_with_equals_is_a_name
     data = files.with_cached_formula(data, "1000000+450000", "1450000")
     (media / "f.xlsx").write_bytes(data)
     # the text "=Lò Văn A" is a formula to openpyxl: Excel saved no value, so the head is missing
-    result = import_file(media / "f.xlsx")
+    result = import_file(media / "f.xlsx", user=SYSTEM)
     assert result.error_sample == [(2, "Họ tên chủ hộ", "Thiếu họ tên chủ hộ.")]
     path = media / "f.csv"
     path.write_text(
         "\r\n".join([csv_line(HEADERS), csv_line(row("H1", head="=Lò Văn A"))]), encoding="utf-8"
     )
-    assert import_file(path).ok
+    assert import_file(path, user=SYSTEM).ok
     assert Household.objects.get(code="H1").head_name == "=Lò Văn A"
 
 
@@ -155,7 +156,7 @@ def test_a_file_that_cannot_be_read_is_refused_in_vietnamese_and_nothing_is_writ
 ):
     path = media / name
     path.write_bytes(content)
-    result = import_file(path)
+    result = import_file(path, user=SYSTEM)
     assert not result.ok and result.error_sample[0][:2] == (0, "")
     assert words in result.error_sample[0][2]
     assert "zip" not in result.error_sample[0][2].lower()
@@ -165,7 +166,7 @@ def test_a_file_that_cannot_be_read_is_refused_in_vietnamese_and_nothing_is_writ
 
 def test_a_two_megabyte_name_is_a_row_fault_and_nothing_is_written(registered, media):
     rows = [row("H1"), row("H2", head="Nguyễn " * 300_000)]
-    result = import_file(write_xlsx(media / "dai.xlsx", rows))
+    result = import_file(write_xlsx(media / "dai.xlsx", rows), user=SYSTEM)
     assert result.error_sample == [(3, "Họ tên chủ hộ", "Họ tên chủ hộ dài quá 150 ký tự.")]
     assert counts() == registered
 
@@ -173,7 +174,7 @@ def test_a_two_megabyte_name_is_a_row_fault_and_nothing_is_written(registered, m
 def test_a_hundred_thousand_empty_rows_are_no_data_and_nothing_is_written(registered, media):
     path = media / "trong.csv"
     path.write_text(csv_line(HEADERS) + "\n" + ",,,,,,,,,,,\n" * 100_000, encoding="utf-8")
-    result = import_file(path)
+    result = import_file(path, user=SYSTEM)
     assert [e[2] for e in result.error_sample] == ["Tệp không có dòng dữ liệu nào."]
     assert counts() == registered
     # the same rows after a data row are blank lines: passed over
@@ -181,7 +182,7 @@ def test_a_hundred_thousand_empty_rows_are_no_data_and_nothing_is_written(regist
         csv_line(HEADERS) + "\n" + csv_line(row("H1")) + "\n" + ",,,,,,,,,,,\n" * 100_000,
         encoding="utf-8",
     )
-    assert import_file(path).ok
+    assert import_file(path, user=SYSTEM).ok
     assert counts()[1] == registered[1] + 1
 
 
@@ -192,7 +193,9 @@ def test_a_csv_refused_after_its_first_megabyte_writes_nothing(registered, media
     rows = [csv_line(row(f"H{i:05d}", year=2024 + i % 2)) for i in range(22_000)]
     path.write_bytes(("\n".join([csv_line(HEADERS), *rows]) + "\n").encode() + b"H\xff,2025\n")
     assert path.stat().st_size > 1 << 20
-    result = import_file(path)
+    result = import_file(path, user=SYSTEM)
     assert result.error_sample[0][:2] == (0, "") and "UTF-8" in result.error_sample[0][2]
     assert counts() == registered
-    assert import_file(write_xlsx(media / "again.xlsx", [row("H1")])).ok  # the connection is fine
+    assert import_file(
+        write_xlsx(media / "again.xlsx", [row("H1")]), user=SYSTEM
+    ).ok  # the connection is fine

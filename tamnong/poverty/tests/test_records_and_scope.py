@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from tamnong.access.actors import SYSTEM
 from tamnong.conftest import PASSWORD
 from tamnong.demo.registry import DemoContext
 from tamnong.poverty import figures, services
@@ -30,7 +31,7 @@ def loaded(geo, tmp_path, settings):
         row("A-2", year=2025, income=3_000_000),
         row("C-1", year=2025, commune="10003", deprived="4,5,6,7"),
     ]
-    assert import_file(write_xlsx(tmp_path / "x.xlsx", rows)).ok
+    assert import_file(write_xlsx(tmp_path / "x.xlsx", rows), user=SYSTEM).ok
     return geo
 
 

@@ -3,6 +3,7 @@
 
 import pytest
 
+from tamnong.access.actors import SYSTEM
 from tamnong.poverty.importing import import_file
 from tamnong.reports.summary import Period, build_summary, paragraph_text
 from tamnong.testing.poverty import row, write_csv
@@ -44,7 +45,7 @@ def test_counts_rates_and_transitions_come_from_the_reviews(client, personas, ge
     rows.append(
         row("X1", year=2025, commune="90001", income=500_000, deprived="1,2,3")
     )  # other province
-    assert import_file(write_csv(media / "ho.csv", rows)).ok
+    assert import_file(write_csv(media / "ho.csv", rows), user=SYSTEM).ok
     section = poverty_section(personas.coordinator, geo.province, "2024-2025")
     first = paragraph_text(section.paragraphs[0])
     assert first == (
@@ -65,7 +66,7 @@ def test_a_commune_officer_sees_only_their_communes_households(personas, geo, me
         row("A1", year=2025, income=1_000_000, deprived="1,2,3"),
         row("C1", year=2025, commune="10003", income=1_000_000, deprived="1,2,3"),
     ]
-    assert import_file(write_csv(media / "ho.csv", rows)).ok
+    assert import_file(write_csv(media / "ho.csv", rows), user=SYSTEM).ok
     section = poverty_section(personas.alice, geo.commune_a, "2025")
     assert paragraph_text(section.paragraphs[0]).startswith(
         "Kết quả rà soát năm 2025: 1 hộ, trong đó 1 hộ nghèo"
@@ -85,7 +86,7 @@ def test_the_dashboard_shows_each_programme_for_the_scope(client, personas, geo,
         row("A1", year=2025, income=1_000_000, deprived="1,2,3"),
         row("A2", year=2025, income=5_000_000),
     ]
-    assert import_file(write_csv(media / "ho.csv", rows)).ok
+    assert import_file(write_csv(media / "ho.csv", rows), user=SYSTEM).ok
     ReviewRound.objects.create(commune=geo.commune_c, year=2025, step=ReviewRound.Step.RECOGNISED)
     install_synthetic()
     producer = ocop.create_producer(
@@ -125,11 +126,11 @@ def test_the_report_figures_match_the_poverty_module(personas, geo, media):
         )
         for y in (2024, 2025)
     ]
-    assert import_file(write_csv(media / "ho.csv", rows)).ok
+    assert import_file(write_csv(media / "ho.csv", rows), user=SYSTEM).ok
     ctx = ReportContext(personas.coordinator, geo.province, Period.parse("2024-2025"))
     totals = yearly_totals(ctx, [2024, 2025])
     for year in (2024, 2025):
-        module = figures.summary(geo.province, year)
+        module = figures.summary(geo.province, year, SYSTEM)
         assert (totals[year]["households"], totals[year]["poor"], totals[year]["near_poor"]) == (
             module["households"],
             module["poor"],

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from tamnong import tabular
+from tamnong.access.actors import SYSTEM
 
 
 @pytest.fixture
@@ -24,7 +25,7 @@ def test_one_thousand_five_hundred_is_the_same_amount_in_the_poverty_and_funding
     from tamnong.reports.catalog import load_catalog
     from tamnong.reports.models import FundingRecord
 
-    assert import_file(write_csv(media / "ho.csv", [row("H1", income="1.500")])).ok
+    assert import_file(write_csv(media / "ho.csv", [row("H1", income="1.500")]), user=SYSTEM).ok
     assert ReviewRecord.objects.get().income == 1500
     load_catalog()
     path = media / "von.csv"
@@ -46,7 +47,7 @@ def test_the_yes_no_words_mean_the_same_in_the_poverty_import_and_the_ntm_criter
         out.writerow(HEADERS)
         for i, word in enumerate(words):
             out.writerow(row(f"W{i:02d}", ethnic=word.upper() if i % 2 else word))
-    result = import_file(path)
+    result = import_file(path, user=SYSTEM)
     assert result.ok, result.error_sample
     flags = dict(Household.objects.values_list("code", "ethnic_minority"))
     assert {words[int(code[1:])]: flag for code, flag in flags.items()} == {

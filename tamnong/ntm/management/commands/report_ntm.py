@@ -9,6 +9,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
+from tamnong.access.actors import SYSTEM
 from tamnong.accounts.models import User
 from tamnong.ntm.api import find_division
 from tamnong.ntm.figures import figures, figures_xlsx
@@ -30,7 +31,7 @@ class Command(BaseCommand):
             unit = find_division(division, map)
         except Http404:
             raise CommandError(f"Không có đơn vị mã {division}") from None
-        actor = None
+        actor = SYSTEM
         if user:
             actor = User.objects.filter(username=user).first()
             if actor is None:

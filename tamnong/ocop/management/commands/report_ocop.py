@@ -6,6 +6,7 @@ import sys
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from tamnong.access.actors import SYSTEM
 from tamnong.ocop import figures
 
 
@@ -16,17 +17,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--division", required=True, help="mã đơn vị (bản đồ hiện hành trước) hoặc #id"
         )
+        parser.add_argument("--map", help="khóa bản đồ (vn-2008: đơn vị theo địa giới cũ)")
         parser.add_argument("--date", help="YYYY-MM-DD (mặc định hôm nay)")
         parser.add_argument("--since", help="đầu kỳ YYYY-MM-DD (mặc định 1/1 của năm)")
         parser.add_argument("--format", choices=["json", "xlsx"], default="json")
         parser.add_argument("--output", help="tệp ra (bắt buộc với xlsx)")
 
-    def handle(self, *args, division, date, since, format, output, **opts):
+    def handle(self, *args, division, date, since, format, output, map=None, **opts):
         try:
-            params = figures.parse_params(None, division, date, since)
+            params = figures.parse_params(SYSTEM, division, date, since, map)
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
-        data = figures.figures(None, **params)
+        data = figures.figures(SYSTEM, **params)
         if format == "xlsx":
             if not output:
                 raise CommandError("Cần --output FILE.xlsx")

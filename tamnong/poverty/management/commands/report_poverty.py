@@ -5,6 +5,7 @@ from django.http import Http404
 
 from tamnong.access.actors import SYSTEM
 from tamnong.access.lookups import resolve_division
+from tamnong.divisions.models import MapVersion
 from tamnong.poverty import exports, services
 
 
@@ -13,13 +14,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--division", required=True, help="mã đơn vị (tỉnh, xã, thôn)")
+        parser.add_argument(
+            "--map",
+            default=None,
+            help="khóa bản đồ (vn-2008: đơn vị theo địa giới cũ khi hai bản đồ cùng có mã)",
+        )
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--format", choices=["json", "xlsx"], default="json")
         parser.add_argument("--output", "-o", help="tệp ra (mặc định: stdout cho json)")
 
-    def handle(self, *args, division, year, format, output=None, **opts):
+    def handle(self, *args, division, year, format, output=None, map=None, **opts):
+        if map and not MapVersion.objects.filter(key=map).exists():
+            raise CommandError(f"Không có bản đồ «{map}».")
         try:
-            div = resolve_division(SYSTEM, division)
+            div = resolve_division(SYSTEM, division, map_key=map)
         except Http404:
             raise CommandError(f"Không có đơn vị mã {division}.") from None
         data = services.report(SYSTEM, div, year)

@@ -3,8 +3,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from tamnong.access.actors import SYSTEM
 from tamnong.accounts.models import User
-from tamnong.divisions.models import Division, Level
+from tamnong.divisions.services import UnknownMap, find_unit
 from tamnong.reports import render
 from tamnong.reports.summary import Period, build_summary
 
@@ -29,19 +30,19 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **o):
-        level = Level.PROVINCE if len(o["division"]) == 2 else Level.COMMUNE
-        units = Division.objects.filter(code=o["division"], level=level).select_related("map")
-        units = units.filter(map__key=o["map"]) if o["map"] else units.filter(valid_to__isnull=True)
-        unit = units.first()
+        try:
+            unit = find_unit(o["division"], map_key=o["map"])
+        except UnknownMap as exc:
+            raise CommandError(str(exc)) from None
         if unit is None:
             raise CommandError(f"Không có đơn vị mã {o['division']}")
         try:
             period = Period.parse(o["period"])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        user = (
-            User.objects.filter(username=o["as_user"]).first() if o["as_user"] else _system_user()
-        )
+        user = User.objects.filter(username=o["as_user"]).first() if o["as_user"] else SYSTEM
+        if user is None:
+            raise CommandError(f"Không có người dùng {o['as_user']}")
         report = build_summary(user, unit, period)
         if o["format"] == "json":
             data = render.to_json(report).encode()
@@ -63,9 +64,3 @@ class Command(BaseCommand):
             sys.stdout.write(data.decode())
         else:
             raise CommandError("Định dạng nhị phân: dùng -o FILE")
-
-
-def _system_user():
-    """The CLI acts as the system: a superuser object that is not saved."""
-    user = User(username="system", is_superuser=True, is_active=True)
-    return user
