@@ -6,6 +6,7 @@ accepted. Every endpoint scopes its data with `Scope`/`visible_to`, like the pag
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -42,10 +43,19 @@ class SessionAuth(APIKeyCookie):
         return request.user if request.user.is_authenticated else None
 
 
+DESCRIPTION = f"""OCOP, nông thôn mới, giảm nghèo bền vững – dữ liệu theo phạm vi của người dùng.
+
+**Danh sách** trả về một trang `{{items, count, next}}`: `limit` mặc định {settings.API_PAGE_SIZE},
+tối đa {settings.API_MAX_PAGE_SIZE} bản ghi mỗi trang; `offset` từ 0 đến {settings.API_MAX_OFFSET}.
+Giá trị ngoài khoảng hoặc không phải số nguyên bị từ chối với 422 (không tự cắt bớt).
+`next` là địa chỉ trang sau (null ở trang cuối). Danh sách lớn (hộ gia đình, nhật ký) phân trang
+theo con trỏ: đi theo `next` (hoặc gửi lại `cursor` = `next_cursor`), không lặp, không sót bản ghi.
+"""
+
 api = NinjaAPI(
     title="Tam Nông API",
     version="1",
-    description="OCOP, nông thôn mới, giảm nghèo bền vững – dữ liệu theo phạm vi của người dùng.",
+    description=DESCRIPTION,
     urls_namespace="api",
     auth=[TokenAuth(), SessionAuth()],
 )

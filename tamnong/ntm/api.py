@@ -7,10 +7,11 @@ from decimal import Decimal
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Schema
 from ninja.errors import ValidationError as NinjaValidationError
 
 from tamnong.access.lookups import get_visible_or_404
+from tamnong.core.pagination import Mapped, Router
 from tamnong.divisions.models import Division, Level, MapVersion
 from tamnong.divisions.services import current_map, find_current
 
@@ -252,7 +253,7 @@ def list_assessments(request, year: int | None = None, division_id: int | None =
         qs = qs.filter(year=year)
     if division_id:
         qs = qs.filter(division_id=division_id)
-    return [_assessment_out(a) for a in qs[:1000]]
+    return Mapped(qs.order_by("-year", "division__code", "id"), _assessment_out)
 
 
 @router.get(
@@ -507,7 +508,7 @@ def list_recognitions(
         qs = qs.filter(year=year)
     if kind:
         qs = qs.filter(kind=kind)
-    return list(qs.order_by("year", "division__code")[:1000])
+    return qs.order_by("year", "division__code", "id")
 
 
 class UnitDossierIn(Schema):

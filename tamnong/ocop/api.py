@@ -11,13 +11,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Schema
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
 from tamnong.access.lookups import get_visible_or_404
 from tamnong.accounts.models import User
+from tamnong.core.pagination import Router
 from tamnong.divisions.models import Division
 
 from . import figures as figures_service
@@ -288,7 +288,6 @@ class CriteriaSetDetail(CriteriaSetOut):
 
 
 @router.get("/producers", response=list[ProducerOut], summary="Chủ thể OCOP trong phạm vi")
-@paginate(LimitOffsetPagination, page_size=100)
 def list_producers(request, q: str = ""):
     qs = Producer.objects.visible_to(request.user).order_by("name")
     return qs.filter(name__icontains=q) if q else qs
@@ -319,7 +318,6 @@ def update_producer(request, producer_id: int, payload: ProducerPatch):
 
 
 @router.get("/products", response=list[ProductOut], summary="Sản phẩm trong phạm vi")
-@paginate(LimitOffsetPagination, page_size=100)
 def list_products(request, q: str = ""):
     qs = Product.objects.visible_to(request.user).order_by("name")
     return qs.filter(name__icontains=q) if q else qs
@@ -359,7 +357,6 @@ def open_dossier(request, payload: DossierIn):
 
 
 @router.get("/dossiers", response=list[DossierOut])
-@paginate(LimitOffsetPagination, page_size=100)
 def list_dossiers(request, state: str = ""):
     qs = Dossier.objects.visible_to(request.user).select_related("regime", "criteria_set")
     return qs.filter(state=state) if state else qs
@@ -514,7 +511,6 @@ def central_result(request, dossier_id: int, payload: CentralIn):
 
 
 @router.get("/certificates", response=list[CertificateOut])
-@paginate(LimitOffsetPagination, page_size=100)
 def list_certificates(request, valid_on: dt.date | None = None):
     qs = Certificate.objects.visible_to(request.user).select_related("decision")
     return qs.valid_on(valid_on) if valid_on else qs

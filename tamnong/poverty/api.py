@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.http import Http404
-from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Field, Schema
+from ninja.pagination import paginate
 
 from tamnong.access.lookups import get_visible_or_404, resolve_division
+from tamnong.core.pagination import KeysetPage, Router
 
 from . import exports, services
 from .models import Household, ReviewRecord, Standard
@@ -108,7 +109,7 @@ def _household(request, code: str) -> Household:
 
 
 @router.get("/households", response=list[HouseholdOut], summary="Danh sách hộ (theo phạm vi)")
-@paginate(LimitOffsetPagination, page_size=100)
+@paginate(KeysetPage, ordering=("code", "id"))
 def list_households(request, division: str | None = None, q: str | None = None):
     qs = Household.objects.visible_to(request.user).select_related("commune", "division")
     if division:
@@ -116,7 +117,7 @@ def list_households(request, division: str | None = None, q: str | None = None):
         qs = qs.filter(division__path__startswith=div.path)
     if q:
         qs = qs.filter(code__startswith=q)
-    return qs.order_by("code")
+    return qs
 
 
 @router.get("/households/{code}", response=HouseholdDetailOut, summary="Một hộ và các năm rà soát")

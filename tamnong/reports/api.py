@@ -3,10 +3,10 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Router
 
 from tamnong.access.lookups import require_unit
 from tamnong.core import datacache
+from tamnong.core.pagination import Router
 from tamnong.divisions.models import Division
 
 from .summary import Period, cached_summary
