@@ -74,12 +74,23 @@ def _url(request: HttpRequest, **changes: Any) -> str:
     return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
+class PageQuery(Schema):
+    limit: int = _limit_field()
+    offset: int = _offset_field()
+
+
+class KeysetQuery(PageQuery):
+    cursor: str | None = Field(
+        None,
+        max_length=500,
+        description="Vị trí trang sau, lấy từ `next_cursor` (hoặc đi theo `next`).",
+    )
+
+
 class Page(PaginationBase):
     """`limit`/`offset` pages, for every list."""
 
-    class Input(Schema):
-        limit: int = _limit_field()
-        offset: int = _offset_field()
+    Input = PageQuery
 
     class Output(Schema):
         items: list[Any]
@@ -103,14 +114,7 @@ class KeysetPage(Page):
     """Pages by a signed cursor on `ordering` (whose last key must be unique, e.g. the id);
     `offset` is still accepted for the first step of old clients, `next` is always a cursor."""
 
-    class Input(Schema):
-        limit: int = _limit_field()
-        offset: int = _offset_field()
-        cursor: str | None = Field(
-            None,
-            max_length=500,
-            description="Vị trí trang sau, lấy từ `next_cursor` (hoặc đi theo `next`).",
-        )
+    Input = KeysetQuery
 
     class Output(Schema):
         items: list[Any]

@@ -315,13 +315,13 @@ def override(request, pk: int, code: str, payload: OverrideIn):
     return _assessment_out(a, True)
 
 
-class DossierIn(Schema):
+class NtmDossierIn(Schema):
     assessment_id: int
     kind: str
     on: dt.date | None = None
 
 
-class DossierOut(Schema):
+class NtmDossierOut(Schema):
     id: int
     division_id: int
     kind: str
@@ -349,9 +349,9 @@ def _call(func, *args, **kwargs):
 
 
 @router.post(
-    "/dossiers", response={201: DossierOut}, summary="Xã tự đánh giá: mở hồ sơ xét công nhận"
+    "/dossiers", response={201: NtmDossierOut}, summary="Xã tự đánh giá: mở hồ sơ xét công nhận"
 )
-def open_dossier(request, payload: DossierIn):
+def open_dossier(request, payload: NtmDossierIn):
     a = _assessment(request, payload.assessment_id)
     return 201, _call(services.open_dossier, request.user, a, payload.kind, payload.on)
 
@@ -361,7 +361,7 @@ class ConsultationIn(Schema):
     satisfaction_pct: Decimal
 
 
-@router.post("/dossiers/{pk}/consultation", response=DossierOut, summary="Lấy ý kiến người dân")
+@router.post("/dossiers/{pk}/consultation", response=NtmDossierOut, summary="Lấy ý kiến người dân")
 def consultation(request, pk: int, payload: ConsultationIn):
     return _call(
         services.record_consultation,
@@ -378,7 +378,7 @@ class AppraisalIn(Schema):
     note: str = ""
 
 
-@router.post("/dossiers/{pk}/appraisal", response=DossierOut, summary="Thẩm định cấp tỉnh")
+@router.post("/dossiers/{pk}/appraisal", response=NtmDossierOut, summary="Thẩm định cấp tỉnh")
 def appraisal(request, pk: int, payload: AppraisalIn):
     return _call(
         services.record_appraisal,
@@ -390,7 +390,7 @@ def appraisal(request, pk: int, payload: AppraisalIn):
     )
 
 
-class DecisionIn(Schema):
+class NtmDecisionIn(Schema):
     number: str
     signed_on: dt.date
     issuer: str
@@ -417,7 +417,7 @@ class RecognitionOut(Schema):
 
 
 @router.post("/dossiers/{pk}/decision", response=RecognitionOut, summary="Quyết định công nhận")
-def decision(request, pk: int, payload: DecisionIn):
+def decision(request, pk: int, payload: NtmDecisionIn):
     return _call(
         services.decide,
         request.user,
@@ -429,7 +429,7 @@ def decision(request, pk: int, payload: DecisionIn):
     )
 
 
-class RevokeIn(DecisionIn):
+class RevokeIn(NtmDecisionIn):
     reason: str
 
 
@@ -448,7 +448,7 @@ def revoke(request, pk: int, payload: RevokeIn):
     )
 
 
-class RecordIn(DecisionIn):
+class RecordIn(NtmDecisionIn):
     division_id: int
     kind: str
     year: int
@@ -520,7 +520,7 @@ class UnitDossierIn(Schema):
 
 @router.post(
     "/dossiers/unit",
-    response={201: DossierOut},
+    response={201: NtmDossierOut},
     summary="Mở hồ sơ xét công nhận huyện, thị xã/thành phố hoặc tỉnh",
 )
 def open_unit_dossier(request, payload: UnitDossierIn):
