@@ -12,6 +12,15 @@ from tamnong.poverty.models import Household
 from tamnong.testing.poverty import HEADERS, row
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection(monkeypatch):
+    """A management command closes every connection when it ends; the test's transaction lives
+    on it (on PostgreSQL the next query would fail)."""
+    from django.db import connections
+
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+
+
 def run(capsys, *argv) -> tuple[int, str]:
     with pytest.raises(SystemExit) as exit_:
         main(list(argv))
