@@ -6,10 +6,11 @@ accepted. Every endpoint scopes its data with `Scope`/`visible_to`, like the pag
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -42,10 +43,63 @@ class SessionAuth(APIKeyCookie):
         return request.user if request.user.is_authenticated else None
 
 
-api = NinjaAPI(
+DESCRIPTION = f"""OCOP, nông thôn mới, giảm nghèo bền vững – dữ liệu theo phạm vi của người dùng.
+
+**Danh sách** trả về một trang `{{items, count, next}}`: `limit` mặc định {settings.API_PAGE_SIZE},
+tối đa {settings.API_MAX_PAGE_SIZE} bản ghi mỗi trang; `offset` từ 0 đến {settings.API_MAX_OFFSET}.
+Giá trị ngoài khoảng hoặc không phải số nguyên bị từ chối với 422 (không tự cắt bớt).
+`next` là địa chỉ trang sau (null ở trang cuối). Danh sách lớn (hộ gia đình, nhật ký) phân trang
+theo con trỏ: đi theo `next` (hoặc gửi lại `cursor` = `next_cursor`), không lặp, không sót bản ghi.
+"""
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+    type: str = ""
+
+
+class ApiError(Schema):
+    """Every refusal: `detail`, and for 400/422 one message per field."""
+
+    detail: str
+    errors: list[FieldError] = []
+
+
+ERROR_ANSWERS = {
+    400: "Dữ liệu trái quy tắc nghiệp vụ (thông báo theo từng trường).",
+    401: "Cần đăng nhập hoặc khóa API hợp lệ.",
+    403: "Không có quyền: vai trò không được làm bước này, hoặc đơn vị ngoài phạm vi.",
+    404: "Không tìm thấy (hoặc bản ghi ngoài phạm vi của bạn).",
+    422: "Tham số hoặc nội dung sai dạng (thông báo theo từng trường).",
+}
+
+
+class TamNongAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """Ninja documents only the answers an operation declares; every operation may also be
+        refused by the handlers below, in the one `ApiError` shape."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        error = ApiError.model_json_schema(ref_template="#/components/schemas/{model}")
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.update(error.pop("$defs", {}))
+        components["ApiError"] = error
+        ref = {
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}
+        }
+        for operations in schema["paths"].values():
+            for op in operations.values():
+                responses = op.setdefault("responses", {})
+                for code, description in ERROR_ANSWERS.items():
+                    if code not in responses and str(code) not in responses:
+                        responses[code] = {"description": description, **ref}
+        return schema
+
+
+api = TamNongAPI(
     title="Tam Nông API",
     version="1",
-    description="OCOP, nông thôn mới, giảm nghèo bền vững – dữ liệu theo phạm vi của người dùng.",
+    description=DESCRIPTION,
     urls_namespace="api",
     auth=[TokenAuth(), SessionAuth()],
 )

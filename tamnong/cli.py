@@ -35,19 +35,98 @@ def main(argv: list[str] | None = None) -> None:
         return
     argv[0] = ALIASES.get(argv[0], argv[0])
     if argv[0] in SERVERS:
-        execute_from_command_line(["tamnong", *argv])
+        guarded(lambda: execute_from_command_line(["tamnong", *argv]), argv)
     else:
         # what a command writes is audited as the operator's ("cli"), never as "system"
         from tamnong.audit import context
 
         with context.acting(context.cli_actor()):
-            execute_from_command_line(["tamnong", *argv])
+            guarded(lambda: execute_from_command_line(["tamnong", *argv]), argv)
     if argv[0] not in READ_ONLY:
         _data_may_have_changed()
 
 
 # Verbs whose writes are the requests' and the jobs' (audited with their own origin).
 SERVERS = {"serve", "worker", "runserver"}
+
+
+def guarded(command, argv: list[str]) -> None:
+    """Run `command`; bad input (a missing or unreadable file, a file that is not what it claims)
+    ends with one Vietnamese line and exit code 2, a bug with one line and exit code 1. The
+    traceback is kept for those who ask: `--traceback`, or DEBUG."""
+    try:
+        command()
+    except KeyboardInterrupt:
+        sys.stderr.write("Đã dừng.\n")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 – the last stop before a traceback
+        if "--traceback" in argv or _debug():
+            raise
+        message = input_error_message(exc)
+        if message is not None:
+            sys.stderr.write(message + "\n")
+            sys.exit(2)
+        sys.stderr.write(_bug_message(exc) + "\n")
+        sys.exit(1)
+
+
+def input_error_message(exc: BaseException) -> str | None:
+    """The Vietnamese message for an error caused by the input, None for anything else (a bug)."""
+    import csv
+    import zipfile
+
+    import yaml
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from tamnong.tabular.errors import FileRefused
+
+    if isinstance(exc, FileRefused):
+        return str(exc)
+    if isinstance(
+        exc, FileNotFoundError | IsADirectoryError | NotADirectoryError | PermissionError
+    ):
+        reason = {
+            FileNotFoundError: _("không có tệp này"),
+            IsADirectoryError: _("đây là một thư mục"),
+            NotADirectoryError: _("đường dẫn sai"),
+            PermissionError: _("không có quyền đọc"),
+        }[type(exc)]
+        return _("Không đọc được tệp %(f)s: %(reason)s.") % {"f": exc.filename, "reason": reason}
+    if isinstance(exc, UnicodeDecodeError):
+        return _(
+            "Tệp không phải văn bản UTF-8 (byte thứ %(pos)s không đọc được): hãy lưu lại dưới "
+            "dạng UTF-8."
+        ) % {"pos": exc.start + 1}
+    if isinstance(exc, csv.Error):
+        return _("Tệp CSV sai cấu trúc (ô quá dài hoặc dấu ngoặc kép không đóng).")
+    if isinstance(exc, yaml.YAMLError):
+        return _("Tệp YAML không đọc được: sai cú pháp.")
+    if isinstance(exc, zipfile.BadZipFile):
+        return _("Tệp không phải bảng tính Excel (.xlsx) hợp lệ.")
+    if isinstance(exc, ValidationError):
+        return "; ".join(exc.messages)
+    return None
+
+
+def _bug_message(exc: BaseException) -> str:
+    from django.utils.translation import gettext as _
+
+    return _(
+        "Lỗi hệ thống (%(kind)s: %(e)s); không phải do dữ liệu nhập. Chạy lại với --traceback "
+        "để xem chi tiết và báo cho người quản trị."
+    ) % {"kind": type(exc).__name__, "e": exc}
+
+
+def _debug() -> bool:
+    try:
+        from django.conf import settings
+
+        return bool(settings.DEBUG)
+    except Exception:  # noqa: BLE001 – settings themselves may be what failed
+        return False
+
+
 # Verbs that never change programme data; after any other one, cached reports are recomputed.
 READ_ONLY = {"serve", "worker", "runserver", "check", "help", "shell", "dbshell", "report", "backup",
              "collectstatic", "makemigrations", "showmigrations", "sqlmigrate", "test"}  # fmt: skip

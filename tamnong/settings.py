@@ -178,6 +178,10 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Lockout after repeated failed logins (per account, and per client address over every account
 # name), counted atomically: see tamnong/accounts/lockout.py.
+API_PAGE_SIZE = envint("API_PAGE_SIZE", 50)
+API_MAX_PAGE_SIZE = envint("API_MAX_PAGE_SIZE", 500)
+API_MAX_OFFSET = envint("API_MAX_OFFSET", 1_000_000)
+
 LOGIN_MAX_FAILURES = envint("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_MINUTES = envint("LOGIN_LOCKOUT_MINUTES", 15)
 LOGIN_ADDRESS_MAX_FAILURES = envint("LOGIN_ADDRESS_MAX_FAILURES", 10)

@@ -1,6 +1,7 @@
-from ninja import Router, Schema
+from ninja import Schema
 
 from tamnong.access.scope import Scope
+from tamnong.core.pagination import Router
 
 router = Router(tags=["accounts"])
 

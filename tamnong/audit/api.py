@@ -1,11 +1,12 @@
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied
-from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Schema
+from ninja.pagination import paginate
 
 from tamnong.access.roles import AUDIT_READER_ROLES
 from tamnong.access.scope import Scope
+from tamnong.core.pagination import KeysetPage, Router
 
 from .models import AuditEvent
 
@@ -29,7 +30,7 @@ class AuditOut(Schema):
 
 
 @router.get("", response=list[AuditOut], summary="Nhật ký thay đổi trong phạm vi")
-@paginate(LimitOffsetPagination, page_size=100)
+@paginate(KeysetPage, ordering=("-at", "-id"))
 def list_events(request, model: str | None = None, object_id: str | None = None):
     if not Scope.of(request.user).can_read_audit():
         raise PermissionDenied("Chỉ văn phòng điều phối và quản trị được xem nhật ký.")

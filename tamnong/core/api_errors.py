@@ -28,6 +28,7 @@ MESSAGES = {
     "dict_type": "Dữ liệu không đúng dạng đối tượng.",
     "list_type": "Phải là danh sách.",
     "value_error": "{msg}",
+    "cursor_invalid": "Con trỏ trang (cursor) không hợp lệ; hãy đi theo địa chỉ `next` của trang trước.",
 }
 
 

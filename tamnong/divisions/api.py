@@ -3,8 +3,9 @@ import datetime as dt
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Query, Schema
+
+from tamnong.core.pagination import Router
 
 from . import services
 from .models import Division, Level
@@ -50,7 +51,6 @@ class DivisionFilter(Schema):
 
 
 @router.get("", response=list[DivisionOut], summary="Danh sách đơn vị hành chính")
-@paginate(LimitOffsetPagination, page_size=100)
 def list_divisions(request, filters: Query[DivisionFilter]):
     qs = Division.objects.select_related("map").order_by("map__valid_from", "level", "code")
     if filters.map:

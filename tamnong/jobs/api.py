@@ -1,8 +1,10 @@
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Schema
 from ninja.errors import HttpError
+
+from tamnong.core.pagination import Router
 
 from . import services
 from .models import Job

@@ -6,10 +6,11 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Schema
 from ninja.errors import ValidationError as NinjaValidationError
 
 from tamnong.access.lookups import get_visible_or_404, resolve_division, visible_unit_or_404
+from tamnong.core.pagination import Mapped, Router
 from tamnong.divisions.models import Division
 from tamnong.divisions.services import UnknownMap, find_unit
 
@@ -252,7 +253,7 @@ def list_assessments(request, year: int | None = None, division_id: int | None =
         qs = qs.filter(year=year)
     if division_id:
         qs = qs.filter(division=_division(request, division_id))
-    return [_assessment_out(a) for a in qs[:1000]]
+    return Mapped(qs.order_by("-year", "division__code", "id"), _assessment_out)
 
 
 @router.get(
@@ -314,13 +315,13 @@ def override(request, pk: int, code: str, payload: OverrideIn):
     return _assessment_out(a, True)
 
 
-class DossierIn(Schema):
+class NtmDossierIn(Schema):
     assessment_id: int
     kind: str
     on: dt.date | None = None
 
 
-class DossierOut(Schema):
+class NtmDossierOut(Schema):
     id: int
     division_id: int
     kind: str
@@ -348,9 +349,9 @@ def _call(func, *args, **kwargs):
 
 
 @router.post(
-    "/dossiers", response={201: DossierOut}, summary="Xã tự đánh giá: mở hồ sơ xét công nhận"
+    "/dossiers", response={201: NtmDossierOut}, summary="Xã tự đánh giá: mở hồ sơ xét công nhận"
 )
-def open_dossier(request, payload: DossierIn):
+def open_dossier(request, payload: NtmDossierIn):
     a = _assessment(request, payload.assessment_id)
     return 201, _call(services.open_dossier, request.user, a, payload.kind, payload.on)
 
@@ -360,7 +361,7 @@ class ConsultationIn(Schema):
     satisfaction_pct: Decimal
 
 
-@router.post("/dossiers/{pk}/consultation", response=DossierOut, summary="Lấy ý kiến người dân")
+@router.post("/dossiers/{pk}/consultation", response=NtmDossierOut, summary="Lấy ý kiến người dân")
 def consultation(request, pk: int, payload: ConsultationIn):
     return _call(
         services.record_consultation,
@@ -377,7 +378,7 @@ class AppraisalIn(Schema):
     note: str = ""
 
 
-@router.post("/dossiers/{pk}/appraisal", response=DossierOut, summary="Thẩm định cấp tỉnh")
+@router.post("/dossiers/{pk}/appraisal", response=NtmDossierOut, summary="Thẩm định cấp tỉnh")
 def appraisal(request, pk: int, payload: AppraisalIn):
     return _call(
         services.record_appraisal,
@@ -389,7 +390,7 @@ def appraisal(request, pk: int, payload: AppraisalIn):
     )
 
 
-class DecisionIn(Schema):
+class NtmDecisionIn(Schema):
     number: str
     signed_on: dt.date
     issuer: str
@@ -416,7 +417,7 @@ class RecognitionOut(Schema):
 
 
 @router.post("/dossiers/{pk}/decision", response=RecognitionOut, summary="Quyết định công nhận")
-def decision(request, pk: int, payload: DecisionIn):
+def decision(request, pk: int, payload: NtmDecisionIn):
     return _call(
         services.decide,
         request.user,
@@ -428,7 +429,7 @@ def decision(request, pk: int, payload: DecisionIn):
     )
 
 
-class RevokeIn(DecisionIn):
+class RevokeIn(NtmDecisionIn):
     reason: str
 
 
@@ -447,7 +448,7 @@ def revoke(request, pk: int, payload: RevokeIn):
     )
 
 
-class RecordIn(DecisionIn):
+class RecordIn(NtmDecisionIn):
     division_id: int
     kind: str
     year: int
@@ -507,7 +508,7 @@ def list_recognitions(
         qs = qs.filter(year=year)
     if kind:
         qs = qs.filter(kind=kind)
-    return list(qs.order_by("year", "division__code")[:1000])
+    return qs.order_by("year", "division__code", "id")
 
 
 class UnitDossierIn(Schema):
@@ -519,7 +520,7 @@ class UnitDossierIn(Schema):
 
 @router.post(
     "/dossiers/unit",
-    response={201: DossierOut},
+    response={201: NtmDossierOut},
     summary="Mở hồ sơ xét công nhận huyện, thị xã/thành phố hoặc tỉnh",
 )
 def open_unit_dossier(request, payload: UnitDossierIn):

@@ -11,13 +11,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Schema
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
 from tamnong.access.lookups import get_visible_or_404
 from tamnong.accounts.models import User
+from tamnong.core.pagination import Router
 from tamnong.divisions.models import Division
 
 from . import figures as figures_service
@@ -110,13 +110,13 @@ class ChannelIn(Schema):
     since: dt.date | None = None
 
 
-class DossierIn(Schema):
+class OcopDossierIn(Schema):
     product_id: int
     kind: str = Field("new", pattern="^(new|renewal|upgrade)$")
     registered_on: dt.date | None = None
 
 
-class DossierOut(Schema):
+class OcopDossierOut(Schema):
     id: int
     product_id: int
     kind: str
@@ -213,18 +213,18 @@ class SheetOut(Schema):
         return obj.member.username
 
 
-class DecisionIn(Schema):
+class OcopDecisionIn(Schema):
     number: str = Field(min_length=1, max_length=60)
     signed_on: dt.date
     issuer: str = Field(min_length=2, max_length=200)
     signer: str = ""
 
 
-class RecognitionIn(DecisionIn):
+class RecognitionIn(OcopDecisionIn):
     dossier_ids: list[int] = Field(min_length=1)
 
 
-class RevocationIn(DecisionIn):
+class RevocationIn(OcopDecisionIn):
     reason: str = Field("", max_length=500)
     revoked_on: dt.date | None = None
     # 26/2026 Điều 8: a ground of the data's list, the day of the finding (15 days), the reason
@@ -294,7 +294,6 @@ class CriteriaSetDetail(CriteriaSetOut):
 
 
 @router.get("/producers", response=list[ProducerOut], summary="Chủ thể OCOP trong phạm vi")
-@paginate(LimitOffsetPagination, page_size=100)
 def list_producers(request, q: str = ""):
     qs = Producer.objects.visible_to(request.user).order_by("name")
     return qs.filter(name__icontains=q) if q else qs
@@ -325,7 +324,6 @@ def update_producer(request, producer_id: int, payload: ProducerPatch):
 
 
 @router.get("/products", response=list[ProductOut], summary="Sản phẩm trong phạm vi")
-@paginate(LimitOffsetPagination, page_size=100)
 def list_products(request, q: str = ""):
     qs = Product.objects.visible_to(request.user).order_by("name")
     return qs.filter(name__icontains=q) if q else qs
@@ -356,27 +354,28 @@ def add_channel(request, product_id: int, payload: ChannelIn):
 # -- dossiers --------------------------------------------------------------------------------------
 
 
-@router.post("/dossiers", response={201: DossierOut}, summary="Đăng ký đánh giá (mở hồ sơ)")
-def open_dossier(request, payload: DossierIn):
+@router.post("/dossiers", response={201: OcopDossierOut}, summary="Đăng ký đánh giá (mở hồ sơ)")
+def open_dossier(request, payload: OcopDossierIn):
     product = _get(request, Product, payload.product_id)
     return 201, services.open_dossier(
         request.user, product, kind=payload.kind, registered_on=payload.registered_on
     )
 
 
-@router.get("/dossiers", response=list[DossierOut])
-@paginate(LimitOffsetPagination, page_size=100)
+@router.get("/dossiers", response=list[OcopDossierOut])
 def list_dossiers(request, state: str = ""):
     qs = Dossier.objects.visible_to(request.user).select_related("regime", "criteria_set")
     return qs.filter(state=state) if state else qs
 
 
-@router.get("/dossiers/{dossier_id}", response=DossierOut)
+@router.get("/dossiers/{dossier_id}", response=OcopDossierOut)
 def get_dossier(request, dossier_id: int):
     return _get(request, Dossier, dossier_id)
 
 
-@router.put("/dossiers/{dossier_id}/self-assessment", response=DossierOut, summary="Tự đánh giá")
+@router.put(
+    "/dossiers/{dossier_id}/self-assessment", response=OcopDossierOut, summary="Tự đánh giá"
+)
 def self_assessment(request, dossier_id: int, payload: AnswersIn):
     dossier = _get(request, Dossier, dossier_id)
     return services.save_self_assessment(request.user, dossier, payload.answers)
@@ -395,13 +394,13 @@ def upload_file(
     return 201, {"id": f.pk, "name": f.name, "size": f.size, "sha256": f.sha256}
 
 
-@router.post("/dossiers/{dossier_id}/submit", response=DossierOut, summary="Nộp hồ sơ")
+@router.post("/dossiers/{dossier_id}/submit", response=OcopDossierOut, summary="Nộp hồ sơ")
 def submit(request, dossier_id: int):
     return services.submit_dossier(request.user, _get(request, Dossier, dossier_id))
 
 
 @router.post(
-    "/dossiers/{dossier_id}/commune-assessment", response=DossierOut, summary="Xã đánh giá"
+    "/dossiers/{dossier_id}/commune-assessment", response=OcopDossierOut, summary="Xã đánh giá"
 )
 def commune_assessment(request, dossier_id: int, payload: CommuneIn):
     dossier = _get(request, Dossier, dossier_id)
@@ -410,7 +409,7 @@ def commune_assessment(request, dossier_id: int, payload: CommuneIn):
     )
 
 
-@router.post("/dossiers/{dossier_id}/return", response=DossierOut, summary="Xã trả lại hồ sơ")
+@router.post("/dossiers/{dossier_id}/return", response=OcopDossierOut, summary="Xã trả lại hồ sơ")
 def return_dossier(request, dossier_id: int, payload: ReasonIn):
     return services.return_dossier(request.user, _get(request, Dossier, dossier_id), payload.reason)
 
@@ -534,7 +533,7 @@ def submit_sheet(request, session_id: int, payload: SheetIn):
 
 
 @router.post(
-    "/sessions/{session_id}/close", response=list[DossierOut], summary="Kết thúc chấm điểm"
+    "/sessions/{session_id}/close", response=list[OcopDossierOut], summary="Kết thúc chấm điểm"
 )
 def close_session(request, session_id: int, confirm_missing: bool = False):
     """Refused below the regime's quorum; with members who have not submitted, only with
@@ -560,13 +559,13 @@ def recognise(request, payload: RecognitionIn):
     return 201, certs
 
 
-class CentralIn(DecisionIn):
+class CentralIn(OcopDecisionIn):
     stars: int = Field(ge=1, le=5)
 
 
 @router.post(
     "/dossiers/{dossier_id}/central-result",
-    response={201: DossierOut},
+    response={201: OcopDossierOut},
     summary="Ghi nhận quyết định của Bộ (đề nghị 5 sao)",
 )
 def central_result(request, dossier_id: int, payload: CentralIn):
@@ -583,7 +582,6 @@ def central_result(request, dossier_id: int, payload: CentralIn):
 
 
 @router.get("/certificates", response=list[CertificateOut])
-@paginate(LimitOffsetPagination, page_size=100)
 def list_certificates(request, valid_on: dt.date | None = None):
     qs = Certificate.objects.visible_to(request.user).select_related("decision")
     return qs.valid_on(valid_on) if valid_on else qs

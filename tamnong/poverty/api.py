@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.http import Http404
-from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Field, Schema
+from ninja.pagination import paginate
 
 from tamnong.access.lookups import get_visible_or_404, resolve_division
+from tamnong.core.pagination import KeysetPage, Router
 from tamnong.divisions.services import within_q
 
 from . import exports, services
@@ -111,7 +112,7 @@ def _household(request, code: str) -> Household:
 
 
 @router.get("/households", response=list[HouseholdOut], summary="Danh sách hộ (theo phạm vi)")
-@paginate(LimitOffsetPagination, page_size=100)
+@paginate(KeysetPage, ordering=("code", "id"))
 def list_households(
     request, division: str | None = None, q: str | None = None, map: str | None = None
 ):
@@ -121,7 +122,7 @@ def list_households(
         qs = qs.filter(within_q(div, "division"))
     if q:
         qs = qs.filter(code__startswith=q)
-    return qs.order_by("code")
+    return qs
 
 
 @router.get("/households/{code}", response=HouseholdDetailOut, summary="Một hộ và các năm rà soát")

@@ -2,9 +2,9 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
-from ninja import Router
 
 from tamnong.core import datacache
+from tamnong.core.pagination import Router
 
 from .summary import Period, cached_summary, report_unit
 

@@ -162,7 +162,7 @@ def test_the_api_figures_and_sets(client, personas, assessed, geo):
     r = client.get("/api/v1/ntm/figures", {"division": "01", "year": 2025})
     assert r.status_code == 200 and r.json()["communes"][0]["code"] == "10001"
     r = client.get("/api/v1/ntm/sets")  # the test set, beside the sets loaded by migrate
-    assert next(s for s in r.json() if s["key"] == "test-vung")["thresholds_missing"] == 1
+    assert next(s for s in r.json()["items"] if s["key"] == "test-vung")["thresholds_missing"] == 1
     client.force_login(personas.outsider)
     assert client.get("/api/v1/ntm/figures", {"division": "01", "year": 2025}).status_code == 403
 

@@ -124,7 +124,7 @@ def test_the_api_records_a_district_recognition_and_lists_it(client, personas, g
     )
     assert r.status_code == 422 and "đúng cấp" in r.json()["errors"][0]["message"]
     listed = client.get("/api/v1/ntm/recognitions", {"year": 2023}).json()
-    assert [x["kind"] for x in listed] == ["district_ntm"]
+    assert [x["kind"] for x in listed["items"]] == ["district_ntm"]
     client.force_login(personas.alice)
     r = client.post(
         "/api/v1/ntm/recognitions",

@@ -122,7 +122,7 @@ def test_round_trip_through_the_api(client, geo, personas):
     )
     sheets = client.get(
         f"/api/v1/ocop/dossiers/{did}/sheets", **bearer(personas.coordinator)
-    ).json()
+    ).json()["items"]
     assert sorted(s["total"] for s in sheets) == ["55.00", "55.00", "70.00", "70.00", "70.00"]
     r = post(
         client,
@@ -193,7 +193,7 @@ def test_api_refuses_bad_input_without_500(client, geo, personas):
 
 
 def test_criteria_sets_are_listed_with_confidence_and_defects(client, personas, db):
-    sets = client.get("/api/v1/ocop/criteria-sets", **bearer(personas.leader)).json()
+    sets = client.get("/api/v1/ocop/criteria-sets", **bearer(personas.leader)).json()["items"]
     tea = next(s for s in sets if s["set_no"] == 11 and s["decision"] == "148/QĐ-TTg")
     assert tea["complete"] is False and tea["confidence"] == "partial" and tea["defects"]
     assert dt.date.fromisoformat(tea["effective_from"]) == dt.date(2023, 2, 24)

@@ -6,7 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
+from tamnong.cli import input_error_message
 from tamnong.ntm import criteria
 
 
@@ -31,11 +33,27 @@ class Command(BaseCommand):
         if not file:
             raise CommandError("Cần tên tệp hoặc --builtin.")
         path = Path(file)
-        content = path.read_bytes()
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(input_error_message(exc) or str(exc), returncode=2) from None
         if path.suffix.lower() == ".xlsx":
             spec, problems = criteria.read_xlsx(content)
         else:
-            spec, problems = criteria.read_yaml(content.decode("utf-8"))
+            try:
+                if b"\x00" in content:
+                    raise UnicodeDecodeError("utf-8", content, content.index(b"\x00"), 0, "NUL")
+                text = content.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise CommandError(
+                    _(
+                        "Tệp %(f)s không phải văn bản UTF-8 (byte thứ %(pos)s): bộ tiêu chí là "
+                        "tệp YAML lưu dạng UTF-8, hoặc bảng Excel .xlsx theo mẫu. Không nạp gì."
+                    )
+                    % {"f": path.name, "pos": exc.start + 1},
+                    returncode=2,
+                ) from None
+            spec, problems = criteria.read_yaml(text)
         for p in problems:
             self.stderr.write(f"{p['where']}: {p['message']}")
         if problems:

@@ -1,0 +1,122 @@
+"""Bad input on the command line: a Vietnamese message, a non-zero exit code, no traceback and
+nothing written. A traceback is kept for real bugs, and only with DEBUG or --traceback."""
+
+from __future__ import annotations
+
+import pytest
+
+from tamnong.cli import main
+from tamnong.ntm.criteria import CriteriaSet
+from tamnong.ocop.models import Producer
+from tamnong.poverty.models import Household
+from tamnong.testing.poverty import HEADERS, row
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection(monkeypatch):
+    """A management command closes every connection when it ends; the test's transaction lives
+    on it (on PostgreSQL the next query would fail)."""
+    from django.db import connections
+
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+
+
+def run(capsys, *argv) -> tuple[int, str]:
+    with pytest.raises(SystemExit) as exit_:
+        main(list(argv))
+    out = capsys.readouterr()
+    return exit_.value.code, out.out + out.err
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("bo.yaml", b"\xff\xfe\x00\x01\x89PNG\r\n\x1a\n\x00\x00"),
+        ("bo.yml", "tiêu chí".encode("cp1258") + b"\xff"),
+        ("bo.txt", b"\x00\x01\x02" * 100),
+    ],
+)
+def test_importing_a_non_text_file_as_ntm_criteria_is_refused(capsys, tmp_path, db, name, content):
+    path = tmp_path / name
+    path.write_bytes(content)
+    before = CriteriaSet.objects.count()
+    code, output = run(capsys, "import", "ntm", str(path))
+    assert code == 2
+    assert "Traceback" not in output and "UnicodeDecodeError" not in output
+    assert "không phải văn bản UTF-8" in output
+    assert CriteriaSet.objects.count() == before
+
+
+@pytest.mark.parametrize("text", ["chỉ là một dòng chữ", "- a\n- b\n", "42", ""])
+def test_a_yaml_that_is_not_a_criteria_set_is_refused(capsys, tmp_path, db, text):
+    path = tmp_path / "bo.yaml"
+    path.write_text(text, encoding="utf-8")
+    before = CriteriaSet.objects.count()
+    code, output = run(capsys, "import", "ntm", str(path))
+    assert code != 0 and "Traceback" not in output
+    assert CriteriaSet.objects.count() == before
+
+
+def test_a_missing_file_is_refused(capsys, tmp_path, db):
+    code, output = run(capsys, "import", "ntm", str(tmp_path / "khong-co.yaml"))
+    assert code == 2
+    assert "Traceback" not in output and "Không đọc được tệp" in output
+
+
+def test_a_household_csv_with_a_huge_cell_is_refused_in_vietnamese(capsys, tmp_path, personas):
+    path = tmp_path / "ho.csv"
+    lines = [",".join(HEADERS), ",".join(map(str, row("H1"))), ",".join(map(str, row("H2")))]
+    lines[2] = lines[2].replace("Nguyễn Văn A", "x" * (2 << 20))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, output = run(capsys, "import", "households", str(path), "--user", "coordinator")
+    assert code != 0
+    assert "_csv.Error" not in output and "field larger" not in output
+    assert "Traceback" not in output and "ký tự" in output
+    assert Household.objects.count() == 0
+
+
+def test_an_ocop_csv_with_a_two_megabyte_cell_is_refused_on_the_command_line(
+    capsys, tmp_path, personas
+):
+    from tamnong.ocop.importer import COLUMNS
+
+    path = tmp_path / "ocop.csv"
+    header = ",".join(c.header for c in COLUMNS)
+    path.write_text(header + "\n" + ",".join(["x" * (2 << 20)] * 3) + "\n", encoding="utf-8")
+    code, output = run(capsys, "import", "ocop", str(path), "--user", "coordinator")
+    assert code != 0 and "Traceback" not in output and "ký tự" in output
+    assert Producer.objects.count() == 0
+
+
+def test_an_ocop_csv_with_a_two_megabyte_cell_is_refused_on_the_page(client, personas):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tamnong.ocop.importer import COLUMNS
+
+    header = ",".join(c.header for c in COLUMNS)
+    body = (header + "\n" + ",".join(["x" * (2 << 20)] * 3) + "\n").encode()
+    client.force_login(personas.coordinator)
+    r = client.post("/ocop/nhap/", {"file": SimpleUploadedFile("ds.csv", body)})
+    assert r.status_code == 400 and "ký tự" in r.content.decode()
+    assert Producer.objects.count() == 0
+
+
+def _broken(*args, **kwargs):
+    raise RuntimeError("lỗi lập trình")
+
+
+def test_a_bug_is_one_vietnamese_line_without_a_traceback(capsys, tmp_path, db, monkeypatch):
+    monkeypatch.setattr("tamnong.ntm.criteria.read_yaml", _broken)
+    path = tmp_path / "bo.yaml"
+    path.write_text("key: x\n", encoding="utf-8")
+    code, output = run(capsys, "import", "ntm", str(path))
+    assert code == 1
+    assert "Traceback" not in output and "--traceback" in output and "RuntimeError" in output
+
+
+def test_a_bug_keeps_its_traceback_with_the_traceback_option(tmp_path, db, monkeypatch):
+    monkeypatch.setattr("tamnong.ntm.criteria.read_yaml", _broken)
+    path = tmp_path / "bo.yaml"
+    path.write_text("key: x\n", encoding="utf-8")
+    with pytest.raises(RuntimeError):
+        main(["import", "ntm", str(path), "--traceback"])
