@@ -486,6 +486,35 @@ def import_file(actor, name: str, data: bytes, *, partial: bool = False) -> Impo
     return run
 
 
+def result_view(run: ImportRun):
+    """What the import page says of a run (the one partial `tabular/_result.html`)."""
+    from django.urls import reverse
+
+    from tamnong.tabular.display import result_view as view
+
+    c = run.counts or {}
+    return view(
+        committed=run.committed,
+        noun=_("dòng"),
+        rows=c.get("rows", 0),
+        parts=[
+            (c.get("producers_created", 0), _("chủ thể mới")),
+            (c.get("producers_updated", 0), _("chủ thể cập nhật")),
+            (c.get("products_created", 0), _("sản phẩm mới")),
+            (c.get("evaluations_created", 0), _("kết quả đánh giá mới")),
+            (c.get("certificates_created", 0), _("giấy chứng nhận mới")),
+            (c.get("revocations_created", 0), _("quyết định thu hồi mới")),
+            (c.get("channels_created", 0), _("kênh phân phối mới")),
+        ],
+        faults=run.rejected or [],
+        report_url=(
+            reverse("ocop:import_rejected", args=[run.pk])
+            if run.pk and any(f.get("row") for f in run.rejected or [])
+            else ""
+        ),
+    )
+
+
 def rejected_csv(run: ImportRun) -> str:
     """The rejected rows as the one error report (Dòng, Cột, Lý do, Giá trị)."""
     return tabular.report_csv(run.rejected)

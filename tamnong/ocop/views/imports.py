@@ -31,7 +31,12 @@ def import_page(request):
     return render(
         request,
         "ocop/import.html",
-        {"form": form, "run": run, "runs": ImportRun.objects.filter(created_by=request.user)[:10]},
+        {
+            "form": form,
+            "run": run,
+            "view": importer.result_view(run) if run is not None else None,
+            "runs": ImportRun.objects.filter(created_by=request.user)[:10],
+        },
         status=status,
     )
 

@@ -193,7 +193,7 @@ def test_the_cli_imports_and_reports(geo, media, capsys):
     call_command("import_households", str(path))
     assert ReviewRecord.objects.count() == 3
     bad = write_csv(media / "bad.csv", [row("H9", income=-1)])
-    with pytest.raises(CommandError, match="1 dòng lỗi"):
+    with pytest.raises(CommandError, match="1 dòng có lỗi"):
         call_command("import_households", str(bad))
     capsys.readouterr()
     call_command("report_poverty", "--division", "10001", "--year", "2025", "--format", "json")
@@ -222,11 +222,12 @@ def test_the_template_imports_no_record_and_its_example_is_on_a_sheet_of_its_own
         result = import_file(path)
         # the sheet to fill holds the header only: the example is never imported as a record
         assert [e[1:] for e in result.error_sample] == [("", "Tệp không có dòng dữ liệu nào.")]
-    # the example row (a commune of the demo province), imported as data, is rejected for its
-    # commune code only
+    # the example row copied into the sheet to fill is refused by its marked code (it never
+    # becomes a household, even where its commune exists, as in the demo province)
     example = list(open_table(media / "mau.xlsx", sheet="Ví dụ"))
     result = import_file(write_csv(media / "vidu.csv", example[1:], headers=example[0]))
-    assert [e[1] for e in result.error_sample] == ["Mã xã"]
+    assert [e[1] for e in result.error_sample][0] == "Mã hộ"
+    assert "dòng ví dụ" in result.error_sample[0][2]
     assert not ReviewRecord.objects.exists()
     assert client.get("/poverty/nhap/mau.pdf").status_code == 404
 
