@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "tamnong.audit",
     "tamnong.decisions",
     "tamnong.jobs",
+    "tamnong.tabular",
     "tamnong.demo",
     "tamnong.ocop",
     "tamnong.ntm",
