@@ -728,13 +728,15 @@ def import_file(
     partial: bool = False,
     mapping: dict | None = None,
     dry_run: bool = False,
+    progress=None,
 ) -> ImportRun:
     """Validate every row, then write the file in one transaction; returns the run with its report.
 
     `dry_run`: the preview — every row is checked and written exactly as the import would, then
     everything is rolled back; the run (not saved) has the counts of what would be created,
-    updated and rejected. `mapping`: {header: column key} (default: the organisation's saved
-    mapping for this file shape)."""
+    updated and rejected (it is saved only when rows were rejected, for its error report).
+    `mapping`: {header: column key} (default: the organisation's saved mapping for this file
+    shape). `progress(done, total, message)`: called while the rows are written."""
     run = ImportRun(
         file_name=name[:255], checksum=hashlib.sha256(data).hexdigest(), created_by=actor
     )
@@ -744,8 +746,7 @@ def import_file(
     except FileRefused as exc:
         run.rejected = [{"row": 0, "column": "", "reason": str(exc)}]
         run.counts = counts
-        if not dry_run:
-            run.save()
+        run.save()
         return run
     validate(actor, rows)
     good = [r for r in rows if not r.errors]
@@ -761,10 +762,13 @@ def import_file(
         try:
             with transaction.atomic():
                 known = _Registry()
-                for row in sorted(
+                ordered = sorted(
                     good, key=lambda r: (r.data["_v"].get("issued_on") or dt.date.min, r.line)
-                ):
+                )
+                for done, row in enumerate(ordered, start=1):
                     _commit_row(actor, row, counts, known)
+                    if progress is not None and (done % 50 == 0 or done == len(ordered)):
+                        progress(done, len(ordered), _("Đang ghi dữ liệu…"))
                 if dry_run:
                     raise _DryRun
                 record(
@@ -783,7 +787,7 @@ def import_file(
         else:
             run.committed = True
     run.counts = counts
-    if not dry_run:
+    if not dry_run or run.rejected:
         run.save()
     return run
 
@@ -806,6 +810,7 @@ def result_view(run: ImportRun, *, preview: bool = False):
         (c.get("channels_created", 0), _("kênh phân phối mới")),
     ]
     out = view(
+        preview=preview,
         committed=run.committed or (preview and not run.rejected),
         noun=_("dòng"),
         rows=c.get("rows", 0),
@@ -817,12 +822,6 @@ def result_view(run: ImportRun, *, preview: bool = False):
             else ""
         ),
     )
-    if preview:
-        out.headline = _("Xem trước: chưa ghi dữ liệu nào")
-        out.sentences = [
-            s.replace(_("Đã nhập"), _("Sẽ nhập"), 1) if i == 0 else s
-            for i, s in enumerate(out.sentences)
-        ]
     notes = [
         (c.get("sets_unknown", 0), _("%(n)s sản phẩm chưa xác định bộ sản phẩm (ghi «chưa xác định»).")),
         (c.get("scores_not_recorded", 0), _("%(n)s kết quả đánh giá nhập không có điểm («nhập, không ghi điểm»).")),

@@ -65,11 +65,13 @@ def result_view(
     fault_rows: int | None = None,
     report_url: str = "",
     unchanged_note: str = "",
+    preview: bool = False,
 ) -> ResultView:
     """The page of one import. `noun`: what a row is ("hộ", "dòng"); `parts`: (count, phrase)
     of what was written ("hộ mới", "hộ cập nhật"); `faults`: the faults kept (dicts, Faults or
     (row, column, reason)); `fault_count`/`fault_rows`: all faults and rows with a fault, when
-    more were found than kept."""
+    more were found than kept. `preview`: what the import will do once confirmed (nothing is
+    written yet): "Sẽ nhập …"."""
     faults = [_fault_dict(f) for f in faults]
     whole_file = [f for f in faults if not f["row"]]
     row_faults = [f for f in faults if f["row"]]
@@ -85,12 +87,13 @@ def result_view(
         view.report_url = ""
         return view
     if committed:
-        view.headline = _("Đã nhập xong")
+        view.headline = _("Xem trước: chưa ghi dữ liệu nào") if preview else _("Đã nhập xong")
         written = parts_sentence(parts)
         if written:
-            view.sentences.append(
-                _("Đã nhập %(rows)s: %(parts)s.") % {"rows": counted(rows, noun), "parts": written}
+            sentence = (
+                _("Sẽ nhập %(rows)s: %(parts)s.") if preview else _("Đã nhập %(rows)s: %(parts)s.")
             )
+            view.sentences.append(sentence % {"rows": counted(rows, noun), "parts": written})
         else:
             view.sentences.append(
                 unchanged_note
@@ -103,7 +106,7 @@ def result_view(
                 % {"n": number(fault_rows)}
             )
     else:
-        view.headline = _("Tệp bị từ chối")
+        view.headline = _("Tệp sẽ bị từ chối") if preview else _("Tệp bị từ chối")
         view.sentences.append(
             _("%(n)s dòng có lỗi (%(faults)s lỗi); không ghi dữ liệu nào.")
             % {"n": number(fault_rows), "faults": number(count)}

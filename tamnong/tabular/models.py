@@ -56,6 +56,10 @@ class PendingImport(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    mapping = models.JSONField(default=dict, blank=True)  # {header: column key} of the preview
+    job = models.ForeignKey(  # the preview's dry run
+        "jobs.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("tệp chờ nhập")

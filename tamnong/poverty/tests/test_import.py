@@ -240,8 +240,9 @@ def test_the_upload_page_runs_a_job_and_offers_the_error_report(geo, personas, c
     path = write_csv(media / "up.csv", [row("H1"), row("H2", income="abc")])
     with path.open("rb") as fh:
         r = client.post("/poverty/nhap/", {"file": fh})
-    assert r.status_code == 302 and "/jobs/" in r["Location"]
+    assert r.status_code == 302 and "/nhap/xem/" in r["Location"]  # the preview
     job = run(claim_next())
+    assert job.kind == "poverty.preview"
     assert job.status == Job.Status.DONE and job.result["errors"] == 1
     batch = ImportBatch.objects.get()
     r = client.get(f"/poverty/nhap/{batch.pk}/loi.csv")
