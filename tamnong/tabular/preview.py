@@ -130,8 +130,9 @@ def discard(pending) -> None:
     Path(pending.path).unlink(missing_ok=True)
 
 
-def read_layout(pending) -> tuple[Layout | None, list[str], str]:
-    """(layout, the header row as first found, a refusal message) of a pending file."""
+def read_layout(pending) -> tuple[Layout | None, list[str], str, str]:
+    """(layout, the header row as first found, a refusal message, the legacy encoding the text
+    was typed in, e.g. "TCVN3 (ABC)") of a pending file."""
     from . import reading
     from .columns import find_layout
 
@@ -141,13 +142,12 @@ def read_layout(pending) -> tuple[Layout | None, list[str], str]:
     try:
         table = reading.open_table(pending.path, name=pending.file_name, limits=limits)
         first = find_layout(table, columns)
-        if not pending.mapping:
-            return first, first.headers, ""
-        return find_layout(table, columns, mapping=pending.mapping), first.headers, ""
+        layout = find_layout(table, columns, mapping=pending.mapping) if pending.mapping else first
+        return layout, first.headers, "", table.legacy_name
     except FileRefused as exc:
-        return None, [], str(exc)
+        return None, [], str(exc), ""
     except OSError:
-        return None, [], _("Tệp tải lên không còn; hãy tải lên lại.")
+        return None, [], _("Tệp tải lên không còn; hãy tải lên lại."), ""
 
 
 SKIP = ""

@@ -45,7 +45,7 @@ def preview_page(request, pk: int):
     pending = _pending(request, pk)
     spec = preview.spec_for(pending.import_key)
     status = 200
-    layout, headers, refused = preview.read_layout(pending)
+    layout, headers, refused, legacy = preview.read_layout(pending)
     form = (
         preview.MappingForm(
             request.POST if request.POST.get("action") == "map" else None, layout=layout
@@ -73,6 +73,7 @@ def preview_page(request, pk: int):
         "spec": spec,
         "form": form,
         "refused": refused,
+        "legacy": legacy,
         "unmatched": [h for _p, h in layout.unmatched] if layout is not None else [],
         "missing": [c.header for c in layout.missing] if layout is not None else [],
         **_status(pending),
