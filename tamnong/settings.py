@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "tamnong.audit",
     "tamnong.decisions",
     "tamnong.jobs",
+    "tamnong.tabular",
     "tamnong.demo",
     "tamnong.ocop",
     "tamnong.ntm",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("divisions/", include("tamnong.divisions.urls")),
     path("audit/", include("tamnong.audit.urls")),
     path("jobs/", include("tamnong.jobs.urls")),
+    path("nhap/", include("tamnong.tabular.urls")),
     path("ocop/", include("tamnong.ocop.urls")),
     path("ntm/", include("tamnong.ntm.urls")),
     path("poverty/", include("tamnong.poverty.urls")),

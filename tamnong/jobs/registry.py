@@ -1,6 +1,9 @@
 """Job kinds are registered functions: `@job("poverty.import")` then `enqueue("poverty.import", …)`.
 
 A job function takes a `Progress` and its keyword params, and returns a JSON-safe result.
+`describe(result, job)` (optional) turns that result into what the job's page shows: an import
+returns a `tabular.display.ResultView` (its sentences, faults and error-report link), so that the
+page never prints the raw result.
 Daily jobs are registered with `@daily("name")`; the worker enqueues each once per day.
 """
 
@@ -18,14 +21,17 @@ class JobKind:
     func: JobFunc
     label: str
     daily: bool = False
+    describe: Callable | None = None
 
 
 _REGISTRY: dict[str, JobKind] = {}
 
 
-def job(name: str, label: str = "", daily: bool = False) -> Callable[[JobFunc], JobFunc]:
+def job(
+    name: str, label: str = "", daily: bool = False, describe: Callable | None = None
+) -> Callable[[JobFunc], JobFunc]:
     def wrap(func: JobFunc) -> JobFunc:
-        _REGISTRY[name] = JobKind(name, func, label or name, daily)
+        _REGISTRY[name] = JobKind(name, func, label or name, daily, describe)
         return func
 
     return wrap

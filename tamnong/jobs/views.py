@@ -1,13 +1,29 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from tamnong.audit.services import record_denied
 
-from . import services
+from . import registry, services
 from .models import Job
+
+
+def _kind(job: Job):
+    try:
+        return registry.get(job.kind)
+    except LookupError:
+        return None
+
+
+def _result_view(job: Job):
+    """What the page shows of a finished job's result (None: the raw result)."""
+    kind = _kind(job)
+    if job.status != Job.Status.DONE or not job.result or kind is None or not kind.describe:
+        return None
+    return kind.describe(job.result, job)
 
 
 @login_required
@@ -29,6 +45,8 @@ def job_detail(request, pk: int):
             "job": job,
             "can_rerun": services.can_rerun(request.user, job),
             "changes_url": _changes_url(job),
+            "view": _result_view(job),
+            "kind": _kind(job),
         },
     )
 
@@ -40,6 +58,21 @@ def _changes_url(job: Job) -> str:
     result = job.result if isinstance(job.result, dict) else {}
     run = result.get("changes")
     return run_changes_url(run) if job.status == Job.Status.DONE and isinstance(run, str) else ""
+
+
+@login_required
+def job_report(request, pk: int):
+    """The error report (Dòng, Cột, Lý do, Giá trị) of an import job that kept its faults in its
+    result (`errors`); an import with a report file of its own links that one instead."""
+    from tamnong.tabular import report_csv
+
+    job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
+    errors = (job.result or {}).get("errors") if isinstance(job.result, dict) else None
+    if not isinstance(errors, list) or not errors:
+        raise Http404
+    response = HttpResponse(report_csv(errors), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-loi-{job.pk}.csv"'
+    return response
 
 
 @login_required

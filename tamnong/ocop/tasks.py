@@ -1,6 +1,9 @@
 import datetime as dt
 
+from django.utils.translation import gettext_lazy
+
 from tamnong.jobs.registry import daily, job
+from tamnong.tabular.preview import ImportSpec, register
 
 from . import services
 
@@ -32,20 +35,92 @@ def reevaluation_notices(progress, day: str | None = None) -> dict:
     return result
 
 
-@job("ocop.import", "Nhập danh sách OCOP")
-def import_list(progress, path: str, user_id: int | None = None, partial: bool = False) -> dict:
+def _run_of(result: dict):
+    from .models import ImportRun
+
+    run = ImportRun.objects.filter(pk=result.get("run")).first() if result.get("run") else None
+    if run is None:  # a clean preview keeps no run
+        run = ImportRun(counts=result.get("counts", {}), rejected=result.get("rejected", []))
+    return run
+
+
+def describe(result: dict, job=None):
+    from .importer import result_view
+
+    return result_view(_run_of(result), preview=bool(result.get("preview")))
+
+
+def _import(progress, path, user_id, file_name, mapping, *, dry_run, partial=False) -> dict:
     from pathlib import Path
 
+    from tamnong.access.actors import SYSTEM
     from tamnong.accounts.models import User
 
-    from .importer import import_file
+    from .importer import import_file, result_view
 
-    user = User.objects.filter(pk=user_id).first() if user_id else None
-    run = import_file(user, Path(path).name, Path(path).read_bytes(), partial=partial)
-    progress(run.counts.get("rows", 0), run.counts.get("rows", 0), "Xong", force=True)
+    user = User.objects.filter(pk=user_id).first() if user_id else SYSTEM
+    name = file_name or Path(path).name
+    run = import_file(
+        user,
+        name,
+        Path(path).read_bytes(),
+        partial=partial,
+        mapping=mapping,
+        dry_run=dry_run,
+        progress=progress,
+    )
+    rows = run.counts.get("rows", 0)
+    progress(rows, rows, " ".join(result_view(run, preview=dry_run).sentences), force=True)
     return {
         "run": run.pk,
         "committed": run.committed,
+        "ok": not run.rejected,
+        "preview": dry_run,
         "counts": run.counts,
-        "rejected": len(run.rejected),
+        "rejected": run.rejected[:1000] if run.pk is None else [],
+        "rejected_count": len(run.rejected),
     }
+
+
+@job("ocop.import", "Nhập danh sách OCOP", describe=describe)
+def import_list(
+    progress,
+    path: str,
+    user_id: int | None = None,
+    partial: bool = False,
+    file_name: str = "",
+    mapping: dict | None = None,
+) -> dict:
+    return _import(progress, path, user_id, file_name, mapping, dry_run=False, partial=partial)
+
+
+@job("ocop.preview", "Kiểm tra danh sách OCOP trước khi nhập", describe=describe)
+def preview_list(
+    progress, path: str, user_id: int | None = None, file_name: str = "", mapping=None
+) -> dict:
+    return _import(progress, path, user_id, file_name, mapping, dry_run=True)
+
+
+def _columns():
+    from .importer import COLUMNS
+
+    return COLUMNS
+
+
+def _limits():
+    from .importer import LIMITS
+
+    return LIMITS
+
+
+register(
+    ImportSpec(
+        key="ocop",
+        title=gettext_lazy("Nhập danh sách OCOP"),
+        columns=_columns,
+        preview_job="ocop.preview",
+        commit_job="ocop.import",
+        upload_url="ocop:import",
+        limits=_limits,
+    )
+)

@@ -17,8 +17,6 @@ from tamnong.audit.services import record_denied
 from tamnong.core import datacache, storedfiles
 from tamnong.divisions.models import Division, Level
 from tamnong.divisions.services import within_q
-from tamnong.jobs import files as job_files
-from tamnong.jobs.services import enqueue
 
 from . import exports, services
 from . import importing as importer
@@ -173,17 +171,11 @@ def import_upload(request):
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        path = job_files.save_upload(upload)  # the job owns it: removed when the job ends
-        job = enqueue(
-            "poverty.import",
-            user=request.user,
-            files=[path],
-            path=path,
-            user_id=request.user.pk,
-            file_name=upload.name,
-        )
-        return redirect("jobs:detail", pk=job.pk)
+        from tamnong.tabular import preview
+
+        # kept for its preview: checked by a job, written only once the user confirms
+        pending = preview.stash(form.cleaned_data["file"], "poverty", request.user)
+        return redirect("tabular:preview", pk=pending.pk)
     batches = ImportBatch.objects.filter(user=request.user)[:20]
     return render(
         request,

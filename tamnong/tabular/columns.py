@@ -12,6 +12,8 @@ finds where they are in a table:
   lowest heading alone. A row above the header belongs to it when it names a column itself (the
   vertically merged headings of a form) or when the merged texts then match better; a title row
   names nothing and stays out. Of two readings naming as many columns, the taller header wins;
+  a row below the header into which header cells are merged down belongs to it (the "Số" and
+  "Ngày" under a merged "Quyết định công nhận"), whether or not it names a column;
 - a row of column numbers right under the header ("(1)", "(2)"… or "1", "2"… or "A", "B"…) is
   passed over;
 - headers are compared without case, extra spaces or diacritics ("Ma ho" is "Mã hộ").
@@ -225,6 +227,23 @@ def find_layout(
     else:
         _score, k, end, texts, positions = best
         start = end - k
+        # cells of the header merged down into the row below: that row is a lower header row
+        # ("Quyết định công nhận" over "Số" and "Ngày"), even when it names no column itself
+        while end + 1 < rows and end - start + 1 < header_rows and _merged_down(merged, end):
+            taller = merge_header_rows(grid[start : end + 2])
+            before = {p: c for c, p in positions.items()}
+            again: dict[int, int] = {}
+            for pos, text in enumerate(taller):
+                hit = match(text)
+                if hit is None:
+                    hit = match(_leaf(text))
+                if hit is None:
+                    hit = before.get(pos)
+                if hit is not None and hit not in again:
+                    again[hit] = pos
+            if len(again) < len(positions):
+                break
+            end, texts, positions = end + 1, taller, again
     data_start = end + 1
     if data_start < len(grid) and _is_numbering(grid[data_start]):
         data_start += 1
@@ -240,6 +259,10 @@ def find_layout(
     )
     layout.missing = [c for c in columns if c.required and c.key not in layout.positions]
     return layout
+
+
+def _merged_down(merged, row: int) -> bool:
+    return any(r0 <= row < r1 for (r0, _c0), (r1, _c1) in merged or [])
 
 
 def _take(rows: Iterable[list], n: int) -> list[list]:

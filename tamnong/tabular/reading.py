@@ -15,6 +15,9 @@ What is refused, with a `FileRefused` in Vietnamese (and its `code`):
   directory before anything is unpacked);
 - a CSV in no encoding it can read (`encoding`), a sheet name the workbook does not have (`sheet`).
 
+Text typed in the legacy TCVN3 (ABC) or VNI encodings is detected from the first rows and read
+as Unicode (NFC); `Table.legacy` says which, for the preview page (`legacy.py`).
+
 CSV: UTF-8 with or without a BOM, UTF-16 (Excel's "Unicode text"), else Windows-1258 or
 Windows-1252 as charset-normalizer judges a sample. The delimiter (, ; tab |) is the one that
 splits the first lines into the same number of fields, counted outside quotes (csv.Sniffer fails on
@@ -72,6 +75,15 @@ class Table:
     # merged cell ranges ((row, col), (row, col)), rows from the sheet's first row and columns
     # as in the rows (workbooks only)
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    # the legacy encoding the text was typed in ("tcvn3", "vni"; see legacy.py), converted to
+    # Unicode as the rows are read; None for Unicode text
+    legacy: str | None = None
+
+    @property
+    def legacy_name(self) -> str:
+        from .legacy import NAMES
+
+        return NAMES.get(self.legacy or "", "")
 
     def __iter__(self) -> Iterator[list]:
         return self.rows_factory()
@@ -87,6 +99,7 @@ def open_table(
     sheet: str | int | None = None,
     limits: Limits = DEFAULT_LIMITS,
     check_cells: bool = True,
+    legacy: bool = False,
 ) -> Table:
     """Open a file (a path, or its bytes with `name`) as a table; raises FileRefused.
 
@@ -122,10 +135,36 @@ def open_table(
         table = _csv(data, path, name, limits)
     else:
         raise _not_spreadsheet(_("chỉ nhận tệp .xlsx, .xls, .ods hoặc .csv"))
+    if legacy:  # unfinished: off by default (false positives on some Unicode files)
+        _convert_legacy(table)
     if check_cells:
         factory = table.rows_factory
         table.rows_factory = lambda: _bounded_cells(factory(), limits.max_cell_chars)
     return table
+
+
+LEGACY_SAMPLE = 200  # rows whose texts decide a file's legacy encoding
+
+
+def _convert_legacy(table: Table) -> None:
+    """Text typed in TCVN3 or VNI (old .VnTime / VNI-Times workbooks) read as Unicode."""
+    from . import legacy
+
+    texts = [
+        v for row in itertools.islice(iter(table), LEGACY_SAMPLE) for v in row
+        if v.__class__ is str and not v.isascii()
+    ]  # fmt: skip
+    table.legacy = legacy.detect(texts)
+    if table.legacy is None:
+        return
+    convert = legacy.cell_converter(table.legacy)
+    factory = table.rows_factory
+
+    def rows() -> Iterator[list]:
+        for row in factory():
+            yield [convert(v) if v.__class__ is str and not v.isascii() else v for v in row]
+
+    table.rows_factory = rows
 
 
 # -- refusals -----------------------------------------------------------------------------------

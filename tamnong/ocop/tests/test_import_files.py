@@ -110,7 +110,7 @@ def test_every_fault_of_a_row_is_reported(geo, personas):
         ("ds.pdf", b"%PDF-1.4", "chỉ nhận tệp"),
         ("ds.xlsx", files.zip_bomb(files.xlsx([HEADERS])), "giải nén"),
         ("ds.csv", ",".join(HEADERS).encode() + b"\n" + b",,,\n" * 100_000, "không có dữ liệu"),
-        ("ds.csv", b"Ten,Dia chi\nA,B\n", "Thiếu cột bắt buộc: Mã chủ thể"),
+        ("ds.csv", b"Ten,Dia chi\nA,B\n", "Thiếu cột bắt buộc: Tên chủ thể"),
     ],
 )
 def test_a_file_that_cannot_be_read_is_refused_in_vietnamese_and_nothing_is_written(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from .. import figures as figures_service
 from .. import forms, importer
@@ -18,20 +18,26 @@ from ._base import _denied, _errors
 @login_required
 @_denied
 def import_page(request):
+    from tamnong.tabular import preview
+
     form = forms.UploadForm(request.POST or None, request.FILES or None)
     run = None
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            f = form.cleaned_data["file"]
-            run = importer.import_file(request.user, f.name, f.read())
-            status = 200 if run.committed else 400
-        else:
-            status = 400
+            # kept for its preview: checked by a job, written only once the user confirms
+            pending = preview.stash(form.cleaned_data["file"], "ocop", request.user)
+            return redirect("tabular:preview", pk=pending.pk)
+        status = 400
     return render(
         request,
         "ocop/import.html",
-        {"form": form, "run": run, "runs": ImportRun.objects.filter(created_by=request.user)[:10]},
+        {
+            "form": form,
+            "run": run,
+            "view": importer.result_view(run) if run is not None else None,
+            "runs": ImportRun.objects.filter(created_by=request.user)[:10],
+        },
         status=status,
     )
 

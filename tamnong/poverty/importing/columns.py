@@ -7,11 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from tamnong import tabular
 from tamnong.tabular import Column
 
+# The household code of the template's example row (sheet «Ví dụ»): a row with this code is
+# refused ("dòng ví dụ"), so an example copied into the sheet to fill never becomes a household.
+EXAMPLE_CODE = "VÍ-DỤ-00001"
+
 # Headers are the file's format (Vietnamese in every language); help texts are translated.
 COLUMNS = [
     Column(
         "code", "Mã hộ", tabular.Text(40), True,
-        _("Mã định danh của hộ, không đổi qua các năm."), "20.06001.00001", width=18,
+        _("Mã định danh của hộ, không đổi qua các năm."), EXAMPLE_CODE, width=18,
     ),
     Column("year", "Năm rà soát", tabular.YEAR, True, _("Năm của kỳ rà soát (ví dụ 2025)."), 2025),
     Column(

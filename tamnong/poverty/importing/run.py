@@ -89,6 +89,7 @@ def import_file(
     progress: Callable[[int, int | None, str], None] | None = None,
     file_name: str = "",
     error_dir: Path | None = None,
+    mapping: dict | None = None,
 ) -> ImportResult:
     """Validate then commit one file as `user` (the command line and jobs: `SYSTEM`, no scope
     limit; a missing user is an error).
@@ -96,7 +97,8 @@ def import_file(
     Nothing is written when any row has a fault: the result lists them (and the batch keeps the
     report). On PostgreSQL a file of one year whose households are all new is written while it
     is checked (`DirectSink`); any other file is checked into the staging table, then committed
-    set-based (`commit.commit_staged`)."""
+    set-based (`commit.commit_staged`). `mapping`: {header: column key} the user chose on the
+    preview page (`tabular.preview`)."""
     require_actor(user)
     path = Path(path)
     say = progress or (lambda done, total, msg: None)
@@ -122,7 +124,7 @@ def import_file(
         with detached() if detached else nullcontext():
             try:
                 table = tabular.open_table(path, limits=LIMITS, check_cells=False)
-                layout = tabular.find_layout(table, COLUMNS)
+                layout = tabular.find_layout(table, COLUMNS, mapping=mapping)
                 layout.require()
                 context = load_context(user)
                 total = max(table.total - layout.data_start, 0) if table.total else None

@@ -24,7 +24,7 @@ from tamnong.tabular import CellError, FaultLog, Layout, cell_text
 
 from ..models import Classification
 from ..standards import Rule, classify
-from .columns import COLUMNS
+from .columns import COLUMNS, EXAMPLE_CODE
 from .lookups import Context, Unit
 
 # The fields of a clean row, in order (the staging table's columns).
@@ -111,6 +111,9 @@ class Checker:
                 bad = True
             elif len(code) > 40:
                 add(rowno, H["code"], _("Mã hộ dài quá 40 ký tự."))
+                bad = True
+            elif code == EXAMPLE_CODE:
+                add(rowno, H["code"], _("Đây là dòng ví dụ của tệp mẫu: hãy xóa dòng này."))
                 bad = True
             # -- year and its standard
             year = _whole(row[p_year])

@@ -203,7 +203,7 @@ def test_the_cli_imports_and_reports(geo, media, capsys):
     call_command("import_households", str(path))
     assert ReviewRecord.objects.count() == 3
     bad = write_csv(media / "bad.csv", [row("H9", income=-1)])
-    with pytest.raises(CommandError, match="1 dòng lỗi"):
+    with pytest.raises(CommandError, match="1 dòng có lỗi"):
         call_command("import_households", str(bad))
     capsys.readouterr()
     call_command("report_poverty", "--division", "10001", "--year", "2025", "--format", "json")
@@ -232,13 +232,14 @@ def test_the_template_imports_no_record_and_its_example_is_on_a_sheet_of_its_own
         result = import_file(path, user=SYSTEM)
         # the sheet to fill holds the header only: the example is never imported as a record
         assert [e[1:] for e in result.error_sample] == [("", "Tệp không có dòng dữ liệu nào.")]
-    # the example row (a commune of the demo province), imported as data, is rejected for its
-    # commune code only
+    # the example row copied into the sheet to fill is refused by its marked code (it never
+    # becomes a household, even where its commune exists, as in the demo province)
     example = list(open_table(media / "mau.xlsx", sheet="Ví dụ"))
     result = import_file(
         write_csv(media / "vidu.csv", example[1:], headers=example[0]), user=SYSTEM
     )
-    assert [e[1] for e in result.error_sample] == ["Mã xã"]
+    assert [e[1] for e in result.error_sample][0] == "Mã hộ"
+    assert "dòng ví dụ" in result.error_sample[0][2]
     assert not ReviewRecord.objects.exists()
     assert client.get("/poverty/nhap/mau.pdf").status_code == 404
 
@@ -251,8 +252,9 @@ def test_the_upload_page_runs_a_job_and_offers_the_error_report(geo, personas, c
     path = write_csv(media / "up.csv", [row("H1"), row("H2", income="abc")])
     with path.open("rb") as fh:
         r = client.post("/poverty/nhap/", {"file": fh})
-    assert r.status_code == 302 and "/jobs/" in r["Location"]
+    assert r.status_code == 302 and "/nhap/xem/" in r["Location"]  # the preview
     job = run(claim_next())
+    assert job.kind == "poverty.preview"
     assert job.status == Job.Status.DONE and job.result["errors"] == 1
     batch = ImportBatch.objects.get()
     r = client.get(f"/poverty/nhap/{batch.pk}/loi.csv")

@@ -38,12 +38,13 @@ class Command(BaseCommand):
         )
         if job.status != "done":
             raise CommandError(job.message or job.error)
-        from tamnong.ocop.importer import rejected_csv
+        from tamnong.ocop.importer import rejected_csv, result_view
         from tamnong.ocop.models import ImportRun
 
         run = ImportRun.objects.get(pk=job.result["run"])
-        for key, value in run.counts.items():
-            self.stdout.write(f"  {key}: {value}")
+        view = result_view(run)
+        for sentence in ([view.refused] if view.refused else []) + view.sentences:
+            self.stdout.write(f"  {sentence}")
         for e in run.rejected[:50]:
             self.stdout.write(f"  dòng {e['row']}, cột «{e['column']}»: {e['reason']}")
         if rejected and run.rejected:

@@ -51,12 +51,13 @@ class Command(BaseCommand):
                     _("  dòng %(row)s, cột «%(col)s»: %(reason)s")
                     % {"row": row, "col": col, "reason": reason}
                 )
+            if not result.get("rejected"):  # the file itself was refused
+                raise CommandError(job.message)
             raise CommandError(
-                _("Tệp bị từ chối: %(n)s dòng lỗi, không ghi dữ liệu nào. Báo cáo lỗi: %(report)s")
-                % {
-                    "n": result.get("rejected") or result["errors"],
-                    "report": result["error_report"],
-                }
+                _(
+                    "Tệp bị từ chối: %(n)s dòng có lỗi, không ghi dữ liệu nào. Báo cáo lỗi: %(report)s"
+                )
+                % {"n": result["rejected"], "report": result["error_report"]}
             )
         self.stdout.write(
             _("Đã nhập %(rows)s dòng (năm %(years)s, %(communes)s xã).")

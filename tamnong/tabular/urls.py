@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "tabular"
+urlpatterns = [
+    path("xem/<int:pk>/", views.preview_page, name="preview"),
+]
