@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -16,6 +19,12 @@ from ..models import (
 )
 from ._base import _denied, _errors, _sheet_answers, _sheet_rows, _visible
 
+# The list's date orders: newest registration first (the default) or oldest first.
+DOSSIER_ORDERS = {
+    "moi": ("-registered_on", "-pk"),
+    "cu": ("registered_on", "pk"),
+}
+
 
 @login_required
 def dossier_list(request):
@@ -25,11 +34,29 @@ def dossier_list(request):
     state = request.GET.get("state", "")
     if state:
         qs = qs.filter(state=state)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(
+            Q(product__name__icontains=q)
+            | Q(product__producer__name__icontains=q)
+            | Q(product__code__iexact=q)
+        )
+    order = request.GET.get("order", "")
+    if order not in DOSSIER_ORDERS:
+        order = "moi"
+    page = Paginator(qs.order_by(*DOSSIER_ORDERS[order]), 50).get_page(request.GET.get("page"))
+    query = urlencode({k: v for k, v in (("state", state), ("order", order)) if v})
     return render(
         request,
         "ocop/dossiers.html",
-        {"page": page, "state": state, "states": Dossier.State.choices},
+        {
+            "page": page,
+            "state": state,
+            "states": Dossier.State.choices,
+            "q": q,
+            "order": order,
+            "query": query,
+        },
     )
 
 
