@@ -90,10 +90,16 @@ def dossier_detail(request, pk: int):
                         criterion=file_form.cleaned_data["criterion"].strip(),
                         upload=file_form.cleaned_data["file"],
                     )
+                    messages.success(
+                        request,
+                        _("Đã tải lên tệp %(name)s.")
+                        % {"name": file_form.cleaned_data["file"].name},
+                    )
                     return redirect("ocop:dossier", pk=pk)
                 errors = [str(e) for errs in file_form.errors.values() for e in errs]
             elif action == "submit":
                 services.submit_dossier(request.user, dossier)
+                messages.success(request, _("Đã nộp hồ sơ."))
                 return redirect("ocop:dossier", pk=pk)
             elif action == "commune":
                 local = {c["code"] for c in crit.commune_criteria(content)}
@@ -103,6 +109,7 @@ def dossier_detail(request, pk: int):
                 services.commune_assess(
                     request.user, dossier, answers=answers, report=request.POST.get("report", "")
                 )
+                messages.success(request, _("Đã lưu đánh giá của xã và đề nghị tỉnh."))
                 return redirect("ocop:dossier", pk=pk)
             elif action == "central":
                 if not perms.province:  # the service refuses too; refuse before reading the form
@@ -127,6 +134,7 @@ def dossier_detail(request, pk: int):
                 errors = [str(e) for errs in central_form.errors.values() for e in errs]
             elif action == "return":
                 services.return_dossier(request.user, dossier, request.POST.get("reason", ""))
+                messages.success(request, _("Đã trả lại hồ sơ để bổ sung."))
                 return redirect("ocop:dossier", pk=pk)
             else:
                 errors = [_("Thao tác không hợp lệ.")]
