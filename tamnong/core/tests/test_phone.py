@@ -137,3 +137,14 @@ def test_sortable_tables_sort_vietnamese_text_and_numbers(phone, live_server, ge
     assert column(2) == ["7,5", "25", "1.581", "–"]
     page.click("th:nth-child(2) button")
     assert column(2) == ["1.581", "25", "7,5", "–"]
+
+
+def test_a_date_picker_shows_the_chosen_day_as_dd_mm_yyyy(phone, live_server, personas):
+    page = phone("coordinator", viewport={"width": 1366, "height": 900})
+    page.goto(live_server.url + "/ocop/hoi-dong/them/")
+    field = page.locator("main input[name=held_on]")
+    assert field.get_attribute("type") == "date"
+    echo = page.locator("main input[name=held_on] + .date-echo")
+    assert echo.inner_text() == "ngày/tháng/năm"
+    field.fill("2025-10-02")
+    assert echo.inner_text() == "02/10/2025"

@@ -30,6 +30,23 @@
         }
       });
     }
+    // Date pickers: the chosen day written the Vietnamese way under the field (24/02/2023),
+    // whatever order the browser's own picker shows.
+    var echo = function (input) {
+      var out = input.nextElementSibling;
+      if (!out || !out.classList.contains("date-echo")) {
+        out = document.createElement("small");
+        out.className = "date-echo";
+        out.setAttribute("aria-live", "polite");
+        input.insertAdjacentElement("afterend", out);
+      }
+      var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(input.value);
+      out.textContent = m ? m[3] + "/" + m[2] + "/" + m[1] : input.getAttribute("data-hint");
+    };
+    document.querySelectorAll("input[type=date][data-hint]").forEach(echo);
+    document.addEventListener("input", function (e) {
+      if (e.target.matches && e.target.matches("input[type=date][data-hint]")) echo(e.target);
+    });
     // <select data-autosubmit>: a filter that applies as soon as it is chosen.
     document.addEventListener("change", function (e) {
       var el = e.target;

@@ -61,7 +61,7 @@
     table.dataset.sortBound = "1";
     var head = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
     if (!head) return;
-    var sprite = document.documentElement.getAttribute("data-icons");
+    var sprite = document.body.getAttribute("data-icons");
     var iconHref = sprite ? sprite + "#i-sort" : "";
     Array.prototype.forEach.call(head.cells, function (th, index) {
       if (th.hasAttribute("data-nosort") || th.colSpan > 1) return;
