@@ -113,3 +113,27 @@ def cell(value, field: str = "", decimals: int | None = None, lang: str | None =
         places = 0 if d == d.to_integral_value() else min(2, -d.as_tuple().exponent)
         return number(value, places, lang)
     return str(value)
+
+
+def age(value: dt.datetime | None, now: dt.datetime | None = None) -> str:
+    """How long ago a figure was computed, in words a reader relates to freshness:
+    'vừa xong', '5 phút trước', '2 giờ trước', '3 ngày trước' ('–' for None)."""
+    from django.utils import timezone
+    from django.utils.translation import gettext, ngettext
+
+    if not isinstance(value, dt.datetime):
+        return "–"
+    now = now or timezone.now()
+    if timezone.is_naive(value) and timezone.is_aware(now):
+        value = timezone.make_aware(value)
+    seconds = max(0, int((now - value).total_seconds()))
+    if seconds < 60:
+        return gettext("vừa xong")
+    minutes = seconds // 60
+    if minutes < 60:
+        return ngettext("%(n)d phút trước", "%(n)d phút trước", minutes) % {"n": minutes}
+    hours = minutes // 60
+    if hours < 24:
+        return ngettext("%(n)d giờ trước", "%(n)d giờ trước", hours) % {"n": hours}
+    days = hours // 24
+    return ngettext("%(n)d ngày trước", "%(n)d ngày trước", days) % {"n": days}

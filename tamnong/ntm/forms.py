@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tamnong.core.widgets import DateInput
+
 from .models import RecognitionKind, TargetMetric, TargetReading
 
 
@@ -43,18 +45,18 @@ class DossierForm(forms.Form):
             (k, v) for k, v in RecognitionKind.choices if k.startswith(("commune", "village"))
         ],
     )
-    on = forms.DateField(label=_("Ngày tự đánh giá"))
+    on = forms.DateField(label=_("Ngày tự đánh giá"), widget=DateInput())
 
 
 class ConsultationForm(forms.Form):
-    on = forms.DateField(label=_("Ngày lấy ý kiến"))
+    on = forms.DateField(label=_("Ngày lấy ý kiến"), widget=DateInput())
     satisfaction_pct = forms.DecimalField(
         label=_("Tỷ lệ hài lòng (%)"), min_value=0, max_value=100, decimal_places=2
     )
 
 
 class AppraisalForm(forms.Form):
-    on = forms.DateField(label=_("Ngày thẩm định"))
+    on = forms.DateField(label=_("Ngày thẩm định"), widget=DateInput())
     passed = forms.TypedChoiceField(
         label=_("Kết quả"),
         choices=[("1", _("Đạt")), ("0", _("Không đạt"))],
@@ -65,7 +67,7 @@ class AppraisalForm(forms.Form):
 
 class DecisionForm(forms.Form):
     number = forms.CharField(label=_("Số quyết định"), max_length=60)
-    signed_on = forms.DateField(label=_("Ngày ký"))
+    signed_on = forms.DateField(label=_("Ngày ký"), widget=DateInput())
     issuer = forms.CharField(label=_("Cơ quan ban hành"), max_length=200)
     signer = forms.CharField(label=_("Người ký"), max_length=150, required=False)
 
@@ -107,7 +109,7 @@ class UnitDossierForm(forms.Form):
         choices=[(k.value, k.label) for k in UNIT_KINDS],
     )
     year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
-    on = forms.DateField(label=_("Ngày báo cáo tự đánh giá"))
+    on = forms.DateField(label=_("Ngày báo cáo tự đánh giá"), widget=DateInput())
 
 
 class UploadForm(forms.Form):

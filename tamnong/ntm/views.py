@@ -342,6 +342,7 @@ def assessment(request, pk: int):
                 if not form.is_valid():
                     raise services.NtmInputError(_("Chọn loại công nhận và ngày."), "kind")
                 d = services.open_dossier(request.user, a, **form.cleaned_data)
+                messages.success(request, _("Đã lập hồ sơ đề nghị công nhận."))
                 return redirect("ntm:dossier", pk=d.pk)
             return redirect("ntm:assessment", pk=a.pk)
         except services.NtmInputError as exc:
@@ -397,6 +398,7 @@ def dossier(request, pk: int):
             posted = request.POST.get("step")
             if posted == "revoke" and revoke_form is not None and revoke_form.is_valid():
                 services.revoke(request.user, d.recognition, **revoke_form.cleaned_data)
+                messages.success(request, _("Đã thu hồi quyết định công nhận."))
                 return redirect("ntm:dossier", pk=d.pk)
             if posted == step and form.is_valid():
                 if step == "consultation":

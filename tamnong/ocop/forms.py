@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tamnong.core.widgets import DateInput
 from tamnong.divisions.models import Division, Level
 
 from .models import Channel, Dossier, DossierFile, Producer, ProducerKind, Seat
@@ -58,13 +59,13 @@ class ChannelForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại kênh"), choices=Channel.Kind.choices)
     name = forms.CharField(label=_("Tên"), max_length=200)
     country = forms.CharField(label=_("Mã quốc gia (xuất khẩu)"), max_length=2, required=False)
-    since = forms.DateField(label=_("Từ ngày"), required=False)
+    since = forms.DateField(label=_("Từ ngày"), required=False, widget=DateInput())
 
 
 class FairForm(forms.Form):
     name = forms.CharField(label=_("Hội chợ, triển lãm"), max_length=255)
     place = forms.CharField(label=_("Địa điểm"), max_length=200, required=False)
-    held_on = forms.DateField(label=_("Ngày"), required=False)
+    held_on = forms.DateField(label=_("Ngày"), required=False, widget=DateInput())
 
 
 class FileForm(forms.Form):
@@ -115,7 +116,7 @@ class SessionForm(forms.Form):
     province (services.council_candidates), never typed."""
 
     name = forms.CharField(label=_("Tên phiên họp"), max_length=255)
-    held_on = forms.DateField(label=_("Ngày họp"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=_("Ngày họp"), widget=DateInput())
     chair = PersonChoice(
         queryset=None, label=_("Chủ tịch Hội đồng"), required=False, empty_label="–"
     )
@@ -156,7 +157,7 @@ class SeatForm(forms.Form):
 
 class DecisionForm(forms.Form):
     number = forms.CharField(label=_("Số quyết định"), max_length=60)
-    signed_on = forms.DateField(label=_("Ngày ký"))
+    signed_on = forms.DateField(label=_("Ngày ký"), widget=DateInput())
     issuer = forms.CharField(label=_("Cơ quan ban hành"), max_length=200)
     signer = forms.CharField(label=_("Người ký"), max_length=150, required=False)
 
@@ -240,7 +241,7 @@ class CentralResultForm(forms.Form):
         choices=[(n, _("%(n)s sao") % {"n": n}) for n in (5, 4, 3, 2, 1)],
     )
     number = forms.CharField(label=_("Số quyết định"), max_length=60)
-    signed_on = forms.DateField(label=_("Ngày ký"))
+    signed_on = forms.DateField(label=_("Ngày ký"), widget=DateInput())
     issuer = forms.CharField(
         label=_("Cơ quan ban hành"), max_length=200, initial=_("Bộ Nông nghiệp và Môi trường")
     )

@@ -6,6 +6,8 @@ from pathlib import Path
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tamnong.core.widgets import DateInput
+
 from .models import ReviewRound
 from .services import ReviewInput
 
@@ -62,6 +64,6 @@ class RoundStepForm(forms.Form):
     step = forms.ChoiceField(
         label=_("Bước"), choices=[c for c in ReviewRound.Step.choices if c[0] != "planned"]
     )
-    on = forms.DateField(label=_("Ngày"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("Ngày"), widget=DateInput())
     decision_number = forms.CharField(label=_("Số quyết định công nhận"), required=False)
     note = forms.CharField(label=_("Ghi chú"), required=False)

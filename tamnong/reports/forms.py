@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tamnong.core.widgets import DateInput
+
 from .models import Activity, CatalogEntry, Commendation, Contribution, FundingRecord
 
 
@@ -52,7 +54,7 @@ class ActivityForm(ScopedDivisionForm):
     class Meta:
         model = Activity
         fields = ["division", "date", "kind", "component", "title", "participants", "materials"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"date": DateInput()}
 
 
 class CommendationForm(ScopedDivisionForm):
@@ -67,7 +69,7 @@ class CommendationForm(ScopedDivisionForm):
             "recipient",
             "component",
         ]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"date": DateInput()}
 
 
 class ImportForm(forms.Form):

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -378,8 +379,6 @@ def summary(request):
 
 def _default_year(user=None) -> int:
     """The latest year with records in the user's scope (this year when there are none)."""
-    from django.utils import timezone
-
     from tamnong.core.scopeyears import latest_year
 
     return latest_year(user) if user is not None else timezone.localdate().year
@@ -528,26 +527,28 @@ def dashboard(request):
         response = HttpResponse(chart_csv(chart), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{key}-{division.code}-{year}.csv"'
         return response
-    panels_html = datacache.cached_for(
-        request.user,
-        "reports.dashboard-html",
-        *(division.pk, year),
-        compute=lambda: mark_safe(  # noqa: S308 – our template's output
-            render_to_string(
-                "reports/_panels.html",
-                {
-                    "panels": cached_dashboard(request.user, division, year),
-                    "division": division,
-                    "year": year,
-                },
-            )
-        ),
+
+    def html():
+        panels = render_to_string(
+            "reports/_panels.html",
+            {
+                "panels": cached_dashboard(request.user, division, year),
+                "division": division,
+                "year": year,
+            },
+        )
+        return timezone.now(), mark_safe(panels)  # noqa: S308 – our template's output
+
+    # kept with the time it was computed: the page says how fresh its figures are
+    generated_at, panels_html = datacache.cached_for(
+        request.user, "reports.dashboard-html", *(division.pk, year), compute=html
     )
     return render(
         request,
         "reports/dashboard.html",
         {
             "panels_html": panels_html,
+            "generated_at": generated_at,
             "division": division,
             "year": year,
             "defaulted": not request.GET.get("year"),

@@ -40,3 +40,9 @@ def vn_decimal(value):
     except InvalidOperation:
         return str(value)
     return formatting.cell(d.normalize() if d == d.to_integral_value() else d)
+
+
+@register.filter
+def vn_age(value):
+    """{{ generated_at|vn_age }}: '5 phút trước' (how fresh a cached figure is)."""
+    return formatting.age(value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -9,6 +10,7 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tamnong.access.roles import PROVINCE_ROLES
 from tamnong.access.scope import Scope
@@ -70,6 +72,7 @@ def certificate_detail(request, pk: int):
             except ValidationError as exc:
                 errors = _errors(exc)
             else:
+                messages.success(request, _("Đã thu hồi giấy chứng nhận."))
                 return redirect("ocop:certificate", pk=pk)
         status = 400
     state, state_on = cert.status_on(today)

@@ -52,6 +52,7 @@ def session_new(request):
                 for msg in _errors(exc):
                     form.add_error(None, msg)
             else:
+                messages.success(request, _("Đã lập phiên %(name)s.") % {"name": session.name})
                 return redirect("ocop:session", pk=session.pk)
         elif not provinces:
             raise PermissionDenied

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +23,12 @@ from ..models import (
 )
 from ._base import _denied, _errors, _sheet_answers, _sheet_rows, _visible
 
+# The list's date orders: newest registration first (the default) or oldest first.
+DOSSIER_ORDERS = {
+    "moi": ("-registered_on", "-pk"),
+    "cu": ("registered_on", "pk"),
+}
+
 
 @login_required
 def dossier_list(request):
@@ -29,11 +38,29 @@ def dossier_list(request):
     state = request.GET.get("state", "")
     if state:
         qs = qs.filter(state=state)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(
+            Q(product__name__icontains=q)
+            | Q(product__producer__name__icontains=q)
+            | Q(product__code__iexact=q)
+        )
+    order = request.GET.get("order", "")
+    if order not in DOSSIER_ORDERS:
+        order = "moi"
+    page = Paginator(qs.order_by(*DOSSIER_ORDERS[order]), 50).get_page(request.GET.get("page"))
+    query = urlencode({k: v for k, v in (("state", state), ("order", order)) if v})
     return render(
         request,
         "ocop/dossiers.html",
-        {"page": page, "state": state, "states": Dossier.State.choices},
+        {
+            "page": page,
+            "state": state,
+            "states": Dossier.State.choices,
+            "q": q,
+            "order": order,
+            "query": query,
+        },
     )
 
 
@@ -75,10 +102,16 @@ def dossier_detail(request, pk: int):
                         criterion=file_form.cleaned_data["criterion"].strip(),
                         upload=file_form.cleaned_data["file"],
                     )
+                    messages.success(
+                        request,
+                        _("Đã tải lên tệp %(name)s.")
+                        % {"name": file_form.cleaned_data["file"].name},
+                    )
                     return redirect("ocop:dossier", pk=pk)
                 errors = [str(e) for errs in file_form.errors.values() for e in errs]
             elif action == "submit":
                 services.submit_dossier(request.user, dossier)
+                messages.success(request, _("Đã nộp hồ sơ."))
                 return redirect("ocop:dossier", pk=pk)
             elif action == "commune":
                 local = {c["code"] for c in crit.commune_criteria(content)}
@@ -95,6 +128,7 @@ def dossier_detail(request, pk: int):
                     report=request.POST.get("report", ""),
                     samples=int(samples) if samples else None,
                 )
+                messages.success(request, _("Đã lưu đánh giá của xã và đề nghị tỉnh."))
                 return redirect("ocop:dossier", pk=pk)
             elif action == "central":
                 if not perms.province:  # the service refuses too; refuse before reading the form
@@ -119,6 +153,7 @@ def dossier_detail(request, pk: int):
                 errors = [str(e) for errs in central_form.errors.values() for e in errs]
             elif action == "return":
                 services.return_dossier(request.user, dossier, request.POST.get("reason", ""))
+                messages.success(request, _("Đã trả lại hồ sơ để bổ sung."))
                 return redirect("ocop:dossier", pk=pk)
             else:
                 errors = [_("Thao tác không hợp lệ.")]

@@ -121,6 +121,7 @@ def product_new(request, producer_pk: int):
                 for msg in _errors(exc):
                     form.add_error(None, msg)
             else:
+                messages.success(request, _("Đã thêm sản phẩm %(name)s.") % {"name": product.name})
                 return redirect("ocop:product", pk=product.pk)
         status = 400
     title = _("Thêm sản phẩm của %(p)s") % {"p": producer}
@@ -150,10 +151,12 @@ def product_photo(request, pk: int):
 def product_detail(request, pk: int):
     product = _visible(request, Product, pk, select=("producer", "division"))
     can_act = services.can_act_for(request.user, product.producer)
+    # Three forms on one page: their fields' ids are prefixed so that none repeats ("name").
+    ids = {"channel": "channel-%s", "fair": "fair-%s", "open": "open-%s"}
     channel_form, fair_form, open_form = (
-        forms.ChannelForm(),
-        forms.FairForm(),
-        forms.OpenDossierForm(),
+        forms.ChannelForm(auto_id=ids["channel"]),
+        forms.FairForm(auto_id=ids["fair"]),
+        forms.OpenDossierForm(auto_id=ids["open"]),
     )
     errors, status = [], 200
     if request.method == "POST":
@@ -162,20 +165,34 @@ def product_detail(request, pk: int):
         action = request.POST.get("action")
         try:
             if action == "channel":
-                channel_form = forms.ChannelForm(request.POST)
+                channel_form = forms.ChannelForm(request.POST, auto_id=ids["channel"])
                 if channel_form.is_valid():
                     services.add_channel(request.user, product, **channel_form.cleaned_data)
+                    messages.success(
+                        request,
+                        _("Đã thêm kênh phân phối %(name)s.")
+                        % {"name": channel_form.cleaned_data["name"]},
+                    )
                     return redirect("ocop:product", pk=pk)
             elif action == "fair":
-                fair_form = forms.FairForm(request.POST)
+                fair_form = forms.FairForm(request.POST, auto_id=ids["fair"])
                 if fair_form.is_valid():
                     services.add_fair(request.user, product, **fair_form.cleaned_data)
+                    messages.success(
+                        request,
+                        _("Đã thêm hội chợ, triển lãm %(name)s.")
+                        % {"name": fair_form.cleaned_data["name"]},
+                    )
                     return redirect("ocop:product", pk=pk)
             elif action == "open":
-                open_form = forms.OpenDossierForm(request.POST)
+                open_form = forms.OpenDossierForm(request.POST, auto_id=ids["open"])
                 if open_form.is_valid():
                     dossier = services.open_dossier(
                         request.user, product, kind=open_form.cleaned_data["kind"]
+                    )
+                    messages.success(
+                        request,
+                        _("Đã lập hồ sơ đánh giá cho sản phẩm %(name)s.") % {"name": product.name},
                     )
                     return redirect("ocop:dossier", pk=dossier.pk)
         except ValidationError as exc:
