@@ -6,6 +6,5 @@ app_name = "jobs"
 urlpatterns = [
     path("", views.job_list, name="list"),
     path("<int:pk>/", views.job_detail, name="detail"),
-    path("<int:pk>/loi.csv", views.job_report, name="report"),
     path("<int:pk>/rerun/", views.job_rerun, name="rerun"),
 ]

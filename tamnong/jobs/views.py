@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -58,21 +57,6 @@ def _changes_url(job: Job) -> str:
     result = job.result if isinstance(job.result, dict) else {}
     run = result.get("changes")
     return run_changes_url(run) if job.status == Job.Status.DONE and isinstance(run, str) else ""
-
-
-@login_required
-def job_report(request, pk: int):
-    """The error report (Dòng, Cột, Lý do, Giá trị) of an import job that kept its faults in its
-    result (`errors`); an import with a report file of its own links that one instead."""
-    from tamnong.tabular import report_csv
-
-    job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
-    errors = (job.result or {}).get("errors") if isinstance(job.result, dict) else None
-    if not isinstance(errors, list) or not errors:
-        raise Http404
-    response = HttpResponse(report_csv(errors), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="bao-cao-loi-{job.pk}.csv"'
-    return response
 
 
 @login_required

@@ -167,7 +167,9 @@ class RevokeForm(DecisionForm):
     its list and the day of the finding; the service decides what is required."""
 
     ground = forms.ChoiceField(label=_("Căn cứ thu hồi"), required=False, choices=())
-    found_on = forms.DateField(label=_("Ngày có kết luận về vi phạm"), required=False)
+    found_on = forms.DateField(
+        label=_("Ngày có kết luận về vi phạm"), required=False, widget=DateInput()
+    )
     reason = forms.CharField(
         label=_("Lý do thu hồi"),
         max_length=500,
@@ -198,7 +200,7 @@ class RevokeForm(DecisionForm):
 
 class InspectionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại kiểm tra"), choices=())
-    inspected_on = forms.DateField(label=_("Ngày kiểm tra"))
+    inspected_on = forms.DateField(label=_("Ngày kiểm tra"), widget=DateInput())
     authority = forms.ChoiceField(
         label=_("Cấp kiểm tra"),
         choices=[("province", _("Cấp tỉnh")), ("central", _("Bộ Nông nghiệp và Môi trường"))],

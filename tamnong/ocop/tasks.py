@@ -53,12 +53,12 @@ def describe(result: dict, job=None):
 def _import(progress, path, user_id, file_name, mapping, *, dry_run, partial=False) -> dict:
     from pathlib import Path
 
-    from tamnong.access.actors import SYSTEM
     from tamnong.accounts.models import User
 
     from .importer import import_file, result_view
 
-    user = User.objects.filter(pk=user_id).first() if user_id else SYSTEM
+    # the command line: no person (the OCOP importer records the run without an author)
+    user = User.objects.filter(pk=user_id).first() if user_id else None
     name = file_name or Path(path).name
     run = import_file(
         user,

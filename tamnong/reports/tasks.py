@@ -23,7 +23,7 @@ def describe(result: dict, job=None):
         faults=errors,
         fault_rows=result.get("rejected") or None,
         report_url=(
-            reverse("jobs:report", args=[job.pk])
+            reverse("tabular:job_report", args=[job.pk])
             if job is not None and any(e.get("row") for e in errors)
             else ""
         ),

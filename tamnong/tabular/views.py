@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from tamnong.jobs import services as job_services
+from tamnong.jobs.models import Job
 from tamnong.jobs.views import _result_view
 
 from . import preview
+from .faults import report_csv
 from .models import PendingImport
 
 
@@ -84,3 +86,16 @@ def preview_page(request, pk: int):
         else "tabular/preview.html"
     )
     return render(request, template, context, status=status)
+
+
+@login_required
+def job_report(request, pk: int):
+    """The error report (Dòng, Cột, Lý do, Giá trị) of an import job that kept its faults in its
+    result (`errors`); an import with a report file of its own links that one instead."""
+    job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
+    errors = (job.result or {}).get("errors") if isinstance(job.result, dict) else None
+    if not isinstance(errors, list) or not errors:
+        raise Http404
+    response = HttpResponse(report_csv(errors), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-loi-{job.pk}.csv"'
+    return response

@@ -97,7 +97,15 @@ def test_an_ocop_csv_with_a_two_megabyte_cell_is_refused_on_the_page(client, per
     body = (header + "\n" + ",".join(["x" * (2 << 20)] * 3) + "\n").encode()
     client.force_login(personas.coordinator)
     r = client.post("/ocop/nhap/", {"file": SimpleUploadedFile("ds.csv", body)})
-    assert r.status_code == 400 and "ký tự" in r.content.decode()
+    if r.status_code == 302:  # the preview before commit (issue 13): the file is checked there
+        from tamnong.jobs.services import claim_next, run
+
+        job = claim_next()
+        if job is not None:
+            run(job)
+        r = client.get(r["Location"])
+    assert r.status_code in (200, 400) and "ký tự" in r.content.decode()
+    assert "Traceback" not in r.content.decode()
     assert Producer.objects.count() == 0
 
 

@@ -70,6 +70,9 @@ FORBIDDEN: dict[str, set[str]] = {
         )
     },
     "ocop:session": {"canboxa", "canboxa2", "chuthe", "lanhdao", "songanh"},
+    # the demo's first NTM dossier is now a unit found through the lineage (Division.within),
+    # outside the first commune officer's commune too
+    "ntm:dossier": {"canboxa", "canboxa2", "chuthe"},
 }
 # A persona may see 403/404 on any page of these namespaces outside its role.
 FORBIDDEN_NAMESPACES: dict[str, set[str]] = {

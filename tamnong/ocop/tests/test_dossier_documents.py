@@ -14,7 +14,7 @@ from tamnong.ocop import services
 from tamnong.ocop.models import Dossier
 from tamnong.testing.ocop import (
     answers,
-    install_synthetic,
+    install_synthetic_both,
     producer_and_product,
     quick_certificate,
     registration_file,
@@ -29,7 +29,7 @@ DAY = dt.date(2026, 8, 3)
 @pytest.fixture
 def product(geo, personas, monkeypatch):
     regime26.load(monkeypatch)
-    install_synthetic()
+    install_synthetic_both()
     return producer_and_product(geo, personas)[1]
 
 
@@ -93,7 +93,7 @@ def test_the_commune_records_samples_and_its_report(product, personas):
 
 
 def test_no_checklist_under_a_regime_without_one(geo, personas):
-    install_synthetic()
+    install_synthetic_both()
     _p, product = producer_and_product(geo, personas)
     dossier = services.open_dossier(personas.producer, product, registered_on=dt.date(2025, 9, 1))
     assert services.dossier_documents(dossier) == []
@@ -144,7 +144,7 @@ def test_the_paper_set_lists_each_document_with_its_hash_uploader_and_time(
     assert r.status_code == 200
     html = r.content.decode()
     assert "mau-01.pdf" in html and hashlib.sha256(body).hexdigest() in html
-    assert personas.producer.full_name in html and "@media print" in html
+    assert personas.producer.full_name in html and "css/dossier-print.css" in html
     assert "Mẫu 02" in html  # the missing ones are listed too
     assert login(client, personas.outsider).get(f"/ocop/ho-so/{dossier.pk}/in/").status_code in (
         403,

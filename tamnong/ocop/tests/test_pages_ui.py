@@ -11,7 +11,7 @@ import pytest
 from tamnong.ocop import services
 from tamnong.testing.ocop import (
     SYNTHETIC_SET_NO,
-    install_synthetic,
+    install_synthetic_both,
     producer_and_product,
     registration_file,
 )
@@ -21,7 +21,7 @@ from .test_pages import login
 
 @pytest.fixture
 def product(geo, personas):
-    install_synthetic()
+    install_synthetic_both()
     return producer_and_product(geo, personas)[1]
 
 

@@ -45,6 +45,8 @@ def registry(geo, personas):
         personas.coordinator,
         made["Mật ong bị thu hồi"],
         reason="Vi phạm ATTP",
+        ground="a",
+        found_on=today - dt.timedelta(days=12),
         number="9/QĐ-UBND",
         signed_on=today - dt.timedelta(days=10),
         issuer="UBND tỉnh Tỉnh Mới",

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from tamnong.jobs.services import run_now
 from tamnong.ocop import services
 from tamnong.ocop.models import Dossier, Notification
-from tamnong.testing.ocop import install_synthetic, producer_and_product, quick_certificate
+from tamnong.testing.ocop import install_synthetic_both, producer_and_product, quick_certificate
 
 from . import regime26
 
@@ -21,7 +21,7 @@ EXPIRES = dt.date(2027, 3, 1)
 @pytest.fixture
 def cert(geo, personas, monkeypatch):
     regime26.load(monkeypatch)
-    install_synthetic()
+    install_synthetic_both()
     _producer, product = producer_and_product(geo, personas)
     return quick_certificate(product, ISSUED)
 
@@ -59,7 +59,7 @@ def test_filing_in_the_window_or_late_is_accepted_and_late_is_said(cert, persona
 
 
 def test_no_window_under_a_regime_without_one(geo, personas):
-    install_synthetic()
+    install_synthetic_both()
     _producer, product = producer_and_product(geo, personas)
     old = quick_certificate(product, dt.date(2023, 1, 10))  # expires 10/01/2026
     dossier = services.open_dossier(

@@ -12,7 +12,7 @@ from tamnong.ocop import services
 from tamnong.ocop.models import Dossier, EvaluationRound
 from tamnong.testing.ocop import (
     answers,
-    install_synthetic,
+    install_synthetic_both,
     producer_and_product,
     registration_file,
 )
@@ -63,7 +63,7 @@ def test_only_province_staff_create_rounds(geo, personas, r26):
 
 @pytest.fixture
 def filed(geo, personas, r26):
-    install_synthetic()
+    install_synthetic_both()
     _p, product = producer_and_product(geo, personas)
     dossier = services.open_dossier(personas.producer, product, registered_on=D(2027, 3, 1))
     services.save_self_assessment(personas.producer, dossier, answers())
@@ -154,9 +154,9 @@ def test_the_page_creates_rounds_and_the_home_page_shows_what_is_late(
 
 def test_the_api_lists_the_rounds_in_scope_with_what_is_late(filed, personas, client):
     c = login(client, personas.coordinator)
-    data = c.get("/api/v1/ocop/rounds", {"today": "2027-05-02"}).json()
+    data = c.get("/api/v1/ocop/rounds", {"today": "2027-05-02"}).json()["items"]
     assert len(data) == 4
     first = next(r for r in data if r["level"] == "province" and r["number"] == 1)
     assert first["proposals_before"] == "2027-04-30" and first["late"] is True
     assert first["not_proposed"] == [filed[0].pk]
-    assert login(client, personas.outsider).get("/api/v1/ocop/rounds").json() == []
+    assert login(client, personas.outsider).get("/api/v1/ocop/rounds").json()["items"] == []

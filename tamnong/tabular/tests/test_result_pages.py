@@ -191,8 +191,8 @@ def test_the_funding_result_links_an_error_report(geo, personas, client, media):
         client.post("/reports/funding/import/", {"file": fh})
     job = _run_job()
     html = _page(client, job)
-    assert f'href="/jobs/{job.pk}/loi.csv"' in html and "1 dòng có lỗi" in html
+    assert f'href="/nhap/tac-vu/{job.pk}/loi.csv"' in html and "1 dòng có lỗi" in html
     assert len(_fault_rows(html, 2)) == 2
     _clean(html, media)
-    report = client.get(f"/jobs/{job.pk}/loi.csv")
+    report = client.get(f"/nhap/tac-vu/{job.pk}/loi.csv")
     assert report.status_code == 200 and "Lý do" in report.content.decode("utf-8-sig")
