@@ -785,8 +785,9 @@ def import_file(
                     note=_("Nhập danh sách OCOP"),
                 )
         except _DryRun:
-            pass
+            run.pk = None  # rolled back with everything else: a preview keeps no run
         except ValidationError as exc:  # a decision or certificate refused (DecisionError…)
+            run.pk = None
             run.rejected.append({"row": 0, "column": "", "reason": "; ".join(exc.messages)})
         else:
             run.committed = True
