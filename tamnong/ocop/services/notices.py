@@ -84,28 +84,40 @@ def send_expiry_notices(today: dt.date | None = None) -> dict:
                 )
                 % facts
             )
-            link = reverse("ocop:certificate", args=[cert.pk])
-            emails = {cert.producer.email} if cert.producer.email else set()
-            for user in _recipients(cert):
-                _n, new = Notification.objects.get_or_create(
-                    user=user,
-                    key=f"expiry:{cert.pk}",
-                    defaults={"title": title[:255], "body": body, "link": link},
-                )
-                notified += int(new)
-                if user.email:
-                    emails.add(user.email)
+            new, emails = _notify(cert, "expiry", title, body)
+            notified += new
             certificates += 1
-        if emails:
-            send_mail(
-                title,
-                f"{body}\n\n{settings.SITE_URL}{link}",
-                None,
-                sorted(emails),
-                fail_silently=True,
-            )
-            mails += len(emails)
+        mails += _mail(cert, title, body, emails)
     return {"certificates": certificates, "notified": notified, "emails": mails}
+
+
+def _notify(cert, key: str, title: str, body: str) -> tuple[int, set[str]]:
+    """One in-app notice per recipient of the certificate (once per `key`), and the addresses to
+    mail (the holder's and the recipients')."""
+    link = reverse("ocop:certificate", args=[cert.pk])
+    emails = {cert.producer.email} if cert.producer.email else set()
+    notified = 0
+    for user in _recipients(cert):
+        _n, new = Notification.objects.get_or_create(
+            user=user,
+            key=f"{key}:{cert.pk}",
+            defaults={"title": title[:255], "body": body, "link": link},
+        )
+        notified += int(new)
+        if user.email:
+            emails.add(user.email)
+    return notified, emails
+
+
+def _mail(cert, title: str, body: str, emails: set[str]) -> int:
+    """The e-mail of a notice (after its transaction), to every address; how many were sent."""
+    if not emails:
+        return 0
+    link = reverse("ocop:certificate", args=[cert.pk])
+    send_mail(
+        title, f"{body}\n\n{settings.SITE_URL}{link}", None, sorted(emails), fail_silently=True
+    )
+    return len(emails)
 
 
 def send_reevaluation_notices(today: dt.date | None = None) -> dict:
@@ -157,25 +169,8 @@ def send_reevaluation_notices(today: dt.date | None = None) -> dict:
                 )
                 % facts
             )
-            link = reverse("ocop:certificate", args=[cert.pk])
-            emails = {cert.producer.email} if cert.producer.email else set()
-            for user in _recipients(cert):
-                _n, new = Notification.objects.get_or_create(
-                    user=user,
-                    key=f"reevaluation:{cert.pk}",
-                    defaults={"title": title[:255], "body": body, "link": link},
-                )
-                notified += int(new)
-                if user.email:
-                    emails.add(user.email)
+            new, emails = _notify(cert, "reevaluation", title, body)
+            notified += new
             certificates += 1
-        if emails:
-            send_mail(
-                title,
-                f"{body}\n\n{settings.SITE_URL}{link}",
-                None,
-                sorted(emails),
-                fail_silently=True,
-            )
-            mails += len(emails)
+        mails += _mail(cert, title, body, emails)
     return {"certificates": certificates, "notified": notified, "emails": mails}

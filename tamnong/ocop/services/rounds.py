@@ -24,27 +24,15 @@ from ._base import fail
 from .council import _require_province
 
 S = Dossier.State
+_AT_COMMUNE = (S.DRAFT, S.SUBMITTED, S.RETURNED)  # not yet proposed by the commune
+_AT_PROVINCE = (*_AT_COMMUNE, S.FORWARDED, S.IN_SESSION, S.SCORED)  # not yet decided there
 NOT_PROPOSED = {
-    EvaluationRound.Level.PROVINCE: (S.DRAFT, S.SUBMITTED, S.RETURNED),
-    EvaluationRound.Level.CENTRAL: (
-        S.DRAFT,
-        S.SUBMITTED,
-        S.RETURNED,
-        S.FORWARDED,
-        S.IN_SESSION,
-        S.SCORED,
-    ),
+    EvaluationRound.Level.PROVINCE: _AT_COMMUNE,
+    EvaluationRound.Level.CENTRAL: _AT_PROVINCE,
 }
 NOT_DECIDED = {
-    EvaluationRound.Level.PROVINCE: (
-        S.DRAFT,
-        S.SUBMITTED,
-        S.RETURNED,
-        S.FORWARDED,
-        S.IN_SESSION,
-        S.SCORED,
-    ),
-    EvaluationRound.Level.CENTRAL: (*NOT_PROPOSED["central"], S.FORWARDED_CENTRAL),
+    EvaluationRound.Level.PROVINCE: _AT_PROVINCE,
+    EvaluationRound.Level.CENTRAL: (*_AT_PROVINCE, S.FORWARDED_CENTRAL),
 }
 # what may be filed into a round of each level: not yet decided at that level
 FILEABLE = NOT_DECIDED
