@@ -261,7 +261,7 @@ class ResultsImport:
                 self.faults.add(
                     rowno,
                     where,
-                    _("Xã %(name)s đã có ở dòng %(row)s.") % {"name": unit.name, "row": line.rowno},
+                    _("%(name)s đã có ở dòng %(row)s.") % {"name": unit.name, "row": line.rowno},
                     code or text,
                 )
                 continue
@@ -332,7 +332,8 @@ class ResultsImport:
     def write(self, lines: list[Line], progress: Callable | None = None) -> None:
         """Every commune through the services (the caller holds the transaction)."""
         for done, line in enumerate(lines, start=1):
-            self._write_line(line)
+            if line.ok:
+                self._write_line(line)
             if progress is not None and (done % 10 == 0 or done == len(lines)):
                 progress(done, len(lines), _("Đang ghi kết quả các xã…"))
 
@@ -473,7 +474,10 @@ def import_results(
 
 
 def _commit(outcome: Outcome, write: Callable[[], None], dry_run: bool) -> None:
-    if outcome.faults:  # faults of the reading: nothing is tried
+    """Write in one transaction, rolled back for a preview or when any row has a fault; the rows
+    read without a fault are written even when others had one, so that the services' own
+    faults (a commune without its region…) are reported in the same run."""
+    if outcome.faults and not outcome.faults.rows:  # the file itself was refused
         outcome.refuse()
         return
     try:
@@ -518,10 +522,24 @@ def classification_for(year: int, given: str = "") -> str | None:
     return kinds.pop() if len(kinds) == 1 else None
 
 
-def _column_code(text: str, classification: str, names: dict[str, str]) -> str | None:
+def _column_names(classification: str, year: int) -> dict[str, set[str]]:
+    """Every name the sets in force in a year give each region/group code ("tdmnpb": "TDMNPB",
+    "Trung du miền núi phía Bắc")."""
+    out: dict[str, set[str]] = {}
+    for cs in criteria.latest_sets().filter(
+        classification=classification, year_from__lte=year, year_to__gte=year
+    ):
+        for c in cs.columns:
+            if c["code"] != "chung":
+                out.setdefault(c["code"], set()).add(c["name"])
+    return out
+
+
+def _column_code(text: str, classification: str, names: dict) -> str | None:
     key = loose_key(text)
     for code, name in names.items():
-        if key in (loose_key(code), loose_key(name)):
+        words = name if isinstance(name, set) else {name}
+        if key == loose_key(code) or key in {loose_key(w) for w in words}:
             return code
     if classification == "group" and key.isdigit():
         for code in names:
@@ -555,6 +573,7 @@ def import_profiles(
                 % {"y": year},
             )
         names = services.column_codes(kind, year)
+        all_names = _column_names(kind, year)
         table = tabular.open_table(source, name=name, limits=LIMITS)
         if mapping is not None:
             layout = tabular.find_layout(table, PROFILE_COLUMNS, mapping=mapping)
@@ -590,7 +609,7 @@ def import_profiles(
             faults.add(
                 rowno,
                 COMMUNE.header,
-                _("Xã %(name)s đã có ở dòng %(row)s.") % {"name": unit.name, "row": seen[unit.pk]},
+                _("%(name)s đã có ở dòng %(row)s.") % {"name": unit.name, "row": seen[unit.pk]},
                 code or text,
             )
             continue
