@@ -615,7 +615,9 @@ def import_profiles(
             continue
         seen[unit.pk] = rowno
         column = (
-            _column_code(values.get("column") or "", kind, names) if values.get("column") else None
+            _column_code(values.get("column") or "", kind, all_names)
+            if values.get("column")
+            else None
         )
         if values.get("column") and column is None:
             faults.add(

@@ -81,7 +81,7 @@ def office_workbook(path, rows, *, title=True, merged=True):
     return path
 
 
-def profiles_csv(path, communes, column="TDMNPB"):
+def profiles_csv(path, communes, column="Trung du miền núi phía Bắc"):
     lines = ["Tên xã;Vùng;ĐBKK"] + [
         f"{_office_name(i)};{column};" for i, _d in enumerate(communes, 1)
     ]
@@ -413,3 +413,26 @@ def test_a_percent_cell_holds_percentage_points(region_set):
         bulk.parse_cell(ind, "1.500")
     assert bulk.parse_cell(region_set.indicators.get(code="1.1"), "") is None
     assert dt.date  # the module's date import is used by the fixtures above
+
+
+def test_commune_groups_under_51_2025_import_by_number_name_or_code(
+    personas, group_set, no_sources, communes_95, tmp_path
+):
+    path = tmp_path / "nhom.csv"
+    path.write_text(
+        "Phân loại nhóm xã năm 2026\n\nXã,Nhóm xã,Văn bản phân loại\n"
+        "Hòa Bình 1,1,QĐ 12/QĐ-UBND\nhoa binh 2,Nhóm 2,\nXã Hòa Bình 3,nhom_3,\n"
+        "Hòa Bình 4,Nhóm 9,\n",
+        encoding="utf-8",
+    )
+    before = counts()
+    bad = bulk.import_profiles(personas.coordinator, path, name=path.name, year=2026)
+    assert not bad.ok and counts() == before
+    assert bad.errors == [(7, "Vùng/nhóm", bad.errors[0][2])] and "Nhóm 9" in bad.errors[0][2]
+    path.write_text(path.read_text(encoding="utf-8").replace("Nhóm 9", "Nhóm 1"), encoding="utf-8")
+    out = bulk.import_profiles(personas.coordinator, path, name=path.name, year=2026)
+    assert out.ok and out.created == 4, out.errors
+    got = dict(CommuneProfile.objects.filter(year=2026).values_list("division__name", "column"))
+    assert got["Xã Hòa Bình 1"] == "nhom_1" and got["Xã Hòa Bình 2"] == "nhom_2"
+    assert got["Xã Hòa Bình 3"] == "nhom_3"
+    assert CommuneProfile.objects.get(division=communes_95[0], year=2026).decision_ref
