@@ -133,21 +133,27 @@ def test_a_reimport_of_the_same_file_changes_nothing(
     personas, region_set, no_sources, communes_95, tmp_path
 ):
     coord = personas.coordinator
-    bulk.import_profiles(
-        coord, profiles_csv(tmp_path / "v.csv", communes_95), name="v.csv", year=YEAR
-    )
+    some = communes_95[:20]
+    bulk.import_profiles(coord, profiles_csv(tmp_path / "v.csv", some), name="v.csv", year=YEAR)
     path = office_workbook(
-        tmp_path / "k.xlsx", [(_office_name(i), _values(i)) for i in range(1, 96)]
+        tmp_path / "k.xlsx", [(_office_name(i), _values(i)) for i in range(1, 21)]
     )
-    assert run(coord, path).created == 95
+    assert run(coord, path).created == 20
     before = counts()
     again = run(coord, path)
-    assert again.ok and (again.created, again.updated, again.unchanged) == (0, 0, 95)
+    assert again.ok and (again.created, again.updated, again.unchanged) == (0, 0, 20)
     assert counts() == before
-    p = bulk.import_profiles(
-        coord, profiles_csv(tmp_path / "v.csv", communes_95), name="v.csv", year=YEAR
+    p = bulk.import_profiles(coord, profiles_csv(tmp_path / "v.csv", some), name="v.csv", year=YEAR)
+    assert (p.created, p.updated, p.unchanged) == (0, 0, 20) and counts() == before
+    changed = office_workbook(
+        tmp_path / "k2.xlsx",
+        [
+            (_office_name(i), {**_values(i), "2.2": 8} if i == 3 else _values(i))
+            for i in range(1, 21)
+        ],
     )
-    assert (p.created, p.updated, p.unchanged) == (0, 0, 95) and counts() == before
+    third = run(coord, changed)
+    assert (third.created, third.updated, third.unchanged) == (0, 1, 19)
 
 
 def _audit(assessment) -> list[tuple]:
@@ -355,7 +361,9 @@ def test_the_cli_imports_and_a_dry_run_writes_nothing(
         "import_ntm_results", str(path), "--set", "test-vung", "--year", str(YEAR), "--dry-run"
     )
     assert Assessment.objects.count() == before[0]
-    call_command("import_ntm_results", str(path), "--set", "test-vung", "--year", str(YEAR))
+    from tamnong.cli import main  # the command line as typed: `tamnong import ntm-results …`
+
+    main(["import", "ntm-results", str(path), "--set", "test-vung", "--year", str(YEAR)])
     assert "Đã nhập 4 xã: 4 đánh giá mới." in capsys.readouterr().out
     assert Assessment.objects.count() == before[0] + 4
 
@@ -436,3 +444,16 @@ def test_commune_groups_under_51_2025_import_by_number_name_or_code(
     assert got["Xã Hòa Bình 1"] == "nhom_1" and got["Xã Hòa Bình 2"] == "nhom_2"
     assert got["Xã Hòa Bình 3"] == "nhom_3"
     assert CommuneProfile.objects.get(division=communes_95[0], year=2026).decision_ref
+
+
+def test_a_commune_of_the_old_map_is_matched_by_its_name_on_a_date_before_the_merger(
+    personas, region_set, no_sources, geo, tmp_path
+):
+    coord = personas.coordinator
+    old = geo.old_commune_binh  # Xã Bình, merged into Xã An Bình on 01/07/2025
+    services.set_profile(coord, old, 2024, classification="region", column="tdmnpb")
+    path = tmp_path / "2024.csv"
+    path.write_text("Xã;2.1\nbinh;75\n", encoding="utf-8")
+    out = bulk.import_results(coord, path, name=path.name, set_key="test-vung", year=2024)
+    assert out.ok and out.created == 1, out.errors
+    assert Assessment.objects.get(year=2024).division == old
