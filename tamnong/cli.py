@@ -11,7 +11,12 @@
     tamnong restore ARCHIVE         put a backup back (--force to replace existing data)
     tamnong rules load [PROG [PATH]] load the rule documents (all programmes, as after migrate)
     tamnong rules list [PROG]       the stored rule versions (ocop, poverty, ntm)
-    tamnong import KIND FILE        imports (added by the domain apps)
+    tamnong import KIND FILE        imports (added by the domain apps), e.g.
+                                    import ntm-results FILE --set KEY --year Y
+                                    import ntm-profiles FILE --year Y
+    tamnong ntm template --set KEY --year Y -o FILE
+                                    the NTM results workbook of a set and year (communes in
+                                    scope with their region/group, units and thresholds)
     tamnong report KIND ...         reports (added by the domain apps)
 
 Any other verb is passed to Django's manage.py (migrate, createsuperuser, check, …).
@@ -129,7 +134,7 @@ def _debug() -> bool:
 
 # Verbs that never change programme data; after any other one, cached reports are recomputed.
 READ_ONLY = {"serve", "worker", "runserver", "check", "help", "shell", "dbshell", "report", "backup",
-             "collectstatic", "makemigrations", "showmigrations", "sqlmigrate", "test"}  # fmt: skip
+             "ntm", "collectstatic", "makemigrations", "showmigrations", "sqlmigrate", "test"}  # fmt: skip
 
 
 def _data_may_have_changed() -> None:

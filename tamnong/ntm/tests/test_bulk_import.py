@@ -457,3 +457,38 @@ def test_a_commune_of_the_old_map_is_matched_by_its_name_on_a_date_before_the_me
     out = bulk.import_results(coord, path, name=path.name, set_key="test-vung", year=2024)
     assert out.ok and out.created == 1, out.errors
     assert Assessment.objects.get(year=2024).division == old
+
+
+def test_an_unknown_header_is_mapped_once_on_the_preview_and_the_mapping_is_kept(
+    personas, region_set, no_sources, communes_95, client, tmp_path, settings
+):
+    from tamnong.tabular.models import ColumnMapping, PendingImport
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    for d in communes_95[:2]:
+        services.set_profile(personas.coordinator, d, YEAR, classification="region", column="dbsh")
+    client.login(username="coordinator", password=PASSWORD)
+    path = tmp_path / "m.csv"
+    path.write_text("Tên xã;2.2;Tỷ lệ đường bê tông\nHòa Bình 1;1;95\nHòa Bình 2;2;80\n", "utf-8")
+
+    def upload():
+        with path.open("rb") as fh:
+            r = client.post(
+                "/ntm/nhap/ket-qua/", {"set_key": "test-vung", "year": YEAR, "file": fh}
+            )
+        _run_job()
+        return PendingImport.objects.order_by("-pk").first(), r["Location"]
+
+    pending, url = upload()
+    html = client.get(url).content.decode()
+    assert "Tỷ lệ đường bê tông" in html
+    r = client.post(url, {"action": "map", "col_0": "commune", "col_1": "i:2.2", "col_2": "i:2.1"})
+    assert r.status_code == 302
+    _run_job()
+    assert ColumnMapping.objects.filter(import_key="ntm-results").exists()
+    pending, url = upload()  # the same shape: read with the saved mapping
+    assert pending.mapping.get("Tỷ lệ đường bê tông") == "i:2.1"
+    client.post(url, {"action": "confirm"})
+    _run_job()
+    a = Assessment.objects.get(division=communes_95[0])
+    assert a.values.get(indicator__code="2.1").value == Decimal(95)
