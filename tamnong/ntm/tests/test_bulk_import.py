@@ -383,6 +383,17 @@ def test_the_page_uploads_previews_and_commits_only_on_confirmation(
     client.login(username="coordinator", password=PASSWORD)
     page = client.get("/ntm/")
     assert 'id="ntm-import-results"' in page.content.decode()
+    form = client.get("/ntm/nhap/ket-qua/").content.decode()
+    assert 'id="ntm-results-upload"' in form and "Bộ tiêu chí thử (vùng)" in form
+    assert 'id="ntm-profiles-upload"' in client.get("/ntm/nhap/phan-loai/").content.decode()
+    r = client.get(
+        "/ntm/nhap/phan-loai/", {"year": YEAR, "classification": "region", "template": 1}
+    )
+    assert r.status_code == 200
+    rows = list(load_workbook(io.BytesIO(r.content)).worksheets[0].iter_rows(values_only=True))
+    assert rows[0][:3] == ("Xã", "Mã xã", "Vùng/nhóm") and ("Xã Hòa Bình 1", "15001", "ĐBSH") in [
+        x[:3] for x in rows
+    ]
     r = client.get("/ntm/nhap/ket-qua/", {"set_key": "test-vung", "year": YEAR, "template": 1})
     assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxml")
     assert len(list(load_workbook(io.BytesIO(r.content)).worksheets[0].iter_rows(min_row=4))) >= 95
