@@ -181,6 +181,7 @@ class ResultsImport:
         self.mapping = mapping
         self.outcome = Outcome(faults=FaultLog(keep=KEEP_FAULTS))
         self.faults = self.outcome.faults
+        self.long = False  # the long layout: a row per commune × indicator
 
     # the file
     def read(self, source, name: str) -> list[Line]:
@@ -206,7 +207,7 @@ class ResultsImport:
                 "columns", _("Thiếu cột bắt buộc: %(cols)s.") % {"cols": _("Xã hoặc Mã xã")}
             )
         self.indicators = {i.code: i for i in self.cs.indicators.all()}
-        long = "indicator" in pos and "value" in pos
+        long = self.long = "indicator" in pos and "value" in pos
         wide = [(k.removeprefix(PREFIX), p) for k, p in pos.items() if k.startswith(PREFIX)]
         if not long and not wide:
             raise FileRefused(
@@ -470,6 +471,7 @@ def import_results(
         job.outcome.refuse()
         return job.outcome
     _commit(job.outcome, lambda: job.write(lines, progress), dry_run)
+    job.outcome.long = job.long  # the page counts rows ("dòng"), not communes
     return job.outcome
 
 

@@ -33,7 +33,7 @@ def _describe(noun, created, updated):
         return result_view(
             preview=bool(result.get("preview")),
             committed=bool(result.get("ok")),
-            noun=noun(),
+            noun=_("dòng") if result.get("long") else noun(),
             rows=result.get("rows", 0),
             parts=[(result.get("created", 0), created()), (result.get("updated", 0), updated())],
             faults=faults,
@@ -50,7 +50,10 @@ describe_profiles = _describe(lambda: _("xã"), lambda: _("phân loại mới"),
 
 
 def _finish(progress, outcome, *, preview: bool) -> dict:
-    if outcome.ok:
+    if outcome.ok and getattr(outcome, "long", False):
+        text = _("Sẽ nhập %(n)s dòng.") if preview else _("Đã nhập %(n)s dòng.")
+        progress(outcome.rows, outcome.rows, text % {"n": number(outcome.rows)}, force=True)
+    elif outcome.ok:
         text = _("Sẽ nhập %(n)s xã.") if preview else _("Đã nhập %(n)s xã.")
         progress(outcome.rows, outcome.rows, text % {"n": number(outcome.rows)}, force=True)
     elif outcome.faults.rows:
@@ -62,6 +65,7 @@ def _finish(progress, outcome, *, preview: bool) -> dict:
     out = outcome.as_dict()
     out["fault_count"] = len(outcome.faults)
     out["preview"] = preview
+    out["long"] = bool(getattr(outcome, "long", False))
     return out
 
 

@@ -242,6 +242,16 @@ def test_the_long_format_commune_by_indicator_imports_too(
     )
     out = run(personas.coordinator, path)
     assert out.ok and (out.rows, out.created) == (3, 1), out.errors
+    from tamnong.ntm.tasks import describe_results
+
+    dry = bulk.import_results(
+        personas.coordinator, path, name=path.name, set_key="test-vung", year=YEAR, dry_run=True
+    )
+    result = {**dry.as_dict(), "preview": True, "long": dry.long}
+    assert (
+        describe_results(result).sentences[0]
+        == "Đã đọc 3 dòng; không có gì thay đổi (dữ liệu đã có trong hệ thống)."
+    )
     got = {iv.indicator.code: iv for iv in Assessment.objects.get(division=d).values.all()}
     assert got["2.1"].value == Decimal("75.5") and got["2.1"].met is True
 
