@@ -152,7 +152,9 @@ class TestMofNtpReport:
 
 
 class TestOcopNationalList:
-    def test_it_lists_every_certified_product_with_the_reports_count(self, demo, geo):
+    def test_it_lists_every_certified_product_with_the_reports_count_in_json_and_excel(
+        self, demo, geo
+    ):
         document = ocop_national.build(SYSTEM, geo.province, CUTOFF)
         check_schema("ocop-national", document)
         summary = build_summary(SYSTEM, geo.province, Period(2025, 2025), only={"ocop"})
@@ -178,11 +180,8 @@ class TestOcopNationalList:
         assert item["decision"]["number"] == cert.decision.number
         assert item["certificate"]["expires_on"] == cert.expires_on.isoformat()
         assert item["regime"]["key"] == cert.regime.key
-
-    def test_its_workbook_columns(self, demo, geo):
         from openpyxl import load_workbook
 
-        document = ocop_national.build(SYSTEM, geo.province, CUTOFF)
         wb = load_workbook(io.BytesIO(ocop_national.to_xlsx(document)))
         ws = wb["Danh sách sản phẩm OCOP"]
         head = int(ws.freeze_panes[1:]) - 1
