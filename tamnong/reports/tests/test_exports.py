@@ -243,6 +243,14 @@ class TestAccess:
 
 
 class TestCommandLine:
+    @pytest.fixture(autouse=True)
+    def _keep_the_test_connection(self, monkeypatch):
+        """A management command closes every connection when it ends; the test's transaction
+        lives on it (on PostgreSQL the next query would fail)."""
+        from django.db import connections
+
+        monkeypatch.setattr(connections, "close_all", lambda: None)
+
     def test_it_writes_both_files_and_refuses_bad_input(
         self, geo, personas, catalog, tmp_path, capsys
     ):
