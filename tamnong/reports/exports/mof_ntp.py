@@ -124,7 +124,12 @@ def funding(ctx: ReportContext) -> dict:
         )
         out = []
         for r in rows.order_by(order):
-            label = r[name] if name else str(LEVEL_LABELS.get(r[code], r[code]))
+            if name:
+                label = r[name]
+            elif code == "year":
+                label = f"Năm {r[code]}"
+            else:
+                label = str(LEVEL_LABELS.get(r[code], r[code]))
             out.append({"code": str(r[code]), "name": str(label), **_sums(r["a"], r["d"])})
         return out
 
@@ -364,7 +369,7 @@ def result_rows(document: dict) -> list[list]:
                     [
                         y,
                         "Nông thôn mới",
-                        f"{lv['unit_word'].capitalize()} {lv['label'].lower()} (trên {lv['total']})",
+                        f"{lv['label']} (trên {lv['total']} {lv['unit_word']})",
                         lv["unit_word"],
                         lv["count"],
                         lv["share"],

@@ -64,7 +64,7 @@ def _put(cell, kind: str, value) -> None:
     elif kind == "int":
         cell.value, cell.number_format = int(value), INT
     elif kind == "percent":
-        cell.value, cell.number_format = float(value) / 100, PERCENT
+        cell.value, cell.number_format = round(float(value) / 100, 6), PERCENT
     elif kind == "year":
         cell.value = int(value)
     elif kind == "date":
