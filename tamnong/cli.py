@@ -18,6 +18,9 @@
                                     the NTM results workbook of a set and year (communes in
                                     scope with their region/group, units and thresholds)
     tamnong report KIND ...         reports (added by the domain apps)
+    tamnong export mof-ntp --province 01 --year 2025 [--cutoff 2025-12-14] [--format xlsx -o F]
+    tamnong export ocop-national --province 01 [--cutoff DATE] [--format xlsx -o F]
+                                    files for the national systems (MoF NTP database, OCOP list)
 
 Any other verb is passed to Django's manage.py (migrate, createsuperuser, check, …).
 """
@@ -133,7 +136,7 @@ def _debug() -> bool:
 
 
 # Verbs that never change programme data; after any other one, cached reports are recomputed.
-READ_ONLY = {"serve", "worker", "runserver", "check", "help", "shell", "dbshell", "report", "backup",
+READ_ONLY = {"serve", "worker", "runserver", "check", "help", "shell", "dbshell", "report", "export", "backup",
              "ntm", "collectstatic", "makemigrations", "showmigrations", "sqlmigrate", "test"}  # fmt: skip
 
 
