@@ -10,6 +10,7 @@ argument and one instance of each detail URL from the demo data. It asserts:
 * no English UI word that once leaked (`ENGLISH_WORDS`) on a Vietnamese page;
 * no raw internal code (`INTERNAL_CODES`);
 * numbers in tables in Vietnamese format: no `7.00`-style decimals, no grouped years `2.025`;
+* a 403/404 is a Vietnamese page in the site layout, and no menu entry leads to one;
 * no element id used twice on a page, and every text field, select or file field has a label
   (a placeholder is not one) or an aria-label;
 * every answer (pages, redirects, refusals, downloads) sends the Content-Security-Policy, strict
@@ -354,8 +355,26 @@ def _allowed_refusal(who: str, name: str) -> bool:
     return bool(name in EDITING and who not in {"quantri", "dieuphoi"})
 
 
+MENU = re.compile(r'(?is)<nav id="site-menu"[^>]*>(.*?)</nav>')
+
+
+def refusal_problems(body: str) -> list[str]:
+    """A 403/404 answer is a Vietnamese page in the site layout, never Django's bare or debug
+    page (no English, no list of the site's URL patterns)."""
+    out = []
+    if 'lang="vi"' not in body or 'class="site"' not in body:
+        out.append("trang lỗi không theo bố cục của hệ thống")
+    text = _visible_text(body)
+    for word in ("Forbidden", "Not Found", "URLconf", "Using the URLconf", "Page not found"):
+        if word in text:
+            out.append(f"trang lỗi tiếng Anh «{word}»")
+            break
+    return out
+
+
 def crawl(client, who: str, extra: list[str]) -> tuple[list[str], int]:
     failures, seen, per_name = [], set(), {}
+    menu: set[str] = set()  # the paths the site menu offers this persona
     queue = deque(["/"] + extra)
     while queue and len(seen) < MAX_PAGES:
         url = urldefrag(queue.popleft())[0]
@@ -382,6 +401,11 @@ def crawl(client, who: str, extra: list[str]) -> tuple[list[str], int]:
         if code in (403, 404):
             if not _allowed_refusal(who, name):
                 failures.append(f"{where}: {code} ngoài ma trận quyền")
+            if parts.path in menu:
+                failures.append(f"{where}: menu dẫn đến trang bị từ chối ({code})")
+            if "html" in resp.get("Content-Type", ""):
+                body = resp.content.decode("utf-8", "replace")
+                failures += [f"{where}: {p}" for p in refusal_problems(body)]
             continue
         if code in (301, 302):
             queue.append(resp["Location"])
@@ -390,6 +414,8 @@ def crawl(client, who: str, extra: list[str]) -> tuple[list[str], int]:
         if "html" not in ctype or BINARY.search(parts.path):
             continue
         body = resp.content.decode("utf-8", "replace")
+        if not menu and (nav := MENU.search(body)):
+            menu = {urlsplit(html.unescape(u)).path for u in _links(nav.group(1))}
         if 'lang="vi"' in body or "<html" not in body:  # full Vietnamese pages and htmx fragments
             for problem in _problems(path, name, body):
                 failures.append(f"{where}: {problem}")
