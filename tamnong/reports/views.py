@@ -520,6 +520,11 @@ def funding_import(request):
             path=path,
             user_id=request.user.pk,
         )
+        messages.success(
+            request,
+            _("Đã tải lên tệp «%(name)s»; đang kiểm tra và nhập, kết quả hiện ở trang này.")
+            % {"name": form.cleaned_data["file"].name},
+        )
         return redirect("jobs:detail", pk=job.pk)
     return render(
         request,
