@@ -124,10 +124,12 @@ def _publish() -> None:
     if memo is not None:
         memo.clear()
     try:
-        raised = DataVersion.objects.filter(topic__in=topics).update(n=F("n") + 1)
+        now = timezone.now()
+        raised = DataVersion.objects.filter(topic__in=topics).update(n=F("n") + 1, changed_at=now)
         if raised < len(topics):  # a topic without its row yet
             DataVersion.objects.bulk_create(
-                [DataVersion(topic=t, n=1) for t in topics], ignore_conflicts=True
+                [DataVersion(topic=t, n=1, changed_at=now) for t in topics],
+                ignore_conflicts=True,
             )
     except DatabaseError:  # e.g. before migrate; entries still expire
         pass
@@ -170,6 +172,19 @@ def versions() -> dict[str, int]:
     if memo is not None:
         memo["versions"] = value
     return value
+
+
+def last_changed(area: str) -> dt.datetime | None:
+    """When the data an area's entries read (`READS`) last changed: what a cached page's figures
+    include ("số liệu đến …"). None when no change was ever recorded."""
+    from django.db.models import Max
+
+    try:
+        return DataVersion.objects.filter(topic__in=READS[area]).aggregate(at=Max("changed_at"))[
+            "at"
+        ]
+    except DatabaseError:
+        return None
 
 
 def _unpublished(topics: tuple[str, ...]) -> bool:

@@ -137,3 +137,25 @@ def age(value: dt.datetime | None, now: dt.datetime | None = None) -> str:
         return ngettext("%(n)d giờ trước", "%(n)d giờ trước", hours) % {"n": hours}
     days = hours // 24
     return ngettext("%(n)d ngày trước", "%(n)d ngày trước", days) % {"n": days}
+
+
+def moment(value: dt.datetime | None, now: dt.datetime | None = None) -> str:
+    """A time a reader places at once: '14:05 hôm nay', '09:10 hôm qua', else '14:05 01/12/2026'
+    (local time, Asia/Ho_Chi_Minh; '–' for None)."""
+    from django.utils import timezone
+    from django.utils.translation import gettext
+
+    if not isinstance(value, dt.datetime):
+        return date(value)
+    now = now or timezone.now()
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    if timezone.is_aware(now):
+        now = timezone.localtime(now)
+    days = (now.date() - value.date()).days
+    clock = value.strftime("%H:%M")
+    if days == 0:
+        return gettext("%(time)s hôm nay") % {"time": clock}
+    if days == 1:
+        return gettext("%(time)s hôm qua") % {"time": clock}
+    return f"{clock} {value.strftime('%d/%m/%Y')}"

@@ -7,6 +7,8 @@ class DataVersion(models.Model):
 
     topic = models.CharField(primary_key=True, max_length=20)
     n = models.BigIntegerField(default=0)
+    # when `n` last rose: the reports say their figures include every change up to then
+    changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "phiên bản dữ liệu"

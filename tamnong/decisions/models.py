@@ -34,7 +34,12 @@ class Issued(Audited):
     correction_reason = models.CharField(_("lý do đính chính/thay thế"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người nhập"),
     )
 
     class Meta:

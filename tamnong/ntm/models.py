@@ -495,12 +495,12 @@ class Target(Audited):
         choices=TargetReading.choices,
         default=TargetReading.CUMULATIVE,
     )
-    note = models.CharField(max_length=300, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
 
     objects = TargetQuerySet.as_manager()
 
     def __str__(self) -> str:
-        return f"{self.division} {self.year} {self.metric}"
+        return f"{self.division} {self.year}: {self.get_metric_display()}"
 
     class Meta:
         constraints = [

@@ -246,13 +246,16 @@ def commune(request, pk: int):
     can_edit = Scope.of(request.user).can_edit(division)
     year = timezone.localdate().year
     profile_form = forms.ProfileForm(
-        request.POST if request.POST.get("form") == "profile" else None
+        request.POST if request.POST.get("form") == "profile" else None,
+        auto_id="profile-%s",  # two forms on the page, both with a year: one id each
     )
     sets = []
     for y in range(2021, year + 2):
         sets += [cs for cs in services.applicable_sets(division, y) if cs not in sets]
     assess_form = forms.AssessmentForm(
-        request.POST if request.POST.get("form") == "assessment" else None, sets=sets
+        request.POST if request.POST.get("form") == "assessment" else None,
+        sets=sets,
+        auto_id="assessment-%s",
     )
     status = 200
     if request.method == "POST":

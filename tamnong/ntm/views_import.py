@@ -56,6 +56,7 @@ def import_results(request):
         if form.is_valid() and form.cleaned_data["file"]:
             params = {"set_key": form.cleaned_data["set_key"], "year": form.cleaned_data["year"]}
             pending = preview.stash(form.cleaned_data["file"], "ntm-results", request.user, params)
+            preview.say_uploaded(request, pending)
             return redirect("tabular:preview", pk=pending.pk)
         if form.is_valid():
             messages.error(request, _("Chưa chọn tệp."))
@@ -85,6 +86,7 @@ def import_profiles(request):
                 "classification": form.cleaned_data["classification"],
             }
             pending = preview.stash(form.cleaned_data["file"], "ntm-profiles", request.user, params)
+            preview.say_uploaded(request, pending)
             return redirect("tabular:preview", pk=pending.pk)
         if form.is_valid():
             messages.error(request, _("Chưa chọn tệp."))

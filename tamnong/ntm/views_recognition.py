@@ -50,10 +50,12 @@ def recognitions(request, pk: int):
     record_form = forms.RecordForm(
         request.POST if request.POST.get("action") == "record" else None,
         initial={"year": year},
+        auto_id="record-%s",  # two forms on the page, both with a kind and a year: one id each
     )
     dossier_form = forms.UnitDossierForm(
         request.POST if request.POST.get("action") == "dossier" else None,
         initial={"year": year, "on": timezone.localdate()},
+        auto_id="unit-dossier-%s",
     )
     status = 200
     if request.method == "POST":

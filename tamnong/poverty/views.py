@@ -175,6 +175,7 @@ def import_upload(request):
 
         # kept for its preview: checked by a job, written only once the user confirms
         pending = preview.stash(form.cleaned_data["file"], "poverty", request.user)
+        preview.say_uploaded(request, pending)
         return redirect("tabular:preview", pk=pending.pk)
     batches = ImportBatch.objects.filter(user=request.user)[:20]
     return render(

@@ -291,15 +291,27 @@ def index(request):
     from .exports.views import export_provinces
 
     provinces, communes = _unit_options(request.user)
+    year = _default_year(request.user)
+    plan_start = 2021 + 5 * ((year - 2021) // 5)
+    kinds = []
+    for key in KINDS:
+        spec = _kind(key)
+        qs = spec["model"].objects.visible_to(request.user)
+        if spec.get("apply"):
+            qs = spec["apply"](qs, {})
+        kinds.append((key, spec["title"], qs.count()))  # what the list page counts
     return render(
         request,
         "reports/index.html",
         {
             "divisions": provinces,
             "communes": communes,
-            "kinds": KINDS,
+            "kinds": kinds,
+            # the five-year plan (2021-2025, 2026-2030) holding the latest year with records
+            "default_period": f"{plan_start}-{plan_start + 4}",
+            "can_import": editable_divisions(request.user).exists(),
             "export_provinces": export_provinces(request.user),
-            "export_year": _default_year(request.user),
+            "export_year": year,
         },
     )
 
@@ -367,9 +379,10 @@ def summary(request):
     def html():
         made = report()
         sections = render_to_string("reports/_sections.html", {"report": made})
-        return made.generated_at, mark_safe(sections)  # noqa: S308 – our template's output
+        toc = [(sec.key, sec.title) for sec in made.sections]
+        return made.generated_at, mark_safe(sections), toc  # noqa: S308 – our template's output
 
-    generated_at, sections_html = datacache.cached_for(
+    generated_at, sections_html, toc = datacache.cached_for(
         request.user, "reports.summary-html", division.pk, period.start, period.end, compute=html
     )
     return render(
@@ -377,10 +390,12 @@ def summary(request):
         "reports/summary.html",
         {
             "generated_at": generated_at,
+            "data_as_of": datacache.last_changed("reports"),
             "division": division,
             "period": period,
             "defaulted": not request.GET.get("period"),
             "sections_html": sections_html,
+            "report_toc": toc,
         },
     )
 
@@ -509,6 +524,11 @@ def funding_import(request):
             path=path,
             user_id=request.user.pk,
         )
+        messages.success(
+            request,
+            _("Đã tải lên tệp «%(name)s»; đang kiểm tra và nhập, kết quả hiện ở trang này.")
+            % {"name": form.cleaned_data["file"].name},
+        )
         return redirect("jobs:detail", pk=job.pk)
     return render(
         request,
@@ -557,6 +577,7 @@ def dashboard(request):
         {
             "panels_html": panels_html,
             "generated_at": generated_at,
+            "data_as_of": datacache.last_changed("reports"),
             "division": division,
             "year": year,
             "defaulted": not request.GET.get("year"),

@@ -59,6 +59,21 @@ def spec_for(key: str) -> ImportSpec:
     return SPECS[key]
 
 
+def say_uploaded(request, pending) -> None:
+    """The 'saved' message of an upload: the file is kept and being checked, nothing written yet."""
+    from django.contrib import messages
+    from django.utils.translation import gettext
+
+    messages.success(
+        request,
+        gettext(
+            "Đã tải lên tệp «%(name)s». Hệ thống đang kiểm tra; xem kết quả bên dưới rồi bấm "
+            "«Xác nhận nhập» (chưa ghi dòng nào)."
+        )
+        % {"name": pending.file_name},
+    )
+
+
 def stash(upload, key: str, user, params: dict | None = None):
     """Keep an upload for its preview; start the dry run. The pending import owns the file.
     `params`: what the upload form asked besides the file (the NTM criteria set and year), given

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from tamnong.jobs import services as job_services
 from tamnong.jobs.models import Job
@@ -68,6 +70,11 @@ def preview_page(request, pk: int):
         elif action == "confirm":
             if _status(pending)["ready"]:
                 job = preview.confirm(pending)
+                messages.success(
+                    request,
+                    _("Đã xác nhận nhập tệp «%(name)s»; kết quả hiện ở trang này khi xong.")
+                    % {"name": pending.file_name},
+                )
                 return redirect("jobs:detail", pk=job.pk)
             status = 400
     context = {

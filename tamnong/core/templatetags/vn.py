@@ -46,3 +46,9 @@ def vn_decimal(value):
 def vn_age(value):
     """{{ generated_at|vn_age }}: '5 phút trước' (how fresh a cached figure is)."""
     return formatting.age(value)
+
+
+@register.filter
+def vn_moment(value):
+    """{{ at|vn_moment }}: '14:05 hôm nay', '09:10 hôm qua', '14:05 01/12/2026'."""
+    return formatting.moment(value)

@@ -10,6 +10,9 @@ argument and one instance of each detail URL from the demo data. It asserts:
 * no English UI word that once leaked (`ENGLISH_WORDS`) on a Vietnamese page;
 * no raw internal code (`INTERNAL_CODES`);
 * numbers in tables in Vietnamese format: no `7.00`-style decimals, no grouped years `2.025`;
+* a 403/404 is a Vietnamese page in the site layout, and no menu entry leads to one;
+* no element id used twice on a page, and every text field, select or file field has a label
+  (a placeholder is not one) or an aria-label;
 * every answer (pages, redirects, refusals, downloads) sends the Content-Security-Policy, strict
   for scripts, and no page has an inline script, an event-handler attribute or an inline style
   (issue 14, item 4).
@@ -25,6 +28,7 @@ import html
 import os
 import re
 from collections import deque
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
@@ -257,8 +261,61 @@ def inline_code(body: str) -> list[str]:
     return out
 
 
+class _Markup(HTMLParser):
+    """The ids of a page and whether each text field has a name a screen reader reads out."""
+
+    FIELDS = {"text", "search", "date", "number", "email", "tel", "password", "file", "url"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.ids: list[str] = []
+        self.label_for: set[str] = set()
+        self.open_labels = 0
+        self.fields: list[tuple[str, bool]] = []  # (description, named)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.append(a["id"])
+        if tag == "label":
+            self.open_labels += 1
+            if a.get("for"):
+                self.label_for.add(a["for"])
+        elif tag in ("input", "select", "textarea"):
+            kind = (a.get("type") or "text").lower() if tag == "input" else tag
+            if tag == "input" and kind not in self.FIELDS:
+                return
+            named = bool(self.open_labels or a.get("aria-label") or a.get("aria-labelledby"))
+            self.fields.append((f"<{tag} name={a.get('name')!r} id={a.get('id')!r}>", named))
+            if not named and a.get("id"):
+                self.fields[-1] = (self.fields[-1][0], "#" + a["id"])
+
+    def handle_endtag(self, tag):
+        if tag == "label" and self.open_labels:
+            self.open_labels -= 1
+
+
+def markup_problems(body: str) -> list[str]:
+    """Duplicate element ids, and form fields without a label (placeholder-only search boxes)."""
+    parser = _Markup()
+    parser.feed(body)
+    out = []
+    seen: set[str] = set()
+    for i in parser.ids:
+        if i in seen:
+            out.append(f"id trùng «{i}»")
+            break
+        seen.add(i)
+    for what, named in parser.fields:
+        if named is True or (isinstance(named, str) and named[1:] in parser.label_for):
+            continue
+        out.append(f"ô nhập không có nhãn {what}")
+        break
+    return out
+
+
 def _problems(url: str, name: str, body: str) -> list[str]:
-    out = inline_code(body)
+    out = inline_code(body) + markup_problems(body)
     text = _visible_text(body)
     for word in ENGLISH_WORDS:
         if re.search(rf"(?<![\w/.-]){re.escape(word)}(?![\w/-])", text):
@@ -298,8 +355,26 @@ def _allowed_refusal(who: str, name: str) -> bool:
     return bool(name in EDITING and who not in {"quantri", "dieuphoi"})
 
 
+MENU = re.compile(r'(?is)<nav id="site-menu"[^>]*>(.*?)</nav>')
+
+
+def refusal_problems(body: str) -> list[str]:
+    """A 403/404 answer is a Vietnamese page in the site layout, never Django's bare or debug
+    page (no English, no list of the site's URL patterns)."""
+    out = []
+    if 'lang="vi"' not in body or 'class="site"' not in body:
+        out.append("trang lỗi không theo bố cục của hệ thống")
+    text = _visible_text(body)
+    for word in ("Forbidden", "Not Found", "URLconf", "Using the URLconf", "Page not found"):
+        if word in text:
+            out.append(f"trang lỗi tiếng Anh «{word}»")
+            break
+    return out
+
+
 def crawl(client, who: str, extra: list[str]) -> tuple[list[str], int]:
     failures, seen, per_name = [], set(), {}
+    menu: set[str] = set()  # the paths the site menu offers this persona
     queue = deque(["/"] + extra)
     while queue and len(seen) < MAX_PAGES:
         url = urldefrag(queue.popleft())[0]
@@ -326,6 +401,11 @@ def crawl(client, who: str, extra: list[str]) -> tuple[list[str], int]:
         if code in (403, 404):
             if not _allowed_refusal(who, name):
                 failures.append(f"{where}: {code} ngoài ma trận quyền")
+            if parts.path in menu:
+                failures.append(f"{where}: menu dẫn đến trang bị từ chối ({code})")
+            if "html" in resp.get("Content-Type", ""):
+                body = resp.content.decode("utf-8", "replace")
+                failures += [f"{where}: {p}" for p in refusal_problems(body)]
             continue
         if code in (301, 302):
             queue.append(resp["Location"])
@@ -334,6 +414,8 @@ def crawl(client, who: str, extra: list[str]) -> tuple[list[str], int]:
         if "html" not in ctype or BINARY.search(parts.path):
             continue
         body = resp.content.decode("utf-8", "replace")
+        if not menu and (nav := MENU.search(body)):
+            menu = {urlsplit(html.unescape(u)).path for u in _links(nav.group(1))}
         if 'lang="vi"' in body or "<html" not in body:  # full Vietnamese pages and htmx fragments
             for problem in _problems(path, name, body):
                 failures.append(f"{where}: {problem}")

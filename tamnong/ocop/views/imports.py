@@ -27,6 +27,7 @@ def import_page(request):
         if form.is_valid():
             # kept for its preview: checked by a job, written only once the user confirms
             pending = preview.stash(form.cleaned_data["file"], "ocop", request.user)
+            preview.say_uploaded(request, pending)
             return redirect("tabular:preview", pk=pending.pk)
         status = 400
     return render(
