@@ -39,7 +39,16 @@ from .cells import (
     threshold,
     yes_no_word,
 )
-from .columns import Column, Layout, find_layout, header_key, is_blank, merge_header_rows, read_rows
+from .columns import (
+    Column,
+    Layout,
+    find_layout,
+    header_key,
+    is_blank,
+    is_footer,
+    merge_header_rows,
+    read_rows,
+)
 from .errors import FileRefused
 from .faults import Fault, FaultLog, escape_formula, report_csv, report_xlsx
 from .outcome import Outcome
@@ -81,6 +90,7 @@ __all__ = [
     "find_layout",
     "header_key",
     "is_blank",
+    "is_footer",
     "merge_header_rows",
     "number_text",
     "open_table",

@@ -314,6 +314,27 @@ def is_blank(row) -> bool:
     return True
 
 
+_FOOTER = re.compile(
+    r"\b(?:nguoi lap(?: bieu)?|chu tich|tm ubnd|ky ten|ky ghi ro ho ten|xac nhan|tong cong|"
+    r"truong thon|can bo giam nghe?o|ngay [0-9 .]*thang [0-9 .]*nam)\b"
+)
+
+
+def is_footer(row) -> bool:
+    """A line of the signature block or the totals under a form's table ("Người lập biểu",
+    "TM. UBND XÃ / CHỦ TỊCH", "Ngày … tháng … năm …", "Tổng cộng"): only text, and one of those
+    words. An import passes such a line over where its key column is empty; any other line
+    without a key is a fault of that row, never dropped."""
+    texts = []
+    for v in row:
+        if v is None or v == "":
+            continue
+        if v.__class__ is not str:
+            return False
+        texts.append(v)
+    return bool(texts) and bool(_FOOTER.search(loose_key(" ".join(texts))))
+
+
 def read_rows(
     table: Iterable[list], layout: Layout, faults: FaultLog
 ) -> Iterator[tuple[int, dict, bool]]:

@@ -119,18 +119,24 @@ _TITLE_COMMUNE = re.compile(
 )
 
 
+_TITLE_WORDS = ("danh sach", "ra soat", "ket qua", "ho ngheo", "can ngheo")
+
+
 def title_values(rows: list[list]) -> dict[str, str]:
     """{"year": "2025", "commune": "An Bình"} as read in the rows above the header: "DANH SÁCH HỘ
-    NGHÈO NĂM 2025", "Xã/phường: An Bình" or "UBND XÃ AN BÌNH" (the first such text wins)."""
+    NGHÈO NĂM 2025", "Xã/phường: An Bình" or "UBND XÃ AN BÌNH". The year is the one of the form's
+    title (a text naming the list or the review) before any other ("ban hành ngày … năm 2021"
+    under it); the first commune named wins."""
     found: dict[str, str] = {}
+    years: list[tuple[bool, str]] = []
     for row in rows:
         for value in row:
             text = tabular.cell_text(value)
             if not text:
                 continue
             key = loose_key(text)
-            if "year" not in found and (m := _TITLE_YEAR.search(key)):
-                found["year"] = m.group(1)
+            if m := _TITLE_YEAR.search(key):
+                years.append((any(w in key for w in _TITLE_WORDS), m.group(1)))
             if "commune" not in found and _TITLE_COMMUNE.match(key):
                 # the name as written, after the unit word and an optional colon
                 name = re.split(r":", text, maxsplit=1)[-1] if ":" in text else text
@@ -140,6 +146,8 @@ def title_values(rows: list[list]) -> dict[str, str]:
                 name = name.strip(" .")
                 if name:
                     found["commune"] = name
+    if years:
+        found["year"] = next((y for titled, y in years if titled), years[0][1])
     return found
 
 

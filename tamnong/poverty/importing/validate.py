@@ -123,7 +123,9 @@ class Checker:
             rowno = index + 1
             if len(row) < width:
                 row = list(row) + [""] * (width - len(row))
-            if put:
+            if put:  # the line is read as it is in the file before the title's values
+                if tabular.is_blank(row) or (index > skip and tabular.is_footer(row)):
+                    continue
                 for p, value in put:
                     row[p] = value
             bad = False
@@ -131,8 +133,8 @@ class Checker:
             v = row[p_code]
             code = cell_text(v)
             if not code:
-                if tabular.is_blank(row):
-                    continue  # blank line
+                if tabular.is_blank(row) or (index > skip and tabular.is_footer(row)):
+                    continue  # a blank line, or the signatures under the table
                 add(rowno, H["code"], _("Thiếu mã hộ."))
                 bad = True
             elif len(code) > 40:
