@@ -149,6 +149,31 @@ def cell_converter(encoding: str):
     return one
 
 
+def row_converter(encoding: str):
+    """The conversion of the rows of a file typed in `encoding`: each cell as `cell_converter`
+    does it, and in a TCVN3 file also the cells that could be either ("Ghi chó" is "Ghi chú" in
+    TCVN3) when a cell of the same row holds a sign only TCVN3 text has and none holds a letter
+    beyond Latin-1: such a row was typed in the old font, whereas the product's header row
+    ("Mã hộ", "Mã xã") is Unicode."""
+    one = cell_converter(encoding)
+    if encoding != TCVN3:
+        return lambda row: [one(v) if v.__class__ is str and not v.isascii() else v for v in row]
+
+    def convert_row(row: list) -> list:
+        texts = [v for v in row if v.__class__ is str and not v.isascii()]
+        if not texts:
+            return row
+        typed = all(max(v) <= "\u00ff" for v in texts) and any(_foreign(v) for v in texts)
+        out = []
+        for v in row:
+            if v.__class__ is str and not v.isascii():
+                v = tcvn3_to_unicode(v) if typed else one(v)
+            out.append(v)
+        return out
+
+    return convert_row
+
+
 # -- detection -----------------------------------------------------------------------------------
 def _vietnamese_letters() -> frozenset[str]:
     letters = set("đĐ")

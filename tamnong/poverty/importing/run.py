@@ -123,7 +123,7 @@ def import_file(
     try:
         with detached() if detached else nullcontext():
             try:
-                table = tabular.open_table(path, limits=LIMITS, check_cells=False, legacy=True)
+                table = tabular.open_table(path, limits=LIMITS, check_cells=False)
                 layout, fixed = read_layout(table, mapping)
                 context = load_context(user)
                 total = max(table.total - layout.data_start, 0) if table.total else None

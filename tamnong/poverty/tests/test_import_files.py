@@ -199,3 +199,27 @@ def test_a_csv_refused_after_its_first_megabyte_writes_nothing(registered, media
     assert import_file(
         write_xlsx(media / "again.xlsx", [row("H1")]), user=SYSTEM
     ).ok  # the connection is fine
+
+
+def test_names_typed_in_tcvn3_under_the_template_header_are_stored_in_unicode(registered, media):
+    rows = [
+        row("T1", head="N«ng V¨n Tó", village="Th«n A1"),
+        row("T2", head="Hoµng ThÞ Lan"),
+        row("T3", head="TriÖu V¨n §øc", area="N«ng th«n"),
+    ]
+    result = import_file(write_xlsx(media / "abc.xlsx", rows), user=SYSTEM)
+    assert result.ok, result.error_sample
+    names = dict(Household.objects.filter(code__startswith="T").values_list("code", "head_name"))
+    assert names == {"T1": "Nông Văn Tú", "T2": "Hoàng Thị Lan", "T3": "Triệu Văn Đức"}
+    assert Household.objects.get(code="T1").division.name == "Thôn A1"
+
+
+def test_the_preview_says_the_file_was_typed_in_tcvn3(registered, media, personas):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tamnong.tabular import preview
+
+    data = write_xlsx(media / "abc.xlsx", [row("T1", head="N«ng V¨n Tó")]).read_bytes()
+    pending = preview.stash(SimpleUploadedFile("abc.xlsx", data), "poverty", personas.alice)
+    assert preview.read_layout(pending)[3] == "TCVN3 (ABC)"
+    assert counts() == registered
