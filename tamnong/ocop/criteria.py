@@ -600,6 +600,9 @@ def set_to_xlsx(content: dict | None = None) -> bytes:
     meta.column_dimensions["A"].width = 32
     meta.column_dimensions["B"].width = 60
     buf = io.BytesIO()
+    from tamnong.tabular import inert_formulas
+
+    inert_formulas(wb)  # names from imported files stay text
     wb.save(buf)
     return buf.getvalue()
 

@@ -50,7 +50,7 @@ from .columns import (
     read_rows,
 )
 from .errors import FileRefused
-from .faults import Fault, FaultLog, escape_formula, report_csv, report_xlsx
+from .faults import Fault, FaultLog, escape_formula, inert_formulas, report_csv, report_xlsx
 from .outcome import Outcome
 from .reading import DEFAULT_LIMITS, Limits, Table, detect_delimiter, detect_encoding, open_table
 from .templates import template_csv, template_xlsx
@@ -89,6 +89,7 @@ __all__ = [
     "escape_formula",
     "find_layout",
     "header_key",
+    "inert_formulas",
     "is_blank",
     "is_footer",
     "merge_header_rows",

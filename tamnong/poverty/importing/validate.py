@@ -337,14 +337,15 @@ class Checker:
                     v = row[p]
                     if v in empty:
                         continue
-                    try:
-                        flag = _YES_NO.parse(v)
-                    except CellError as exc:
-                        add(rowno, header, exc.reason)
-                        bad = True
-                        continue
-                    if not flag:
-                        continue
+                    if v != "x" and v != "X":  # the form's mark, else the one yes/no parser
+                        try:
+                            flag = _YES_NO.parse(v)
+                        except CellError as exc:
+                            add(rowno, header, exc.reason)
+                            bad = True
+                            continue
+                        if not flag:
+                            continue
                     n = numbers.get(k)
                     if n is None:
                         add(
