@@ -230,8 +230,15 @@ def test_the_preview_says_the_file_was_typed_in_tcvn3(registered, media, persona
 
 
 def test_a_windows_1252_csv_from_an_english_excel_is_read_and_not_taken_for_vni(registered, media):
+    import unicodedata
+
     path = media / "ho-1252.csv"
-    lines = [csv_line(HEADERS)] + [
+    # the headers typed without diacritics, as an English Windows keyboard writes them
+    plain = [
+        "".join(c for c in unicodedata.normalize("NFD", h.replace("đ", "d")) if ord(c) < 0x300)
+        for h in HEADERS
+    ]
+    lines = [csv_line(plain)] + [
         csv_line(row("W1", head="Lò Hà", income="1,450,000")),
         csv_line(row("W2", head="Müller Café, Zürich")),
         csv_line(row("W3", head="Châu Ô")),
