@@ -125,9 +125,7 @@ def test_a_ministry_form_with_three_header_rows_imports_with_the_right_counts(ge
     assert ReviewRecord.objects.count() == 5 and Household.objects.count() == 5
 
 
-def test_a_mark_for_an_indicator_the_year_does_not_have_and_an_unknown_commune_are_row_faults(
-    geo, media
-):
+def test_an_unknown_village_and_an_unknown_commune_name_are_faults_with_candidates(geo, media):
     path = media / "sai.xlsx"
     bad = [("AB-009", "Lò Văn A", "Thôn Z", 4, 1_000_000, {1}, False, False)]
     path.write_bytes(ministry_workbook(bad, commune_title="UBND XÃ AN BINH"))
