@@ -99,6 +99,7 @@ class Checker:
         locked = ctx.locked
         commune_tables: dict[int, dict[str, Unit]] = {}
         by_name: dict[tuple[object, str], tuple[Unit | None, str | None]] = {}
+        village_names: dict[tuple[int, str], Unit | None] = {}
         deprived_cache: dict[tuple[object, int], frozenset[int]] = {}
         # code -> (year << 24 | rowno) of its latest-year row; codes seen in several years
         seen: dict[str, int] = {}
@@ -176,6 +177,8 @@ class Checker:
                 if commune is None:
                     add(rowno, H["commune"], why)
                     bad = True
+                else:  # the next row of that commune finds it as fast as a code
+                    table_[ccode] = commune
             elif commune is None:
                 add(
                     rowno,
@@ -190,8 +193,11 @@ class Checker:
                     vcode = cell_text(v)
                     if vcode:
                         unit = villages.get(vcode)
-                        if unit is None:
-                            unit = lookups.village_by_name(commune.commune_id, vcode)
+                        if unit is None:  # a village by name, matched once per commune
+                            vkey = (commune.commune_id, vcode)
+                            unit = village_names.get(vkey, villages)
+                            if unit is villages:
+                                unit = village_names[vkey] = lookups.village_by_name(*vkey)
                         if unit is None:
                             add(
                                 rowno,
