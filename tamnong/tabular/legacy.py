@@ -15,10 +15,12 @@ reads "Hà Nội" on the screen of that office holds "Hµ Néi" (TCVN3) or "Haø
   (capitals: the same in capitals).
 
 Detection is per file, never per cell (a VNI "các" is "caùc", whose "ù" is also a Unicode
-letter): text cells of the first rows are tried with both tables, and an encoding is chosen when
-cells holding characters no Vietnamese text has ("µ", "§", "ä", "ø"…) all read as Vietnamese
-with it. `detect(texts)` returns "tcvn3", "vni" or None; `cell_converter(encoding)` converts the
-cells of such a file (see there which are left as they are).
+letter): text cells of the first rows holding characters no Vietnamese text has ("µ", "§",
+"ä", "ø"…) and none beyond Latin-1 are tried with both tables, and an encoding is chosen when most
+of them become Vietnamese syllables with it (`syllable`: "Café Müller", "m²" or "Zürich" never
+do). The reader does this for every file (`reading.open_table`). `detect(texts)` returns "tcvn3",
+"vni" or None; `row_converter(encoding)` converts the rows of such a file (see there and
+`cell_converter` for which cells are left as they are).
 """
 
 from __future__ import annotations
