@@ -600,22 +600,43 @@ def set_to_xlsx(content: dict | None = None) -> bytes:
     meta.column_dimensions["A"].width = 32
     meta.column_dimensions["B"].width = 60
     buf = io.BytesIO()
+    from tamnong.tabular import inert_formulas
+
+    inert_formulas(wb)  # names from imported files stay text
     wb.save(buf)
     return buf.getvalue()
 
 
-def parse_xlsx(data: bytes) -> dict:
-    """Read a workbook made from the template into the YAML-shaped document `normalise` takes."""
-    from openpyxl import load_workbook
+def _cell(value):
+    """A cell as the template's reader takes it: empty is None, a whole number an int."""
+    if value == "":
+        return None
+    if value.__class__ is float and value.is_integer():
+        return int(value)
+    return value
 
+
+def parse_xlsx(data: bytes) -> dict:
+    """Read a workbook made from the template into the YAML-shaped document `normalise` takes.
+
+    Read through the one tabular layer (`tamnong.tabular.open_table`): a file that is not a
+    workbook, a password-protected one, a zip bomb or an over-long cell is refused in Vietnamese
+    before anything is unpacked; formulas give their saved value, never evaluated."""
+    from tamnong import tabular
+
+    sheets = {}
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:
-        raise CriteriaError([f"Không đọc được tệp Excel: {exc}"]) from exc
-    if "Thông tin" not in wb.sheetnames or "Tiêu chí" not in wb.sheetnames:
-        raise CriteriaError(["Tệp Excel phải có hai trang «Thông tin» và «Tiêu chí» như mẫu."])
+        for name in ("Thông tin", "Tiêu chí"):
+            table = tabular.open_table(data, name="tieu-chi.xlsx", sheet=name)
+            sheets[name] = [[_cell(v) for v in row] for row in table]
+    except tabular.FileRefused as exc:
+        if exc.code == "sheet":
+            raise CriteriaError(
+                ["Tệp Excel phải có hai trang «Thông tin» và «Tiêu chí» như mẫu."]
+            ) from None
+        raise CriteriaError([f"Không đọc được tệp Excel: {exc}"]) from None
     doc: dict[str, Any] = {}
-    for row in list(wb["Thông tin"].iter_rows(values_only=True))[1:]:
+    for row in sheets["Thông tin"][1:]:
         if row and len(row) >= 3 and row[2]:
             value = row[1]
             if isinstance(value, dt.datetime | dt.date):
@@ -625,7 +646,7 @@ def parse_xlsx(data: bytes) -> dict:
     crits: dict[str, dict] = {}
     errors = []
     header = None
-    for lineno, row in enumerate(wb["Tiêu chí"].iter_rows(values_only=True), start=1):
+    for lineno, row in enumerate(sheets["Tiêu chí"], start=1):
         if header is None:
             header = [str(c or "").strip() for c in row]
             expected = [label for _k, label in ROW_COLUMNS]

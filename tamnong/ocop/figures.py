@@ -380,5 +380,8 @@ def to_xlsx(data: dict) -> bytes:
     )
     ws.column_dimensions["A"].width = 60
     buf = io.BytesIO()
+    from tamnong.tabular import inert_formulas
+
+    inert_formulas(wb)  # names from imported files stay text
     wb.save(buf)
     return buf.getvalue()

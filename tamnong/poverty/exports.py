@@ -73,6 +73,9 @@ def report_xlsx(data: dict) -> bytes:
     for code, n in fig["transitions"].items():
         trans.append([data["transition_labels"].get(code, code), n])
     out = io.BytesIO()
+    from tamnong.tabular import inert_formulas
+
+    inert_formulas(wb)  # names from imported files stay text
     wb.save(out)
     return out.getvalue()
 

@@ -99,9 +99,9 @@ def preview_households(
 
 
 def _columns():
-    from .importing import COLUMNS
+    from .importing.columns import read_columns
 
-    return COLUMNS
+    return read_columns()
 
 
 def _limits():

@@ -53,7 +53,9 @@ def cached_dashboard(user, division, year: int) -> list[Panel]:
 def chart_csv(chart: Chart) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf)
-    writer.writerow(["", *[ds["label"] for ds in chart.datasets]])
+    from tamnong.tabular import escape_formula  # a unit or product name never runs as a formula
+
+    writer.writerow(["", *[escape_formula(ds["label"]) for ds in chart.datasets]])
     for label, values in chart.rows:
-        writer.writerow([label, *values])
+        writer.writerow([escape_formula(label), *values])
     return "\ufeff" + buf.getvalue()

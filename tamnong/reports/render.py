@@ -131,6 +131,9 @@ def to_xlsx(summary: Summary) -> bytes:
             ws.column_dimensions[get_column_letter(col)].width = 16
         ws.freeze_panes = freeze
     buf = io.BytesIO()
+    from tamnong.tabular import inert_formulas
+
+    inert_formulas(wb)  # names from imported files stay text
     wb.save(buf)
     return buf.getvalue()
 

@@ -39,9 +39,18 @@ from .cells import (
     threshold,
     yes_no_word,
 )
-from .columns import Column, Layout, find_layout, header_key, is_blank, merge_header_rows, read_rows
+from .columns import (
+    Column,
+    Layout,
+    find_layout,
+    header_key,
+    is_blank,
+    is_footer,
+    merge_header_rows,
+    read_rows,
+)
 from .errors import FileRefused
-from .faults import Fault, FaultLog, escape_formula, report_csv, report_xlsx
+from .faults import Fault, FaultLog, escape_formula, inert_formulas, report_csv, report_xlsx
 from .outcome import Outcome
 from .reading import DEFAULT_LIMITS, Limits, Table, detect_delimiter, detect_encoding, open_table
 from .templates import template_csv, template_xlsx
@@ -80,7 +89,9 @@ __all__ = [
     "escape_formula",
     "find_layout",
     "header_key",
+    "inert_formulas",
     "is_blank",
+    "is_footer",
     "merge_header_rows",
     "number_text",
     "open_table",

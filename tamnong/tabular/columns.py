@@ -80,6 +80,8 @@ class Layout:
     positions: dict[str, int] = field(default_factory=dict)  # column key → position
     unmatched: list[tuple[int, str]] = field(default_factory=list)  # headers naming no column
     missing: list[Column] = field(default_factory=list)  # required columns not found
+    empty: bool = False  # the rows looked at hold nothing (an empty sheet)
+    scanned: int = 0  # how many rows were looked at for the header
 
     def position(self, key: str) -> int:
         return self.positions.get(key, -1)
@@ -94,7 +96,31 @@ class Layout:
         return max(self.positions.values(), default=-1) + 1
 
     def require(self) -> None:
-        """Raise FileRefused when a required column is missing."""
+        """Raise FileRefused when the table is empty, when none of its headers names a column
+        (not the file of this import, or a header the user has to map), or when a required
+        column is missing."""
+        if self.empty:
+            raise FileRefused(
+                "empty_sheet",
+                _("Trang tính trống: không có ô nào có dữ liệu.")
+                if self.scanned <= 30
+                else _("Trang tính trống: %(n)s dòng đầu không có ô nào có dữ liệu.")
+                % {"n": self.scanned},
+            )
+        if not self.positions and self.columns:
+            raise FileRefused(
+                "no_columns",
+                _(
+                    "Không tìm thấy dòng tiêu đề: không ô nào trong %(n)s dòng đầu của tệp là tên "
+                    "một cột cần nhập (%(cols)s). Hãy dùng tệp mẫu, hoặc ghép cột ở trang xem "
+                    "trước."
+                )
+                % {
+                    "n": self.scanned,
+                    "cols": ", ".join(c.header for c in self.columns if c.required)
+                    or ", ".join(c.header for c in self.columns[:5]),
+                },
+            )
         if self.missing:
             raise FileRefused(
                 "columns",
@@ -258,6 +284,8 @@ def find_layout(
         unmatched=[(p, t) for p, t in enumerate(texts) if t and p not in by_pos],
     )
     layout.missing = [c for c in columns if c.required and c.key not in layout.positions]
+    layout.empty = not any(any(r) for r in grid)
+    layout.scanned = rows
     return layout
 
 
@@ -284,6 +312,27 @@ def is_blank(row) -> bool:
         if v is not None and v != "" and not (v.__class__ is str and not v.strip()):
             return False
     return True
+
+
+_FOOTER = re.compile(
+    r"\b(?:nguoi lap(?: bieu)?|chu tich|tm ubnd|ky ten|ky ghi ro ho ten|xac nhan|tong cong|"
+    r"truong thon|can bo giam nghe?o|ngay [0-9 .]*thang [0-9 .]*nam)\b"
+)
+
+
+def is_footer(row) -> bool:
+    """A line of the signature block or the totals under a form's table ("Người lập biểu",
+    "TM. UBND XÃ / CHỦ TỊCH", "Ngày … tháng … năm …", "Tổng cộng"): only text, and one of those
+    words. An import passes such a line over where its key column is empty; any other line
+    without a key is a fault of that row, never dropped."""
+    texts = []
+    for v in row:
+        if v is None or v == "":
+            continue
+        if v.__class__ is not str:
+            return False
+        texts.append(v)
+    return bool(texts) and bool(_FOOTER.search(loose_key(" ".join(texts))))
 
 
 def read_rows(

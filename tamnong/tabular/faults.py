@@ -171,6 +171,17 @@ def report_xlsx(faults, *, values: bool = True) -> bytes:
     return out.getvalue()
 
 
+def inert_formulas(wb) -> None:
+    """Make every text cell of an openpyxl workbook that begins with "=" a text (openpyxl would
+    write it as a formula: a product or unit name "=HYPERLINK(…)" imported from a file must not
+    run in the spreadsheet of whoever opens an export). Call it before `wb.save`."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" and isinstance(cell.value, str):
+                    cell.data_type = "s"
+
+
 def put_row(ws, values: list) -> None:
     """Append a row to an openpyxl sheet, keeping every text as text (never a formula)."""
     from django.utils.functional import Promise

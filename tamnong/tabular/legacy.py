@@ -15,10 +15,12 @@ reads "Hà Nội" on the screen of that office holds "Hµ Néi" (TCVN3) or "Haø
   (capitals: the same in capitals).
 
 Detection is per file, never per cell (a VNI "các" is "caùc", whose "ù" is also a Unicode
-letter): text cells of the first rows are tried with both tables, and an encoding is chosen when
-cells holding characters no Vietnamese text has ("µ", "§", "ä", "ø"…) all read as Vietnamese
-with it. `detect(texts)` returns "tcvn3", "vni" or None; `cell_converter(encoding)` converts the
-cells of such a file (see there which are left as they are).
+letter): text cells of the first rows holding characters no Vietnamese text has ("µ", "§",
+"ä", "ø"…) and none beyond Latin-1 are tried with both tables, and an encoding is chosen when most
+of them become Vietnamese syllables with it (`syllable`: "Café Müller", "m²" or "Zürich" never
+do). The reader does this for every file (`reading.open_table`). `detect(texts)` returns "tcvn3",
+"vni" or None; `row_converter(encoding)` converts the rows of such a file (see there and
+`cell_converter` for which cells are left as they are).
 """
 
 from __future__ import annotations
@@ -149,6 +151,31 @@ def cell_converter(encoding: str):
     return one
 
 
+def row_converter(encoding: str):
+    """The conversion of the rows of a file typed in `encoding`: each cell as `cell_converter`
+    does it, and in a TCVN3 file also the cells that could be either ("Ghi chó" is "Ghi chú" in
+    TCVN3) when a cell of the same row holds a sign only TCVN3 text has and none holds a letter
+    beyond Latin-1: such a row was typed in the old font, whereas the product's header row
+    ("Mã hộ", "Mã xã") is Unicode."""
+    one = cell_converter(encoding)
+    if encoding != TCVN3:
+        return lambda row: [one(v) if v.__class__ is str and not v.isascii() else v for v in row]
+
+    def convert_row(row: list) -> list:
+        texts = [v for v in row if v.__class__ is str and not v.isascii()]
+        if not texts:
+            return row
+        typed = all(max(v) <= "\u00ff" for v in texts) and any(_foreign(v) for v in texts)
+        out = []
+        for v in row:
+            if v.__class__ is str and not v.isascii():
+                v = tcvn3_to_unicode(v) if typed else one(v)
+            out.append(v)
+        return out
+
+    return convert_row
+
+
 # -- detection -----------------------------------------------------------------------------------
 def _vietnamese_letters() -> frozenset[str]:
     letters = set("đĐ")
@@ -171,30 +198,111 @@ def _reads_vietnamese(text: str) -> bool:
     return not any(c.isalpha() and not c.isascii() and c not in VIETNAMESE for c in text)
 
 
+def _bases() -> dict[str, tuple[str, int]]:
+    """Each Vietnamese letter → (its letter without the tone, 1 if it had one)."""
+    out: dict[str, tuple[str, int]] = {}
+    for c in VIETNAMESE | set("aeiouy"):
+        c = c.lower()
+        parts = unicodedata.normalize("NFD", c)
+        bare = unicodedata.normalize("NFC", "".join(p for p in parts if p not in TONES))
+        out[c] = (bare, int(bare != c))
+    return out
+
+
+_BASES = _bases()
+_ONSETS = (
+    "ngh", "ng", "gh", "gi", "kh", "nh", "ph", "th", "tr", "ch", "qu",
+    "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", "",
+)  # fmt: skip
+_FINALS = ("ch", "ng", "nh", "c", "m", "n", "p", "t", "")
+_NUCLEUS = frozenset("aăâeêioôơuưy")
+
+
+def syllable(word: str) -> bool:
+    """Whether a word is a Vietnamese syllable: an onset, one to three vowels, a final
+    consonant, and at most one tone ("nghĩa", "Trường", "uống"; not "Müller", "Mỹller")."""
+    letters, tones = [], 0
+    for c in word.lower():
+        bare, tone = _BASES.get(c, (c, 0))
+        letters.append(bare)
+        tones += tone
+    if tones > 1:
+        return False
+    text = "".join(letters)
+    for onset in _ONSETS:
+        if not text.startswith(onset):
+            continue
+        rest = text[len(onset) :]
+        for final in _FINALS:
+            if final and not rest.endswith(final):
+                continue
+            core = rest[: len(rest) - len(final)]
+            if 1 <= len(core) <= 3 and all(c in _NUCLEUS for c in core):
+                return True
+    return False
+
+
+def _words(text: str) -> list[str]:
+    out, word = [], []
+    for c in text:
+        if c.isalpha():
+            word.append(c)
+        elif word:
+            out.append("".join(word))
+            word = []
+    if word:
+        out.append("".join(word))
+    return out
+
+
+def _vietnamese_syllables(converted: str) -> int | None:
+    """How many words of a converted text are Vietnamese syllables with a letter beyond ASCII;
+    None when a word with such a letter is not a syllable (the conversion made no sense)."""
+    n = 0
+    for word in _words(converted):
+        if word.isascii():
+            continue
+        if not syllable(word):
+            return None
+        n += 1
+    return n
+
+
 def detect(texts: Iterable[str]) -> str | None:
     """The legacy encoding the texts were typed in, or None (Unicode, or not Vietnamese).
 
-    Only texts holding a character no Vietnamese text has are looked at. Each votes for the
-    table with which it reads as Vietnamese; when both do, VNI wins if its marks follow their
-    vowels (base-and-mark pairs, as VNI is typed), TCVN3 otherwise ("ViÖt" is "Việt" in TCVN3;
-    in VNI it would be "Vieät"). An encoding is chosen when most such texts vote for it."""
+    A text holding a character beyond Latin-1 is Unicode (neither legacy encoding has one) and is
+    not looked at; nor is a text without a character no Vietnamese text has ("µ", "§", "ä", "ø").
+    Each other text (a *suspect*) votes for the table that changes it into Vietnamese: every
+    word with a letter beyond ASCII a Vietnamese syllable (one onset, one to three vowels, one
+    final, at most one tone), so that "Café Müller", "Ø 12 mm" or "m²" vote for nothing. When
+    both tables do, VNI wins if its marks follow their vowels as VNI is typed, TCVN3 otherwise
+    ("ViÖt" is "Việt" in TCVN3; in VNI it would be "Vieät"). An encoding is chosen when more
+    than half the suspects vote for it and they hold at least two converted syllables."""
     votes = {TCVN3: 0, VNI: 0}
+    syllables = {TCVN3: 0, VNI: 0}
     suspects = 0
     for text in texts:
-        foreign = _foreign(text) if text and not text.isascii() else 0
+        if not text or text.isascii() or max(text) > "\u00ff":
+            continue
+        foreign = _foreign(text)
         if not foreign:
             continue
         suspects += 1
         vni, pairs = _vni(text)
-        vni_ok = _reads_vietnamese(vni)
-        # TCVN3 text has signs no Western language writes as letters (µ ¸ · § ­…): a German
-        # or French cell ("Café Müller") never reads as TCVN3
-        tcvn_ok = any(c in TCVN3_SIGNS for c in text) and _reads_vietnamese(tcvn3_to_unicode(text))
-        if vni_ok and (pairs * 2 >= foreign or not tcvn_ok):
+        vni_n = _vietnamese_syllables(vni) if vni != text else None
+        # TCVN3 text has signs no Western language writes as letters (µ ¸ · § ­…)
+        tcvn = tcvn3_to_unicode(text) if any(c in TCVN3_SIGNS for c in text) else text
+        tcvn_n = _vietnamese_syllables(tcvn) if tcvn != text else None
+        if vni_n and (pairs * 2 >= foreign or not tcvn_n):
             votes[VNI] += 1
-        elif tcvn_ok:
+            syllables[VNI] += vni_n
+        elif tcvn_n:
             votes[TCVN3] += 1
+            syllables[TCVN3] += tcvn_n
     if not suspects:
         return None
     best = max(votes, key=lambda e: votes[e])
-    return best if votes[best] * 2 > suspects else None
+    if votes[best] * 2 > suspects and syllables[best] >= 2:
+        return best
+    return None

@@ -8,13 +8,23 @@ hash of its normalised header row), and the next upload of the same shape is rea
 `name_key` is how a place or a record given by name is compared: without case, diacritics,
 punctuation, or a leading "xã", "phường", "thị trấn"…, so that "Xã Na Rì", "na ri" and "NA RÌ"
 name the same commune.
+
+Mappings also ship with the product for the standard forms a province already keeps (the
+ministry's review form of the poverty import): `data/<app>/mappings/*.json`, each
+{"format": "tamnong.tabular.mapping/1", "import": key, "name": …, "headers": […],
+"mapping": {header: column key}}. A shipped mapping is a default: it is used for a file when no
+mapping was saved for its shape and reading the file with it names more columns than without it,
+so a province's copy of the form with a column more, or another title block, is still read.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 import re
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from .columns import Column, Layout, find_layout, loose_key
 
@@ -81,12 +91,47 @@ def save_mapping(import_key: str, user, headers: Sequence[str], mapping: Mapping
     )
 
 
+SHIPPED_FORMAT = "tamnong.tabular.mapping/1"
+
+
+@functools.cache
+def _shipped() -> tuple[dict, ...]:
+    from django.conf import settings
+
+    out = []
+    for path in sorted(Path(settings.BASE_DIR, "data").glob("*/mappings/*.json")):
+        spec = json.loads(path.read_text(encoding="utf-8"))
+        if spec.get("format") != SHIPPED_FORMAT:
+            raise ValueError(f"{path}: format {spec.get('format')!r}, expected {SHIPPED_FORMAT}")
+        out.append({**spec, "file": path.name})
+    return tuple(out)
+
+
+def shipped_mappings(import_key: str) -> list[dict]:
+    """The mappings shipped with the product for an import (see the module docstring)."""
+    return [m for m in _shipped() if m["import"] == import_key]
+
+
+def shipped_layout(
+    table, columns: Sequence[Column], import_key: str, first: Layout | None = None
+) -> tuple[Layout, dict[str, str]]:
+    """The layout of a table read with the shipped mapping that names the most columns more than
+    the columns' own names do, and that mapping ({} when none helps)."""
+    best = first if first is not None else find_layout(table, columns)
+    chosen: dict[str, str] = {}
+    for spec in shipped_mappings(import_key):
+        layout = find_layout(table, columns, mapping=spec["mapping"])
+        if len(layout.positions) > len(best.positions):
+            best, chosen = layout, dict(spec["mapping"])
+    return best, chosen
+
+
 def layout_for(table, columns: Sequence[Column], *, import_key: str, user) -> tuple[Layout, str]:
-    """The layout of a table read with the organisation's saved mapping for its shape, and the
-    shape (its header row as first found, before any mapping)."""
+    """The layout of a table read with the organisation's saved mapping for its shape (else a
+    shipped one that fits), and the shape (its header row as first found, before any mapping)."""
     first = find_layout(table, columns)
     shape = shape_of(first.headers)
     mapping = saved_mapping(import_key, user, shape)
     if not mapping:
-        return first, shape
+        return shipped_layout(table, columns, import_key, first)[0], shape
     return find_layout(table, columns, mapping=mapping), shape

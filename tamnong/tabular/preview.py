@@ -96,19 +96,22 @@ def stash(upload, key: str, user, params: dict | None = None):
 
 
 def _saved_for(pending) -> dict:
-    """The organisation's saved mapping for the shape of this file ({} if none)."""
+    """The organisation's saved mapping for the shape of this file, else a shipped mapping
+    that fits it ({} if none)."""
     from . import reading
     from .columns import find_layout
-    from .mapping import saved_mapping, shape_of
+    from .mapping import saved_mapping, shape_of, shipped_layout
 
     spec = spec_for(pending.import_key)
     limits = spec.limits() if spec.limits else reading.DEFAULT_LIMITS
     try:
         table = reading.open_table(pending.path, name=pending.file_name, limits=limits)
-        headers = find_layout(table, spec.columns_of(pending.params)).headers
+        first = find_layout(table, spec.columns_of(pending.params))
     except (FileRefused, OSError):
         return {}
-    return saved_mapping(pending.import_key, pending.created_by, shape_of(headers))
+    saved = saved_mapping(pending.import_key, pending.created_by, shape_of(first.headers))
+    # else the mapping shipped for a standard form (the ministry's review form) when it fits
+    return saved or shipped_layout(table, spec.columns_of(pending.params), pending.import_key, first)[1]
 
 
 def start_preview(pending) -> None:

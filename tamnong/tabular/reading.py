@@ -15,8 +15,9 @@ What is refused, with a `FileRefused` in Vietnamese (and its `code`):
   directory before anything is unpacked);
 - a CSV in no encoding it can read (`encoding`), a sheet name the workbook does not have (`sheet`).
 
-Text typed in the legacy TCVN3 (ABC) or VNI encodings is detected from the first rows and read
-as Unicode (NFC); `Table.legacy` says which, for the preview page (`legacy.py`).
+Text typed in the legacy TCVN3 (ABC) or VNI encodings is detected from the text cells of the
+first 200 rows and read as Unicode (NFC); `Table.legacy` says which, for the preview page
+(`legacy.py`: a file is converted only when its suspect cells become Vietnamese syllables).
 
 CSV: UTF-8 with or without a BOM, UTF-16 (Excel's "Unicode text"), else Windows-1258 or
 Windows-1252 as charset-normalizer judges a sample. The delimiter (, ; tab |) is the one that
@@ -99,12 +100,13 @@ def open_table(
     sheet: str | int | None = None,
     limits: Limits = DEFAULT_LIMITS,
     check_cells: bool = True,
-    legacy: bool = False,
+    legacy: bool = True,
 ) -> Table:
     """Open a file (a path, or its bytes with `name`) as a table; raises FileRefused.
 
     `check_cells=False` leaves out the per-cell length bound for a caller whose every read column
-    is bounded by its own checks (the poverty import, where that loop would be its hottest)."""
+    is bounded by its own checks (the poverty import, where that loop would be its hottest).
+    `legacy=False` reads text as it is, without looking for TCVN3 or VNI (see legacy.py)."""
     data = source if isinstance(source, bytes | bytearray) else None
     path = None if data is not None else Path(source)
     name = name or (path.name if path is not None else "")
@@ -135,7 +137,7 @@ def open_table(
         table = _csv(data, path, name, limits)
     else:
         raise _not_spreadsheet(_("chỉ nhận tệp .xlsx, .xls, .ods hoặc .csv"))
-    if legacy:  # unfinished: off by default (false positives on some Unicode files)
+    if legacy:
         _convert_legacy(table)
     if check_cells:
         factory = table.rows_factory
@@ -157,12 +159,12 @@ def _convert_legacy(table: Table) -> None:
     table.legacy = legacy.detect(texts)
     if table.legacy is None:
         return
-    convert = legacy.cell_converter(table.legacy)
+    convert = legacy.row_converter(table.legacy)
     factory = table.rows_factory
 
     def rows() -> Iterator[list]:
         for row in factory():
-            yield [convert(v) if v.__class__ is str and not v.isascii() else v for v in row]
+            yield convert(row)
 
     table.rows_factory = rows
 

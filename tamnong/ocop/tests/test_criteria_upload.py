@@ -74,3 +74,28 @@ def test_only_administrators_load_sets(client, personas):
     assert (
         client.get("/ocop/bo-tieu-chi/mau.xlsx").status_code == 200
     )  # the template is for everyone
+
+
+def test_a_bad_criteria_workbook_is_refused_by_the_one_reader_in_vietnamese(personas):
+    """The criteria workbook is read through tamnong.tabular: a zip bomb is refused on its zip
+    directory before anything is unpacked, a protected file by its password, never a library
+    message; the sets stay as they were."""
+    import pytest
+
+    from tamnong.tabular.tests import files
+
+    before = CriteriaSet.objects.count()
+    sheets = files.xlsx([["Khóa", "Giá trị"]], sheet="Thông tin", extra_sheets={"Tiêu chí": []})
+    cases = [
+        (files.zip_bomb(sheets), "giải nén"),
+        (files.PROTECTED_XLSX.read_bytes(), "mật khẩu"),
+        (b"%PDF-1.4 not a workbook", "không phải là bảng tính"),
+        (files.xlsx([["a"]]), "hai trang «Thông tin» và «Tiêu chí»"),
+    ]
+    for data, words in cases:
+        with pytest.raises(crit.CriteriaError) as exc:
+            crit.parse_xlsx(data)
+        message = " ".join(exc.value.errors)
+        assert words in message, message
+        assert "zip" not in message.lower() and "openpyxl" not in message.lower()
+    assert CriteriaSet.objects.count() == before

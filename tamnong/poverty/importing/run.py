@@ -20,7 +20,7 @@ from tamnong.core import storedfiles
 from tamnong.tabular import FaultLog, FileRefused, Outcome
 
 from ..models import ImportBatch
-from .columns import COLUMNS
+from .columns import read_columns, title_values
 from .commit import commit_staged, finish_direct
 from .direct_pg import DirectSink
 from .lookups import Context, load_context
@@ -124,8 +124,7 @@ def import_file(
         with detached() if detached else nullcontext():
             try:
                 table = tabular.open_table(path, limits=LIMITS, check_cells=False)
-                layout = tabular.find_layout(table, COLUMNS, mapping=mapping)
-                layout.require()
+                layout, fixed = read_layout(table, mapping)
                 context = load_context(user)
                 total = max(table.total - layout.data_start, 0) if table.total else None
                 if is_pg():
@@ -133,13 +132,13 @@ def import_file(
                     # into the tables while the rows are checked, in one transaction.
                     try:
                         status = _import_direct(
-                            table, layout, context, total, user, batch, result, say
+                            table, layout, fixed, context, total, user, batch, result, say
                         )
                     except _Fallback:
                         result.faults.discard()
                         result = _new_result(batch, report)
                 if status is None:
-                    _check_into_stage(table, layout, context, total, result, say)
+                    _check_into_stage(table, layout, fixed, context, total, result, say)
             except FileRefused as exc:
                 result.faults.add(0, "", str(exc))
         if status is None:
@@ -164,6 +163,29 @@ def import_file(
     return result
 
 
+def read_layout(table, mapping: dict | None) -> tuple[tabular.Layout, dict[str, str]]:
+    """Where the columns of a review file are, and the values it gives once for all its rows.
+
+    `mapping`: the user's (the preview page); without one, the mapping shipped for the
+    ministry's review form is used when it fits (`tabular.mapping.shipped_layout`). A form that
+    has no year or commune column names them in its title block ("DANH SÁCH HỘ NGHÈO NĂM 2025",
+    "Xã: An Bình"): those are then the year and the commune of every row. Raises FileRefused."""
+    from tamnong.tabular.mapping import shipped_layout
+
+    columns = read_columns()
+    if mapping:
+        layout = tabular.find_layout(table, columns, mapping=mapping)
+    else:
+        layout = shipped_layout(table, columns, "poverty")[0]
+    fixed: dict[str, str] = {}
+    if layout.positions and not {"year", "commune"} <= layout.positions.keys():
+        title = title_values(table.head(layout.header_start))
+        fixed = {k: v for k, v in title.items() if k not in layout.positions}
+        layout.missing = [c for c in layout.missing if c.key not in fixed]
+    layout.require()
+    return layout, fixed
+
+
 def _new_result(batch: ImportBatch, report: Path) -> ImportResult:
     return ImportResult(
         batch_id=batch.pk, faults=FaultLog(keep=SAMPLE, report=report, values=False)
@@ -183,7 +205,7 @@ def _summarise(result: ImportResult, summary: Summary) -> None:
     result.figures = summary.figures
 
 
-def _check_into_stage(table, layout, context: Context, total, result: ImportResult, say) -> None:
+def _check_into_stage(table, layout, fixed, context: Context, total, result, say) -> None:
     # On PostgreSQL the staging is one transaction of its own: a file refused while it is read
     # (a bad byte after the first megabyte) cancels the COPY without spoiling an enclosing one.
     with transaction.atomic() if is_pg() else nullcontext():
@@ -191,7 +213,7 @@ def _check_into_stage(table, layout, context: Context, total, result: ImportResu
         checker = Checker(context, result.faults)
         faults = result.faults
         try:
-            for chunk in checker.check(table, layout):
+            for chunk in checker.check(table, layout, fixed):
                 if not faults:
                     sink.add_many(chunk)
                 say(checker.summary.rows, total, _("Đang kiểm tra dữ liệu…"))
@@ -205,7 +227,7 @@ def _check_into_stage(table, layout, context: Context, total, result: ImportResu
     _summarise(result, summary)
 
 
-def _import_direct(table, layout, context: Context, total, user, batch, result, say):
+def _import_direct(table, layout, fixed, context: Context, total, user, batch, result, say):
     """Check and store in one pass (see DirectSink); returns the batch status, raises _Fallback."""
     now = timezone.now()
     faults = result.faults
@@ -214,7 +236,7 @@ def _import_direct(table, layout, context: Context, total, user, batch, result, 
             sink = DirectSink(batch.pk, now)
             try:
                 checker = Checker(context, faults)
-                for chunk in checker.check(table, layout):
+                for chunk in checker.check(table, layout, fixed):
                     if not faults:
                         sink.add_many(chunk)
                     if sink.failed:

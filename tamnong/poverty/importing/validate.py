@@ -25,6 +25,7 @@ from tamnong.tabular import CellError, FaultLog, Layout, cell_text
 from ..models import Classification
 from ..standards import Rule, classify
 from .columns import COLUMNS, EXAMPLE_CODE
+from .columns import INDICATOR_PREFIX as IND
 from .lookups import Context, Unit
 
 # The fields of a clean row, in order (the staging table's columns).
@@ -33,6 +34,7 @@ ROW_FIELDS = (
     "policy", "income", "housing", "mask", "dcount", "standard_id", "klass", "superseded",
 )  # fmt: skip
 CHUNK = 10_000
+_CODE = re.compile(r"^[0-9][0-9.]*$")  # a commune code, not a name
 _RURAL = {"nông thôn", "nong thon", "nt", "rural"}
 _URBAN = {"thành thị", "thanh thi", "tt", "đô thị", "do thi", "urban"}
 _MONEY = tabular.MONEY
@@ -62,20 +64,42 @@ class Checker:
         self.faults = faults
         self.summary = Summary()
 
-    def check(self, table, layout: Layout) -> Iterator[list[tuple]]:
-        """Every clean row of `table` (a new pass from its first row), CHUNK at a time."""
+    def check(
+        self, table, layout: Layout, fixed: dict[str, object] | None = None
+    ) -> Iterator[list[tuple]]:
+        """Every clean row of `table` (a new pass from its first row), CHUNK at a time.
+
+        `fixed`: values of columns the table does not have, the same for every row (the year and
+        the commune a form names in its title block, `columns.title_values`)."""
         faults, ctx = self.faults, self.context
         summary = self.summary = Summary()
         pos = [layout.position(c.key) for c in COLUMNS]
+        width = max(max(pos), len(layout.headers) - 1, layout.width - 1) + 1
+        # columns given once for the file: read from positions past the table's own
+        put: list[tuple[int, object]] = []
+        for key, value in (fixed or {}).items():
+            i = next(i for i, c in enumerate(COLUMNS) if c.key == key)
+            if pos[i] < 0:
+                pos[i] = width + len(put)
+                put.append((pos[i], value))
+        width += len(put)
         (p_code, p_year, p_commune, p_village, p_head, p_members, p_area, p_ethnic, p_policy,
          p_income, p_housing, p_deprived) = pos  # fmt: skip
-        width = max(pos) + 1
+        # one column per indicator marked "x" (the ministry's forms): (position, key, header)
+        marks = [
+            (layout.position(k), k, h)
+            for k, h in ((c.key, c.header) for c in layout.columns if c.key.startswith(IND))
+            if layout.position(k) >= 0
+        ]
+        numbers_of = ctx.indicators
         lookups = ctx.lookups
         villages = lookups.villages
         rules = ctx.rules
         editable = ctx.editable
         locked = ctx.locked
         commune_tables: dict[int, dict[str, Unit]] = {}
+        by_name: dict[tuple[object, str], tuple[Unit | None, str | None]] = {}
+        village_names: dict[tuple[int, str], Unit | None] = {}
         deprived_cache: dict[tuple[object, int], frozenset[int]] = {}
         # code -> (year << 24 | rowno) of its latest-year row; codes seen in several years
         seen: dict[str, int] = {}
@@ -100,13 +124,18 @@ class Checker:
             rowno = index + 1
             if len(row) < width:
                 row = list(row) + [""] * (width - len(row))
+            if put:  # the line is read as it is in the file before the title's values
+                if tabular.is_blank(row) or (index > skip and tabular.is_footer(row)):
+                    continue
+                for p, value in put:
+                    row[p] = value
             bad = False
             # -- household code
             v = row[p_code]
             code = cell_text(v)
             if not code:
-                if tabular.is_blank(row):
-                    continue  # blank line
+                if tabular.is_blank(row) or (index > skip and tabular.is_footer(row)):
+                    continue  # a blank line, or the signatures under the table
                 add(rowno, H["code"], _("Thiếu mã hộ."))
                 bad = True
             elif len(code) > 40:
@@ -137,20 +166,38 @@ class Checker:
                 for t in reversed(lookups.commune_tables(year if rule is not None else 9999)):
                     table_.update(t)
             commune = table_.get(ccode)
-            unit = commune
-            if commune is None:
+            if commune is None and ccode and not _CODE.match(ccode):
+                # a commune given by name: matched once per name and year
+                hit = by_name.get((year, ccode))
+                if hit is None:
+                    hit = by_name[(year, ccode)] = lookups.commune_by_name(
+                        ccode, year if rule is not None else 9999, editable
+                    )
+                commune, why = hit
+                if commune is None:
+                    add(rowno, H["commune"], why)
+                    bad = True
+                else:  # the next row of that commune finds it as fast as a code
+                    table_[ccode] = commune
+            elif commune is None:
                 add(
                     rowno,
                     H["commune"],
                     _("Mã xã «%(code)s» không có trong danh mục.") % {"code": ccode},
                 )
                 bad = True
-            elif p_village >= 0:
+            unit = commune
+            if commune is not None and p_village >= 0:
                 v = row[p_village]
                 if v not in empty:
                     vcode = cell_text(v)
                     if vcode:
                         unit = villages.get(vcode)
+                        if unit is None:  # a village by name, matched once per commune
+                            vkey = (commune.commune_id, vcode)
+                            unit = village_names.get(vkey, villages)
+                            if unit is villages:
+                                unit = village_names[vkey] = lookups.village_by_name(*vkey)
                         if unit is None:
                             add(
                                 rowno,
@@ -289,6 +336,31 @@ class Checker:
                         else:
                             deprived_cache[key] = flagged
                     for n in flagged:
+                        mask |= 1 << (n - 1)
+            if marks and rule is not None:
+                numbers = numbers_of.get(rule.id, {})
+                for p, k, header in marks:
+                    v = row[p]
+                    if v in empty:
+                        continue
+                    if v != "x" and v != "X":  # the form's mark, else the one yes/no parser
+                        try:
+                            flag = _YES_NO.parse(v)
+                        except CellError as exc:
+                            add(rowno, header, exc.reason)
+                            bad = True
+                            continue
+                        if not flag:
+                            continue
+                    n = numbers.get(k)
+                    if n is None:
+                        add(
+                            rowno, header,
+                            _("Chỉ số «%(name)s» không có trong chuẩn %(rule)s.")
+                            % {"name": header, "rule": rule.key},
+                        )  # fmt: skip
+                        bad = True
+                    else:
                         mask |= 1 << (n - 1)
             if bad:
                 continue

@@ -93,7 +93,7 @@ def test_a_truncated_or_non_excel_file_is_rejected(geo, media):
     assert not import_file(notes, user=SYSTEM).ok
     headerless = write_csv(media / "h.csv", [row("H1")], headers=["a", "b"])
     result = import_file(headerless, user=SYSTEM)
-    assert "Thiếu cột bắt buộc" in result.error_sample[0][2]
+    assert "Không tìm thấy dòng tiêu đề" in result.error_sample[0][2]
     assert not ReviewRecord.objects.exists()
 
 

@@ -149,6 +149,10 @@ def test_formula_cells_give_their_value_and_text_beginning_with_equals_is_a_name
         ("ho.xlsx", files.PROTECTED_XLSX.read_bytes(), "mật khẩu"),
         ("ho.xlsx", files.zip_bomb(files.xlsx([HEADERS, row("H1")])), "giải nén"),
         ("ho.csv", b"", "Tệp trống."),
+        ("ho.xlsx", files.xlsx([]), "Trang tính trống"),
+        ("ho.csv", b"\r\n ; ;\r\n\r\n", "Trang tính trống"),
+        ("ho.xlsx", files.xlsx([["STT", "Tên", "Ghi chú"], [1, "An", ""]]), "dòng tiêu đề"),
+        ("ho.csv", "\ufeffSTT;Tên\r\n1;An\r\n".encode(), "Không tìm thấy dòng tiêu đề"),
     ],
 )
 def test_a_file_that_cannot_be_read_is_refused_in_vietnamese_and_nothing_is_written(
@@ -199,3 +203,49 @@ def test_a_csv_refused_after_its_first_megabyte_writes_nothing(registered, media
     assert import_file(
         write_xlsx(media / "again.xlsx", [row("H1")]), user=SYSTEM
     ).ok  # the connection is fine
+
+
+def test_names_typed_in_tcvn3_under_the_template_header_are_stored_in_unicode(registered, media):
+    rows = [
+        row("T1", head="N«ng V¨n Tó", village="Th«n A1"),
+        row("T2", head="Hoµng ThÞ Lan"),
+        row("T3", head="TriÖu V¨n §øc", area="N«ng th«n"),
+    ]
+    result = import_file(write_xlsx(media / "abc.xlsx", rows), user=SYSTEM)
+    assert result.ok, result.error_sample
+    names = dict(Household.objects.filter(code__startswith="T").values_list("code", "head_name"))
+    assert names == {"T1": "Nông Văn Tú", "T2": "Hoàng Thị Lan", "T3": "Triệu Văn Đức"}
+    assert Household.objects.get(code="T1").division.name == "Thôn A1"
+
+
+def test_the_preview_says_the_file_was_typed_in_tcvn3(registered, media, personas):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tamnong.tabular import preview
+
+    data = write_xlsx(media / "abc.xlsx", [row("T1", head="N«ng V¨n Tó")]).read_bytes()
+    pending = preview.stash(SimpleUploadedFile("abc.xlsx", data), "poverty", personas.alice)
+    assert preview.read_layout(pending)[3] == "TCVN3 (ABC)"
+    assert counts() == registered
+
+
+def test_a_windows_1252_csv_from_an_english_excel_is_read_and_not_taken_for_vni(registered, media):
+    import unicodedata
+
+    path = media / "ho-1252.csv"
+    # the headers typed without diacritics, as an English Windows keyboard writes them
+    plain = [
+        "".join(c for c in unicodedata.normalize("NFD", h.replace("đ", "d")) if ord(c) < 0x300)
+        for h in HEADERS
+    ]
+    lines = [csv_line(plain)] + [
+        csv_line(row("W1", head="Lò Hà", income="1,450,000")),
+        csv_line(row("W2", head="Müller Café, Zürich")),
+        csv_line(row("W3", head="Châu Ô")),
+    ]
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    result = import_file(path, user=SYSTEM)
+    assert result.ok, result.error_sample
+    names = dict(Household.objects.filter(code__startswith="W").values_list("code", "head_name"))
+    assert names == {"W1": "Lò Hà", "W2": "Müller Café, Zürich", "W3": "Châu Ô"}
+    assert ReviewRecord.objects.get(household__code="W1").income == 1_450_000

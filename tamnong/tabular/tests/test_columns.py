@@ -101,10 +101,29 @@ def test_a_saved_mapping_names_headers_the_columns_do_not_know():
 
 
 def test_missing_required_columns_are_refused_with_their_names():
-    layout = find_layout([["a", "b"], ["1", "2"]], COLUMNS)
+    layout = find_layout([["Dân tộc thiểu số", "b"], ["1", "2"]], COLUMNS)
     with pytest.raises(FileRefused) as exc:
         layout.require()
     assert str(exc.value) == "Thiếu cột bắt buộc: Mã hộ, Họ tên chủ hộ, Thu nhập."
+
+
+def test_a_header_row_with_no_known_column_is_refused_as_such():
+    layout = find_layout([["STT", "Tên", "Ghi chú"], ["1", "An", ""]], COLUMNS)
+    with pytest.raises(FileRefused) as exc:
+        layout.require()
+    assert exc.value.code == "no_columns"
+    assert str(exc.value).startswith("Không tìm thấy dòng tiêu đề: không ô nào trong 2 dòng đầu")
+    assert "(Mã hộ, Họ tên chủ hộ, Thu nhập)" in str(exc.value)
+
+
+@pytest.mark.parametrize(
+    "rows", [[], [[]], [["", None, "  "]] * 40], ids=["no-row", "one-empty-row", "blank-rows"]
+)
+def test_an_empty_sheet_is_refused_as_empty(rows):
+    layout = find_layout(open_table(files.xlsx(rows), name="trong.xlsx"), COLUMNS)
+    with pytest.raises(FileRefused) as exc:
+        layout.require()
+    assert exc.value.code == "empty_sheet" and str(exc.value).startswith("Trang tính trống")
 
 
 def test_every_fault_of_a_row_is_reported_and_blank_rows_are_skipped():
