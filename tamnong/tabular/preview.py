@@ -111,7 +111,10 @@ def _saved_for(pending) -> dict:
         return {}
     saved = saved_mapping(pending.import_key, pending.created_by, shape_of(first.headers))
     # else the mapping shipped for a standard form (the ministry's review form) when it fits
-    return saved or shipped_layout(table, spec.columns_of(pending.params), pending.import_key, first)[1]
+    return (
+        saved
+        or shipped_layout(table, spec.columns_of(pending.params), pending.import_key, first)[1]
+    )
 
 
 def start_preview(pending) -> None:
