@@ -549,12 +549,7 @@ def close_session(request, session_id: int, confirm_missing: bool = False):
 def recognise(request, payload: RecognitionIn):
     dossiers = [_get(request, Dossier, pk) for pk in payload.dossier_ids]
     _decision, certs = services.recognise(
-        request.user,
-        dossiers,
-        number=payload.number,
-        signed_on=payload.signed_on,
-        issuer=payload.issuer,
-        signer=payload.signer,
+        request.user, dossiers, **payload.dict(exclude={"dossier_ids"})
     )
     return 201, certs
 
@@ -570,14 +565,8 @@ class CentralIn(OcopDecisionIn):
 )
 def central_result(request, dossier_id: int, payload: CentralIn):
     dossier = _get(request, Dossier, dossier_id)
-    services.record_central_result(
-        request.user,
-        dossier,
-        stars=payload.stars,
-        number=payload.number,
-        signed_on=payload.signed_on,
-        issuer=payload.issuer,
-    )
+    # The ministry's decision names no signer of the province.
+    services.record_central_result(request.user, dossier, **payload.dict(exclude={"signer"}))
     return 201, Dossier.objects.get(pk=dossier.pk)
 
 
@@ -603,18 +592,7 @@ def certificate_pdf(request, certificate_id: int):
 )
 def revoke(request, certificate_id: int, payload: RevocationIn):
     cert = _get(request, Certificate, certificate_id)
-    services.revoke(
-        request.user,
-        cert,
-        reason=payload.reason,
-        number=payload.number,
-        signed_on=payload.signed_on,
-        issuer=payload.issuer,
-        revoked_on=payload.revoked_on,
-        ground=payload.ground,
-        found_on=payload.found_on,
-        late_reason=payload.late_reason,
-    )
+    services.revoke(request.user, cert, **payload.dict(exclude={"signer"}))
     return 201, Certificate.objects.get(pk=cert.pk)
 
 
