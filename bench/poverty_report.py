@@ -34,10 +34,10 @@ def one(engine: str, n: int, runs: int, seed: int) -> dict:
     from django.test import Client
     from poverty_import import PROVINCE, YEAR, province, workbook
 
+    from tamnong.access.actors import SYSTEM
     from tamnong.accounts.models import User
     from tamnong.divisions.models import Division, Level
     from tamnong.poverty import services
-    from tamnong.access.actors import SYSTEM
     from tamnong.poverty.importing import import_file
 
     province()
