@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Schema
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -499,7 +500,9 @@ def create_session(request, payload: SessionIn):
     for s in payload.seats:
         user = User.objects.filter(username__iexact=s.username).first()
         if user is None:
-            services.fail("seats", f"Không có người dùng {s.username}.")
+            services.fail(
+                "seats", _("Không có người dùng %(username)s.") % {"username": s.username}
+            )
         seats.append((user, s.role))
     return 201, services.create_session(
         request.user, division=division, name=payload.name, held_on=payload.held_on, seats=seats
@@ -525,7 +528,7 @@ def add_dossiers(request, session_id: int, payload: DossierIds):
 def submit_sheet(request, session_id: int, payload: SheetIn):
     session = get_object_or_404(CouncilSession, pk=session_id)
     if not Seat.objects.filter(session=session, user=request.user).exists():
-        raise PermissionDenied("Chỉ thành viên Hội đồng của phiên này được chấm điểm.")
+        raise PermissionDenied(_("Chỉ thành viên Hội đồng của phiên này được chấm điểm."))
     dossier = get_object_or_404(Dossier, pk=payload.dossier_id)
     return 201, services.submit_sheet(
         request.user, session, dossier, payload.answers, payload.comment
