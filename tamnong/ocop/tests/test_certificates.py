@@ -10,10 +10,10 @@ from tamnong.ocop.models import Certificate, Dossier, Notification, Regime, expi
 from tamnong.ocop.pdf import certificate_pdf, verification_url
 from tamnong.testing.ocop import (
     answers,
-    council,
     forwarded_dossier,
     install_synthetic,
     producer_and_product,
+    through_council,
     user_with,
 )
 
@@ -38,12 +38,7 @@ def certified(geo, personas):
     install_synthetic()
     _producer, product = producer_and_product(geo, personas)
     dossier = forwarded_dossier(geo, personas, product, day=dt.date(2024, 1, 10))
-    session, members = council(geo, personas, day=dt.date(2024, 2, 20))
-    services.add_to_session(personas.coordinator, session, [dossier])
-    for m in members:
-        services.submit_sheet(m, session, dossier, answers())
-    services.close_session(personas.secretary, session)
-    dossier.refresh_from_db()
+    through_council(geo, personas, dossier, answers(), day=dt.date(2024, 2, 20))
     _d, [cert] = services.recognise(
         personas.coordinator,
         [dossier],
@@ -153,12 +148,7 @@ def test_a_certificate_changes_fire_figures_changed(
         install_synthetic()
         _p, product = producer_and_product(geo, personas)
         dossier = forwarded_dossier(geo, personas, product)
-        session, members = council(geo, personas)
-        services.add_to_session(personas.coordinator, session, [dossier])
-        for m in members:
-            services.submit_sheet(m, session, dossier, answers())
-        services.close_session(personas.secretary, session)
-        dossier.refresh_from_db()
+        through_council(geo, personas, dossier, answers())
         with django_capture_on_commit_callbacks(execute=True):
             services.recognise(
                 personas.coordinator,

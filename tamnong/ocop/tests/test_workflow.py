@@ -16,6 +16,7 @@ from tamnong.testing.ocop import (
     producer_and_product,
     registration_file,
     synthetic_raw,
+    through_council,
 )
 
 
@@ -206,12 +207,9 @@ def test_upgrade_supersedes_the_valid_certificate(scored, personas, geo):
     services.add_file(personas.producer, up, kind="registration", upload=registration_file())
     services.submit_dossier(personas.producer, up)
     services.commune_assess(personas.alice, up, answers={"1.b": 10}, report="Nâng hạng")
-    session, members = council(geo, personas, day=dt.date(2026, 4, 1), prefix="k2-")
-    services.add_to_session(personas.coordinator, session, [up])
-    for m in members:
-        services.submit_sheet(m, session, up, answers(c=35, m=25))  # 80 → 4★
-    services.close_session(personas.secretary, session)
-    up.refresh_from_db()
+    through_council(
+        geo, personas, up, answers(c=35, m=25), day=dt.date(2026, 4, 1), prefix="k2-"
+    )  # 80 → 4★
     _d, [second] = services.recognise(
         personas.coordinator,
         [up],
@@ -235,12 +233,7 @@ def test_a_product_scoring_90_is_forwarded_and_the_ministry_decision_is_recorded
     install_synthetic()
     _producer, product = producer_and_product(geo, personas)
     dossier = forwarded_dossier(geo, personas, product, commune_b=20)
-    session, members = council(geo, personas)
-    services.add_to_session(personas.coordinator, session, [dossier])
-    for m in members:
-        services.submit_sheet(m, session, dossier, answers(a=20, b=20, m=25, c=35))  # 100
-    services.close_session(personas.secretary, session)
-    dossier.refresh_from_db()
+    through_council(geo, personas, dossier, answers(a=20, b=20, m=25, c=35))  # 100
     assert dossier.stars == 5 and dossier.state == Dossier.State.FORWARDED_CENTRAL
     with pytest.raises(ValidationError):  # the province does not recognise 5★
         services.recognise(
