@@ -101,26 +101,16 @@ def test_revocation_with_reason_and_decision_keeps_the_record(certified, persona
     assert rev.decision.kind == "ocop_revocation"
     assert Certificate.objects.filter(pk=certified.pk).exists()
     with pytest.raises(ValidationError, match="đã bị thu hồi"):
-        services.revoke(
-            personas.coordinator,
-            certified,
-            reason="x",
-            number="78",
-            signed_on=dt.date(2025, 3, 2),
-            issuer="UBND",
-        )
+        _revoke(personas.coordinator, certified, "78", dt.date(2025, 3, 2))
+
+
+def _revoke(user, cert, number, day):
+    return services.revoke(user, cert, reason="x", number=number, signed_on=day, issuer="UBND")
 
 
 def test_a_commune_officer_cannot_revoke(certified, personas):
     with pytest.raises(PermissionDenied):
-        services.revoke(
-            personas.alice,
-            certified,
-            reason="x",
-            number="1",
-            signed_on=dt.date(2025, 3, 1),
-            issuer="UBND",
-        )
+        _revoke(personas.alice, certified, "1", dt.date(2025, 3, 1))
 
 
 def test_valid_products_counts_by_date_stars_and_division_with_lineage(certified, geo, personas):
