@@ -124,14 +124,15 @@ def test_no_certificate_for_a_product_below_three_stars(geo, personas):
     assert dossier.band == 4 and dossier.stars == 2
     assert dossier.state == Dossier.State.NOT_RECOGNISED
     with pytest.raises(ValidationError):
-        services.recognise(
-            personas.coordinator,
-            [dossier],
-            number="1/QĐ",
-            signed_on=dt.date(2025, 10, 2),
-            issuer="UBND tỉnh",
-        )
+        _recognise(personas, dossier, "1/QĐ", dt.date(2025, 10, 2))
     assert not Certificate.objects.exists()
+
+
+def _recognise(personas, dossier, number, day):
+    """The coordinator's recognition decision for one dossier, issued by the province."""
+    return services.recognise(
+        personas.coordinator, [dossier], number=number, signed_on=day, issuer="UBND tỉnh"
+    )
 
 
 def test_a_tampered_result_is_not_certified(scored, personas):
@@ -139,13 +140,7 @@ def test_a_tampered_result_is_not_certified(scored, personas):
     Dossier.objects.filter(pk=dossier.pk).update(stars=4, mean_score=Decimal("75"))
     dossier.refresh_from_db()
     with pytest.raises(ValidationError):
-        services.recognise(
-            personas.coordinator,
-            [dossier],
-            number="2/QĐ",
-            signed_on=dt.date(2025, 10, 2),
-            issuer="UBND tỉnh",
-        )
+        _recognise(personas, dossier, "2/QĐ", dt.date(2025, 10, 2))
     assert not Certificate.objects.exists()
 
 
@@ -190,13 +185,7 @@ def test_an_incomplete_official_set_cannot_open_a_dossier(geo, personas):
 
 def test_upgrade_supersedes_the_valid_certificate(scored, personas, geo):
     dossier, _s, _m = scored
-    _d, [first] = services.recognise(
-        personas.coordinator,
-        [dossier],
-        number="3/QĐ",
-        signed_on=dt.date(2025, 10, 20),
-        issuer="UBND tỉnh",
-    )
+    _d, [first] = _recognise(personas, dossier, "3/QĐ", dt.date(2025, 10, 20))
     up = services.open_dossier(
         personas.producer,
         dossier.product,
@@ -210,13 +199,7 @@ def test_upgrade_supersedes_the_valid_certificate(scored, personas, geo):
     through_council(
         geo, personas, up, answers(c=35, m=25), day=dt.date(2026, 4, 1), prefix="k2-"
     )  # 80 → 4★
-    _d, [second] = services.recognise(
-        personas.coordinator,
-        [up],
-        number="4/QĐ",
-        signed_on=dt.date(2026, 4, 10),
-        issuer="UBND tỉnh",
-    )
+    _d, [second] = _recognise(personas, up, "4/QĐ", dt.date(2026, 4, 10))
     assert (
         second.stars == 4 and second.supersedes == first and second.correction_reason == "Nâng hạng"
     )
@@ -236,13 +219,7 @@ def test_a_product_scoring_90_is_forwarded_and_the_ministry_decision_is_recorded
     through_council(geo, personas, dossier, answers(a=20, b=20, m=25, c=35))  # 100
     assert dossier.stars == 5 and dossier.state == Dossier.State.FORWARDED_CENTRAL
     with pytest.raises(ValidationError):  # the province does not recognise 5★
-        services.recognise(
-            personas.coordinator,
-            [dossier],
-            number="1",
-            signed_on=dt.date(2025, 11, 1),
-            issuer="UBND tỉnh",
-        )
+        _recognise(personas, dossier, "1", dt.date(2025, 11, 1))
     cert = services.record_central_result(
         personas.coordinator,
         dossier,
