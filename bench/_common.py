@@ -8,6 +8,7 @@
 - `rng(seed)`: a deterministic random.Random.
 - `timed(fn, *a, **kw)` → (result, seconds); `median(values)`.
 - `peak_rss_mb()`: peak resident memory of this process (MiB).
+- `certificate(number, product, decision, regime, stars, issued)`: an unsaved OCOP certificate.
 - `emit(bench, **fields)`: print the one JSON line that must come last.
 - `run_child(script, *argv)`: run a bench in a fresh process, return its last JSON line.
 """
@@ -84,6 +85,25 @@ def median(values) -> float:
 def peak_rss_mb() -> float:
     # ru_maxrss is in KiB on Linux
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def certificate(number: str, product, decision, regime, stars: int, issued):
+    """An unsaved OCOP certificate of `product` (for bulk_create), valid for the regime's
+    months from `issued`."""
+    from tamnong.ocop.models import Certificate, expiry_date, public_id
+
+    return Certificate(
+        number=number,
+        public_id=public_id(),
+        product=product,
+        producer=product.producer,
+        division=product.division,
+        decision=decision,
+        regime=regime,
+        stars=stars,
+        issued_on=issued,
+        expires_on=expiry_date(issued, regime.certificate_months),
+    )
 
 
 def emit(bench: str, **fields) -> None:

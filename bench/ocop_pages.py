@@ -25,6 +25,9 @@ from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import certificate  # noqa: E402
+
 # Every request computes its page: the data cache (tamnong/core/datacache.py) would otherwise
 # answer repeated catalog requests from memory. This measures the work done after any change.
 os.environ.setdefault("DATA_CACHE_SECONDS", "0")
@@ -143,8 +146,6 @@ def seed(n_products: int, seed_value: int):
         Product,
         Regime,
         Revocation,
-        expiry_date,
-        public_id,
     )
 
     rng = random.Random(seed_value)
@@ -223,20 +224,8 @@ def seed(n_products: int, seed_value: int):
             days=rng.randint(30, 900) if r < 0.85 else rng.randint(1100, 1800)
         )
         decision = rng.choice(by_province[product.division.parent_id])
-        certificates.append(
-            Certificate(
-                number=f"BENCH-{i:06d}",
-                public_id=public_id(),
-                product=product,
-                producer=product.producer,
-                division=product.division,
-                decision=decision,
-                regime=regime,
-                stars=rng.choice([3, 3, 3, 4, 4, 5]),
-                issued_on=issued,
-                expires_on=expiry_date(issued, 36),
-            )
-        )
+        stars = rng.choice([3, 3, 3, 4, 4, 5])
+        certificates.append(certificate(f"BENCH-{i:06d}", product, decision, regime, stars, issued))
     Certificate.objects.bulk_create(certificates, batch_size=2000)
     revoke = rng.sample(
         list(Certificate.objects.values_list("pk", "division__parent_id")), k=n_products // 20

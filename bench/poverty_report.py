@@ -34,13 +34,14 @@ def one(engine: str, n: int, runs: int, seed: int) -> dict:
     from django.test import Client
     from poverty_import import PROVINCE, YEAR, province, workbook
 
+    from tamnong.access.actors import SYSTEM
     from tamnong.accounts.models import User
     from tamnong.divisions.models import Division, Level
     from tamnong.poverty import services
     from tamnong.poverty.importing import import_file
 
     province()
-    result = import_file(workbook(n, seed), error_dir=BENCH_DIR)
+    result = import_file(workbook(n, seed), user=SYSTEM, error_dir=BENCH_DIR)
     if not result.ok:
         raise SystemExit(f"import rejected: {result.error_sample[:3]}")
     if engine == "postgres":

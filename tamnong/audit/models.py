@@ -9,10 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from tamnong.access.scope import ScopedQuerySet
 
 
-class AuditQuerySet(ScopedQuerySet):
-    scope_path_field = "division__path"
-
-
 class AuditEvent(models.Model):
     class Action(models.TextChoices):
         CREATE = "create", _("Tạo mới")
@@ -45,7 +41,7 @@ class AuditEvent(models.Model):
     user_agent = models.CharField(max_length=255, blank=True)
     path = models.CharField(max_length=255, blank=True)
 
-    objects = AuditQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -75,10 +75,6 @@ class Issued(Audited):
         return chain
 
 
-class DecisionQuerySet(ScopedQuerySet):
-    scope_path_field = "division__path"
-
-
 # What a decision does (`Decision.kind`), as the programmes record it.
 KINDS = {
     "ocop_recognition": _("công nhận sản phẩm OCOP"),
@@ -118,7 +114,7 @@ class Decision(Issued):
     )
     attachment_name = models.CharField(max_length=255, blank=True)  # the original name
 
-    objects = DecisionQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-signed_on", "number"]

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import Http404
-from ninja import Schema
+from ninja import Field, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 
 from tamnong.access.lookups import get_visible_or_404, resolve_division, visible_unit_or_404
@@ -403,17 +403,9 @@ class RecognitionOut(Schema):
     kind: str
     year: int
     state: str
-    decision_number: str
-    decision_signed_on: dt.date
+    decision_number: str = Field(alias="decision.number")
+    decision_signed_on: dt.date = Field(alias="decision.signed_on")
     revoked_year: int | None
-
-    @staticmethod
-    def resolve_decision_number(obj):
-        return obj.decision.number
-
-    @staticmethod
-    def resolve_decision_signed_on(obj):
-        return obj.decision.signed_on
 
 
 @router.post("/dossiers/{pk}/decision", response=RecognitionOut, summary="Quyết định công nhận")
@@ -422,10 +414,7 @@ def decision(request, pk: int, payload: NtmDecisionIn):
         services.decide,
         request.user,
         _dossier(request, pk),
-        number=payload.number,
-        signed_on=payload.signed_on,
-        issuer=payload.issuer,
-        signer=payload.signer,
+        **payload.dict(),
     )
 
 
@@ -436,16 +425,7 @@ class RevokeIn(NtmDecisionIn):
 @router.post("/recognitions/{pk}/revoke", response=RecognitionOut, summary="Thu hồi công nhận")
 def revoke(request, pk: int, payload: RevokeIn):
     rec = get_visible_or_404(request, Recognition, pk)
-    return _call(
-        services.revoke,
-        request.user,
-        rec,
-        number=payload.number,
-        signed_on=payload.signed_on,
-        issuer=payload.issuer,
-        signer=payload.signer,
-        reason=payload.reason,
-    )
+    return _call(services.revoke, request.user, rec, **payload.dict())
 
 
 class RecordIn(NtmDecisionIn):
@@ -456,23 +436,11 @@ class RecordIn(NtmDecisionIn):
 
 
 class RecordedOut(RecognitionOut):
-    division_code: str
-    division_name: str
-    decision_issuer: str
+    division_code: str = Field(alias="division.code")
+    division_name: str = Field(alias="division.name")
+    decision_issuer: str = Field(alias="decision.issuer")
     historical: bool
     note: str
-
-    @staticmethod
-    def resolve_division_code(obj):
-        return obj.division.code
-
-    @staticmethod
-    def resolve_division_name(obj):
-        return obj.division.name
-
-    @staticmethod
-    def resolve_decision_issuer(obj):
-        return obj.decision.issuer
 
 
 @router.post(
@@ -488,11 +456,7 @@ def record_recognition(request, payload: RecordIn):
         division,
         payload.kind,
         payload.year,
-        number=payload.number,
-        signed_on=payload.signed_on,
-        issuer=payload.issuer,
-        signer=payload.signer,
-        note=payload.note,
+        **payload.dict(exclude={"division_id", "kind", "year"}),
     )
     return 201, rec
 

@@ -181,7 +181,8 @@ def _indicator(ind: dict, number: int, j: int, col_codes: list[str], strict: boo
     if not source and links.get("poverty_rate") is True:
         source = "poverty.poor_rate"
     if not source and links.get("ocop") is True:
-        source = "ocop.valid_products(min_stars=3)"
+        # the products the OCOP regime in force certifies (its lowest certified rank, from data)
+        source = "ocop.valid_products"
     if source:
         try:
             sources.parse(source)

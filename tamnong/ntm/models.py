@@ -167,10 +167,6 @@ class Indicator(models.Model):
         return f"{self.code} {self.name}"
 
 
-class ProfileQuerySet(ScopedQuerySet):
-    scope_path_field = "division__path"
-
-
 class CommuneProfile(Audited):
     """A commune's classification for a year: region (vùng, 2021–2025) or group (nhóm, 2026–2030)."""
 
@@ -193,7 +189,7 @@ class CommuneProfile(Audited):
     decision_ref = models.CharField(_("số hiệu văn bản phân loại"), max_length=200, blank=True)
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
 
-    objects = ProfileQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["division", "year"]
@@ -208,10 +204,6 @@ class CommuneProfile(Audited):
         from .templatetags.ntm import ntm_column
 
         return f"{self.division} {self.year}: {ntm_column(self.column)}"
-
-
-class AssessmentQuerySet(ScopedQuerySet):
-    scope_path_field = "division__path"
 
 
 class Assessment(Audited):
@@ -247,7 +239,7 @@ class Assessment(Audited):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = AssessmentQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["year", "division__code"]
@@ -344,10 +336,6 @@ class RecognitionKind(models.TextChoices):
     PROVINCE_COMPLETED = "province_completed", _("Tỉnh hoàn thành nhiệm vụ xây dựng NTM")
 
 
-class RecognitionQuerySet(ScopedQuerySet):
-    scope_path_field = "division__path"
-
-
 class Recognition(Audited):
     """A recognition (công nhận) by decision; revoked by a later decision (thu hồi)."""
 
@@ -373,7 +361,7 @@ class Recognition(Audited):
     historical = models.BooleanField(_("nhập lại từ hồ sơ cũ"), default=False)
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
 
-    objects = RecognitionQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["year", "division__code"]
@@ -381,10 +369,6 @@ class Recognition(Audited):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.division} ({self.year})"
-
-
-class DossierQuerySet(ScopedQuerySet):
-    scope_path_field = "division__path"
 
 
 class Dossier(Audited):
@@ -427,7 +411,7 @@ class Dossier(Audited):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    objects = DossierQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "division__code"]
@@ -470,10 +454,6 @@ class TargetMetric(models.TextChoices):
     AVERAGE_CRITERIA = "average_criteria", _("Bình quân số tiêu chí/xã")
 
 
-class TargetQuerySet(ScopedQuerySet):
-    scope_path_field = "division__path"
-
-
 class TargetReading(models.TextChoices):
     """How a plan is read against results: the units that reach a level in the year against
     the year's target, or the running total at year end against a cumulative target."""
@@ -497,7 +477,7 @@ class Target(Audited):
     )
     note = models.CharField(_("ghi chú"), max_length=300, blank=True)
 
-    objects = TargetQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"{self.division} {self.year}: {self.get_metric_display()}"

@@ -1,7 +1,8 @@
 """Derived indicator values (chỉ tiêu lấy tự động) from the other programmes.
 
 A criteria set names the source of an indicator as data, e.g. `poverty.poor_rate` or
-`ocop.valid_products(min_stars=3)`. The providing apps are imported lazily so that NTM works
+`ocop.valid_products(min_stars=4)` (without `min_stars`: every rank the OCOP regime in force
+certifies). The providing apps are imported lazily so that NTM works
 before they land: a missing provider gives "chưa có nguồn dữ liệu", never an error.
 """
 
@@ -124,8 +125,14 @@ def fetch(source: str, division, year: int, on: dt.date) -> Derived:
         }
         return Derived(value.quantize(Decimal("0.0001")), "ok", note)
     count = func(division, on=on, **kwargs)
-    note = _("Sản phẩm có giấy chứng nhận còn hiệu lực ngày %(d)s, từ %(s)s sao.") % {
-        "d": on.strftime("%d/%m/%Y"),
-        "s": kwargs.get("min_stars", 3),
-    }
+    stars = kwargs.get("min_stars")
+    if stars is None and hasattr(module, "lowest_certified_stars"):
+        stars = module.lowest_certified_stars(on)  # every certified rank of the regime in force
+    day = on.strftime("%d/%m/%Y")
+    note = (
+        _("Sản phẩm có giấy chứng nhận còn hiệu lực ngày %(d)s, từ %(s)s sao.")
+        % {"d": day, "s": stars}
+        if stars is not None
+        else _("Sản phẩm có giấy chứng nhận còn hiệu lực ngày %(d)s.") % {"d": day}
+    )
     return Derived(Decimal(int(count)), "ok", note)

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Schema
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -499,7 +500,9 @@ def create_session(request, payload: SessionIn):
     for s in payload.seats:
         user = User.objects.filter(username__iexact=s.username).first()
         if user is None:
-            services.fail("seats", f"Không có người dùng {s.username}.")
+            services.fail(
+                "seats", _("Không có người dùng %(username)s.") % {"username": s.username}
+            )
         seats.append((user, s.role))
     return 201, services.create_session(
         request.user, division=division, name=payload.name, held_on=payload.held_on, seats=seats
@@ -525,7 +528,7 @@ def add_dossiers(request, session_id: int, payload: DossierIds):
 def submit_sheet(request, session_id: int, payload: SheetIn):
     session = get_object_or_404(CouncilSession, pk=session_id)
     if not Seat.objects.filter(session=session, user=request.user).exists():
-        raise PermissionDenied("Chỉ thành viên Hội đồng của phiên này được chấm điểm.")
+        raise PermissionDenied(_("Chỉ thành viên Hội đồng của phiên này được chấm điểm."))
     dossier = get_object_or_404(Dossier, pk=payload.dossier_id)
     return 201, services.submit_sheet(
         request.user, session, dossier, payload.answers, payload.comment
@@ -549,12 +552,7 @@ def close_session(request, session_id: int, confirm_missing: bool = False):
 def recognise(request, payload: RecognitionIn):
     dossiers = [_get(request, Dossier, pk) for pk in payload.dossier_ids]
     _decision, certs = services.recognise(
-        request.user,
-        dossiers,
-        number=payload.number,
-        signed_on=payload.signed_on,
-        issuer=payload.issuer,
-        signer=payload.signer,
+        request.user, dossiers, **payload.dict(exclude={"dossier_ids"})
     )
     return 201, certs
 
@@ -570,14 +568,8 @@ class CentralIn(OcopDecisionIn):
 )
 def central_result(request, dossier_id: int, payload: CentralIn):
     dossier = _get(request, Dossier, dossier_id)
-    services.record_central_result(
-        request.user,
-        dossier,
-        stars=payload.stars,
-        number=payload.number,
-        signed_on=payload.signed_on,
-        issuer=payload.issuer,
-    )
+    # The ministry's decision names no signer of the province.
+    services.record_central_result(request.user, dossier, **payload.dict(exclude={"signer"}))
     return 201, Dossier.objects.get(pk=dossier.pk)
 
 
@@ -603,18 +595,7 @@ def certificate_pdf(request, certificate_id: int):
 )
 def revoke(request, certificate_id: int, payload: RevocationIn):
     cert = _get(request, Certificate, certificate_id)
-    services.revoke(
-        request.user,
-        cert,
-        reason=payload.reason,
-        number=payload.number,
-        signed_on=payload.signed_on,
-        issuer=payload.issuer,
-        revoked_on=payload.revoked_on,
-        ground=payload.ground,
-        found_on=payload.found_on,
-        late_reason=payload.late_reason,
-    )
+    services.revoke(request.user, cert, **payload.dict(exclude={"signer"}))
     return 201, Certificate.objects.get(pk=cert.pk)
 
 

@@ -19,6 +19,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 
 class CriteriaError(ValueError):
     """A set that cannot be loaded; `errors` lists every problem found."""
@@ -85,11 +87,13 @@ def normalise(raw: dict, decisions: dict[str, dict]) -> Checked:
     # the star ranks a minimum may name: those the decision's regime certifies
     stars = tuple(int(s) for s in (spec or {}).get("certified_stars") or ())
     if not decision:
-        errors.append("Thiếu số quyết định (decision).")
+        errors.append(_("Thiếu số quyết định (decision)."))
     elif spec is None:
         errors.append(
-            f"Quyết định «{decision}» chưa được khai báo trong data/ocop/regimes.yaml "
-            f"(có: {', '.join(sorted(decisions))})."
+            _(
+                "Quyết định «%(decision)s» chưa được khai báo trong data/ocop/regimes.yaml (có: %(value)s)."
+            )
+            % {"decision": decision, "value": ", ".join(sorted(decisions))}
         )
     set_no = raw.get("set_no")
     try:
@@ -97,42 +101,55 @@ def normalise(raw: dict, decisions: dict[str, dict]) -> Checked:
         if set_no < 1:
             raise ValueError
     except (TypeError, ValueError):
-        errors.append("Số thứ tự bộ sản phẩm (set_no) phải là số nguyên dương.")
+        errors.append(_("Số thứ tự bộ sản phẩm (set_no) phải là số nguyên dương."))
         set_no = None
     decision_date = str(raw.get("decision_date") or (spec or {}).get("date") or "")
     try:
         dt.date.fromisoformat(decision_date)
     except ValueError:
-        errors.append(f"Ngày quyết định «{decision_date}» không hợp lệ (YYYY-MM-DD).")
+        errors.append(
+            _("Ngày quyết định «%(decision_date)s» không hợp lệ (YYYY-MM-DD).")
+            % {"decision_date": decision_date}
+        )
     for key, label in [("product_group", "ngành"), ("product_set", "tên bộ sản phẩm")]:
         if not str(raw.get(key) or "").strip():
-            errors.append(f"Thiếu {label} ({key}).")
+            errors.append(_("Thiếu %(label)s (%(key)s).") % {"label": label, "key": key})
 
     expected = {k: Decimal(str(v)) for k, v in ((spec or {}).get("part_maxima") or {}).items()}
     parts_out = []
     seen_codes: set[str] = set()
     raw_parts = raw.get("parts") or []
     if not isinstance(raw_parts, list) or not raw_parts:
-        errors.append("Bộ tiêu chí không có phần nào (parts).")
+        errors.append(_("Bộ tiêu chí không có phần nào (parts)."))
         raw_parts = []
     part_codes = [str(p.get("code", "")).strip() for p in raw_parts if isinstance(p, dict)]
     if expected and sorted(part_codes) != sorted(expected):
         errors.append(
-            f"Các phần phải là {', '.join(sorted(expected))} theo {decision}; tệp có "
-            f"{', '.join(part_codes) or 'không phần nào'}."
+            _("Các phần phải là %(value)s theo %(decision)s; tệp có %(value2)s.")
+            % {
+                "value": ", ".join(sorted(expected)),
+                "decision": decision,
+                "value2": ", ".join(part_codes) or _("không phần nào"),
+            }
         )
     for part in raw_parts:
         if not isinstance(part, dict):
-            errors.append("Một phần không đúng định dạng.")
+            errors.append(_("Một phần không đúng định dạng."))
             continue
         pcode = str(part.get("code", "")).strip()
         pmax = _num(part.get("max_points"))
         if pmax is None or pmax <= 0:
-            errors.append(f"Phần {pcode}: điểm tối đa không hợp lệ.")
+            errors.append(_("Phần %(pcode)s: điểm tối đa không hợp lệ.") % {"pcode": pcode})
             pmax = Decimal(0)
         elif pcode in expected and pmax != expected[pcode]:
             errors.append(
-                f"Phần {pcode}: điểm tối đa {_plain(pmax)}, {decision} quy định {_plain(expected[pcode])}."
+                _("Phần %(pcode)s: điểm tối đa %(value)s, %(decision)s quy định %(value2)s.")
+                % {
+                    "pcode": pcode,
+                    "value": _plain(pmax),
+                    "decision": decision,
+                    "value2": _plain(expected[pcode]),
+                }
             )
         criteria_out = []
         for crit in part.get("criteria") or []:
@@ -142,16 +159,18 @@ def normalise(raw: dict, decisions: dict[str, dict]) -> Checked:
             if c is None:
                 continue
             if c["code"] in seen_codes:
-                errors.append(f"Mã tiêu chí {c['code']} bị trùng.")
+                errors.append(_("Mã tiêu chí %(code)s bị trùng.") % {"code": c["code"]})
             seen_codes.add(c["code"])
             criteria_out.append(c)
         if not criteria_out:
-            errors.append(f"Phần {pcode}: không có tiêu chí nào.")
+            errors.append(_("Phần %(pcode)s: không có tiêu chí nào.") % {"pcode": pcode})
         total = part_max_sum(criteria_out)
         if pmax and total != pmax:
             warnings.append(
-                f"Phần {pcode}: tổng điểm tối đa các tiêu chí là {_plain(total)}, "
-                f"phần này tối đa {_plain(pmax)} — bộ tiêu chí chưa đầy đủ, cần bổ sung từ văn bản gốc."
+                _(
+                    "Phần %(pcode)s: tổng điểm tối đa các tiêu chí là %(value)s, phần này tối đa %(value2)s — bộ tiêu chí chưa đầy đủ, cần bổ sung từ văn bản gốc."
+                )
+                % {"pcode": pcode, "value": _plain(total), "value2": _plain(pmax)}
             )
         parts_out.append(
             {
@@ -164,7 +183,10 @@ def normalise(raw: dict, decisions: dict[str, dict]) -> Checked:
     if expected and parts_out:
         stated = sum((_num(p["max_points"]) or 0) for p in parts_out)
         if stated != sum(expected.values()):
-            errors.append(f"Tổng điểm tối đa các phần là {_plain(stated)}, phải là 100.")
+            errors.append(
+                _("Tổng điểm tối đa các phần là %(value)s, phải là 100.")
+                % {"value": _plain(stated)}
+            )
     source_issues = [str(i) for i in (raw.get("issues") or [])]
     complete = not any("chưa đầy đủ" in w for w in warnings)
     content = {
@@ -195,26 +217,33 @@ def _criterion(
     code = str(crit.get("code") or "").strip()
     where = f"Tiêu chí {code or '(không mã)'} (phần {pcode})"
     if not code:
-        errors.append(f"{where}: thiếu mã tiêu chí.")
+        errors.append(_("%(where)s: thiếu mã tiêu chí.") % {"where": where})
     if not str(crit.get("name") or "").strip():
-        errors.append(f"{where}: thiếu tên tiêu chí.")
+        errors.append(_("%(where)s: thiếu tên tiêu chí.") % {"where": where})
     cmax = _num(crit.get("max_points"))
     if cmax is None or cmax <= 0:
-        errors.append(f"{where}: điểm tối đa không hợp lệ.")
+        errors.append(_("%(where)s: điểm tối đa không hợp lệ.") % {"where": where})
         cmax = Decimal(0)
     options = []
     for i, opt in enumerate(crit.get("options") or [], start=1):
         if not isinstance(opt, dict):
-            errors.append(f"{where}: lựa chọn {i} không đúng định dạng.")
+            errors.append(
+                _("%(where)s: lựa chọn %(i)s không đúng định dạng.") % {"where": where, "i": i}
+            )
             continue
         if opt.get("points") is None:
             # Blank or impossible in the source, kept null (data/ocop/26-2026/README.md): the set
             # loads, marked incomplete, until an administrator loads the corrected one.
             written = opt.get("points_as_written")
             warnings.append(
-                f"{where}: lựa chọn {i} «{str(opt.get('text') or '').strip()[:80]}» chưa có điểm ("
-                + (f"nguồn ghi «{written}»" if written not in (None, "") else "ô trống trong nguồn")
-                + ") — bộ tiêu chí chưa đầy đủ, cần bổ sung từ văn bản gốc."
+                _("%(where)s: lựa chọn %(i)s «%(value)s» chưa có điểm (")
+                % {"where": where, "i": i, "value": str(opt.get("text") or "").strip()[:80]}
+                + (
+                    _("nguồn ghi «%(written)s»") % {"written": written}
+                    if written not in (None, "")
+                    else _("ô trống trong nguồn")
+                )
+                + _(") — bộ tiêu chí chưa đầy đủ, cần bổ sung từ văn bản gốc.")
             )
             options.append(
                 {
@@ -226,17 +255,21 @@ def _criterion(
             continue
         pts = _num(opt.get("points"))
         if pts is None or pts < 0:
-            errors.append(f"{where}: lựa chọn {i} có điểm «{opt.get('points')}» không hợp lệ.")
+            errors.append(
+                _("%(where)s: lựa chọn %(i)s có điểm «%(value)s» không hợp lệ.")
+                % {"where": where, "i": i, "value": opt.get("points")}
+            )
             continue
         if cmax and pts > cmax:
             errors.append(
-                f"{where}: lựa chọn {i} cho {_plain(pts)} điểm, vượt điểm tối đa {_plain(cmax)}."
+                _("%(where)s: lựa chọn %(i)s cho %(value)s điểm, vượt điểm tối đa %(value2)s.")
+                % {"where": where, "i": i, "value": _plain(pts), "value2": _plain(cmax)}
             )
         req = opt.get("required_for_star")
         if req is not None and req not in stars:
             errors.append(
-                f"{where}: lựa chọn {i} ghi hạng sao «{req}» không hợp lệ "
-                f"({', '.join(map(str, stars))})."
+                _("%(where)s: lựa chọn %(i)s ghi hạng sao «%(req)s» không hợp lệ (%(value)s).")
+                % {"where": where, "i": i, "req": req, "value": ", ".join(map(str, stars))}
             )
             req = None
         options.append(
@@ -248,16 +281,16 @@ def _criterion(
         )
     scored = [_num(o["points"]) for o in options if o["points"] is not None]
     if not options:
-        errors.append(f"{where}: không có lựa chọn nào.")
+        errors.append(_("%(where)s: không có lựa chọn nào.") % {"where": where})
     elif cmax and scored and max(scored) < cmax:
         warnings.append(
-            f"{where}: lựa chọn cao nhất cho {_plain(max(scored))} "
-            f"điểm, thấp hơn điểm tối đa {_plain(cmax)}."
+            _("%(where)s: lựa chọn cao nhất cho %(value)s điểm, thấp hơn điểm tối đa %(value2)s.")
+            % {"where": where, "value": _plain(max(scored)), "value2": _plain(cmax)}
         )
     reqs: dict[str, int | float | None] = {}
     raw_reqs = crit.get("star_requirements") or {}
     if not isinstance(raw_reqs, dict):
-        errors.append(f"{where}: yêu cầu hạng sao không đúng định dạng.")
+        errors.append(_("%(where)s: yêu cầu hạng sao không đúng định dạng.") % {"where": where})
         raw_reqs = {}
     for star, minimum in raw_reqs.items():
         try:
@@ -265,14 +298,19 @@ def _criterion(
         except (TypeError, ValueError):
             star_i = 0
         if star_i not in stars:
-            errors.append(f"{where}: hạng sao «{star}» không hợp lệ.")
+            errors.append(
+                _("%(where)s: hạng sao «%(star)s» không hợp lệ.") % {"where": where, "star": star}
+            )
             continue
         if minimum is None:
             reqs[str(star_i)] = None
             continue
         m = _num(minimum)
         if m is None or m < 0 or (cmax and m > cmax):
-            errors.append(f"{where}: điểm tối thiểu cho {star_i} sao «{minimum}» không hợp lệ.")
+            errors.append(
+                _("%(where)s: điểm tối thiểu cho %(star_i)s sao «%(minimum)s» không hợp lệ.")
+                % {"where": where, "star_i": star_i, "minimum": minimum}
+            )
             continue
         reqs[str(star_i)] = _plain(m)
     mandatory = bool(crit.get("mandatory")) or "3" in reqs
@@ -360,13 +398,16 @@ def score_sheet(content: dict, answers: dict[str, Any]) -> tuple[dict[str, Decim
     clean: dict[str, Decimal] = {}
     if not isinstance(answers, dict):
         raise SheetError(
-            [{"field": "answers", "message": "Phiếu phải là danh sách điểm theo tiêu chí."}]
+            [{"field": "answers", "message": _("Phiếu phải là danh sách điểm theo tiêu chí.")}]
         )
     for code, value in answers.items():
         crit = by_code.get(str(code))
         if crit is None:
             errors.append(
-                {"field": f"answers.{code}", "message": f"Không có tiêu chí {code} trong bộ này."}
+                {
+                    "field": f"answers.{code}",
+                    "message": _("Không có tiêu chí %(code)s trong bộ này.") % {"code": code},
+                }
             )
             continue
         pts = _num(value)
@@ -378,7 +419,10 @@ def score_sheet(content: dict, answers: dict[str, Any]) -> tuple[dict[str, Decim
             errors.append(
                 {
                     "field": f"answers.{code}",
-                    "message": f"Tiêu chí {code}: điểm «{value}» không thuộc các lựa chọn ({shown}).",
+                    "message": _(
+                        "Tiêu chí %(code)s: điểm «%(value)s» không thuộc các lựa chọn (%(shown)s)."
+                    )
+                    % {"code": code, "value": value, "shown": shown},
                 }
             )
             continue
@@ -390,7 +434,10 @@ def score_sheet(content: dict, answers: dict[str, Any]) -> tuple[dict[str, Decim
             groups[c["group"]][c["alternative"]].append(c)
         elif c["code"] not in clean and c["code"] not in {e["field"][8:] for e in errors}:
             errors.append(
-                {"field": f"answers.{c['code']}", "message": f"Chưa chấm tiêu chí {c['code']}."}
+                {
+                    "field": f"answers.{c['code']}",
+                    "message": _("Chưa chấm tiêu chí %(code)s.") % {"code": c["code"]},
+                }
             )
     for group, alts in groups.items():
         chosen = [a for a, cs in alts.items() if any(c["code"] in clean for c in cs)]
@@ -398,14 +445,18 @@ def score_sheet(content: dict, answers: dict[str, Any]) -> tuple[dict[str, Decim
             errors.append(
                 {
                     "field": "answers",
-                    "message": f"Nhóm «{group}»: chấm đúng một trường hợp ({', '.join(alts)}).",
+                    "message": _("Nhóm «%(group)s»: chấm đúng một trường hợp (%(value)s).")
+                    % {"group": group, "value": ", ".join(alts)},
                 }
             )
             continue
         for c in alts[chosen[0]]:
             if c["code"] not in clean:
                 errors.append(
-                    {"field": f"answers.{c['code']}", "message": f"Chưa chấm tiêu chí {c['code']}."}
+                    {
+                        "field": f"answers.{c['code']}",
+                        "message": _("Chưa chấm tiêu chí %(code)s.") % {"code": c["code"]},
+                    }
                 )
     if errors:
         raise SheetError(errors)
@@ -478,7 +529,7 @@ def rank(
     """Mean of the members' totals → star band → per-star minima (cumulative: 4★ also needs the
     3★ minima). A product missing a 3★ minimum is capped at 2★ and gets no certificate."""
     if not sheets:
-        raise ValueError("Chưa có phiếu đánh giá nào.")
+        raise ValueError(_("Chưa có phiếu đánh giá nào."))
     exact = Fraction(sum(totals, Decimal(0))) / len(totals)
     mean = (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(
         Decimal("0.01"), rounding=ROUND_HALF_UP
@@ -559,7 +610,7 @@ def set_to_xlsx(content: dict | None = None) -> bytes:
     wb = Workbook()
     meta = wb.active
     meta.title = "Thông tin"
-    meta.append(["Mục", "Giá trị", "Khóa"])
+    meta.append([_("Mục"), _("Giá trị"), _("Khóa")])
     for key, label in META_FIELDS:
         meta.append([label, content.get(key, ""), key])
     rows = wb.create_sheet("Tiêu chí")
@@ -632,9 +683,9 @@ def parse_xlsx(data: bytes) -> dict:
     except tabular.FileRefused as exc:
         if exc.code == "sheet":
             raise CriteriaError(
-                ["Tệp Excel phải có hai trang «Thông tin» và «Tiêu chí» như mẫu."]
+                [_("Tệp Excel phải có hai trang «Thông tin» và «Tiêu chí» như mẫu.")]
             ) from None
-        raise CriteriaError([f"Không đọc được tệp Excel: {exc}"]) from None
+        raise CriteriaError([_("Không đọc được tệp Excel: %(exc)s") % {"exc": exc}]) from None
     doc: dict[str, Any] = {}
     for row in sheets["Thông tin"][1:]:
         if row and len(row) >= 3 and row[2]:
@@ -651,7 +702,7 @@ def parse_xlsx(data: bytes) -> dict:
             header = [str(c or "").strip() for c in row]
             expected = [label for _k, label in ROW_COLUMNS]
             if header[: len(expected)] != expected:
-                raise CriteriaError(["Trang «Tiêu chí»: tiêu đề cột không đúng mẫu."])
+                raise CriteriaError([_("Trang «Tiêu chí»: tiêu đề cột không đúng mẫu.")])
             continue
         if not any(v not in (None, "") for v in row):
             continue
@@ -659,7 +710,10 @@ def parse_xlsx(data: bytes) -> dict:
         pcode = str(rec["part"] or "").strip()
         code = str(rec["code"] or "").strip()
         if not pcode or not code:
-            errors.append(f"Trang «Tiêu chí» dòng {lineno}: thiếu phần hoặc mã tiêu chí.")
+            errors.append(
+                _("Trang «Tiêu chí» dòng %(lineno)s: thiếu phần hoặc mã tiêu chí.")
+                % {"lineno": lineno}
+            )
             continue
         part = parts.setdefault(
             pcode, {"code": pcode, "name": "", "max_points": None, "criteria": []}
@@ -680,7 +734,7 @@ def parse_xlsx(data: bytes) -> dict:
             for piece in str(rec["star_requirements"]).split(";"):
                 if not piece.strip():
                     continue
-                star, _, minimum = piece.partition(":")
+                star, _sep, minimum = piece.partition(":")
                 crit["star_requirements"][star.strip()] = minimum.strip() or None
         if rec["option"] not in (None, "") or rec["points"] not in (None, ""):
             crit["options"].append(
@@ -705,26 +759,46 @@ def diff(old: dict | None, new: dict) -> list[str]:
     out = []
     a, b = criteria_by_code(old), criteria_by_code(new)
     for code in sorted(set(b) - set(a)):
-        out.append(f"Thêm tiêu chí {code} «{b[code]['name']}» ({b[code]['max_points']} điểm).")
+        out.append(
+            _("Thêm tiêu chí %(code)s «%(name)s» (%(max_points)s điểm).")
+            % {"code": code, "name": b[code]["name"], "max_points": b[code]["max_points"]}
+        )
     for code in sorted(set(a) - set(b)):
-        out.append(f"Bỏ tiêu chí {code} «{a[code]['name']}».")
+        out.append(_("Bỏ tiêu chí %(code)s «%(name)s».") % {"code": code, "name": a[code]["name"]})
     for code in sorted(set(a) & set(b)):
         x, y = a[code], b[code]
         if x["max_points"] != y["max_points"]:
-            out.append(f"Tiêu chí {code}: điểm tối đa {x['max_points']} → {y['max_points']}.")
+            out.append(
+                _("Tiêu chí %(code)s: điểm tối đa %(max_points)s → %(max_points2)s.")
+                % {"code": code, "max_points": x["max_points"], "max_points2": y["max_points"]}
+            )
         if [(o["text"], o["points"]) for o in x["options"]] != [
             (o["text"], o["points"]) for o in y["options"]
         ]:
             out.append(
-                f"Tiêu chí {code}: lựa chọn {[o['points'] for o in x['options']]} → "
-                f"{[o['points'] for o in y['options']]}."
+                _("Tiêu chí %(code)s: lựa chọn %(value)s → %(value2)s.")
+                % {
+                    "code": code,
+                    "value": [o["points"] for o in x["options"]],
+                    "value2": [o["points"] for o in y["options"]],
+                }
             )
         if x["star_requirements"] != y["star_requirements"]:
             out.append(
-                f"Tiêu chí {code}: yêu cầu hạng sao {x['star_requirements']} → {y['star_requirements']}."
+                _(
+                    "Tiêu chí %(code)s: yêu cầu hạng sao %(star_requirements)s → %(star_requirements2)s."
+                )
+                % {
+                    "code": code,
+                    "star_requirements": x["star_requirements"],
+                    "star_requirements2": y["star_requirements"],
+                }
             )
         if x.get("name") != y.get("name"):
-            out.append(f"Tiêu chí {code}: đổi tên «{x['name']}» → «{y['name']}».")
+            out.append(
+                _("Tiêu chí %(code)s: đổi tên «%(name)s» → «%(name2)s».")
+                % {"code": code, "name": x["name"], "name2": y["name"]}
+            )
     for key in ("product_group", "product_subgroup", "product_set", "confidence"):
         if old.get(key) != new.get(key):
             out.append(f"{key}: «{old.get(key)}» → «{new.get(key)}».")

@@ -16,6 +16,7 @@ from typing import NamedTuple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tamnong.access.actors import require_actor
 from tamnong.access.lookups import default_division
@@ -60,30 +61,38 @@ def parse_params(
         try:
             on = dt.date.fromisoformat(date)
         except ValueError:
-            raise ValidationError({"date": ["Ngày không hợp lệ (định dạng YYYY-MM-DD)."]}) from None
+            raise ValidationError(
+                {"date": [_("Ngày không hợp lệ (định dạng YYYY-MM-DD).")]}
+            ) from None
     extra = {}
     if since:
         try:
             extra["since"] = dt.date.fromisoformat(since)
         except ValueError:
             raise ValidationError(
-                {"since": ["Ngày đầu kỳ không hợp lệ (định dạng YYYY-MM-DD)."]}
+                {"since": [_("Ngày đầu kỳ không hợp lệ (định dạng YYYY-MM-DD).")]}
             ) from None
         if extra["since"] > on:
-            raise ValidationError({"since": ["Ngày đầu kỳ phải trước ngày cuối kỳ."]})
+            raise ValidationError({"since": [_("Ngày đầu kỳ phải trước ngày cuối kỳ.")]})
     if division:
         try:
             unit = find_division(division, map_key or None)
         except UnknownMap as exc:
             raise ValidationError({"map": [str(exc)]}) from None
         if unit is None:
-            raise ValidationError({"division": [f"Không có đơn vị hành chính mã {division}."]})
+            raise ValidationError(
+                {
+                    "division": [
+                        _("Không có đơn vị hành chính mã %(division)s.") % {"division": division}
+                    ]
+                }
+            )
     else:
         unit = default_division(user)
         if unit is None:
-            raise ValidationError({"division": ["Cần chọn đơn vị hành chính (mã)."]})
+            raise ValidationError({"division": [_("Cần chọn đơn vị hành chính (mã).")]})
     if not Scope.of(user).covers(unit):
-        raise PermissionDenied("Đơn vị này nằm ngoài phạm vi của bạn.")
+        raise PermissionDenied(_("Đơn vị này nằm ngoài phạm vi của bạn."))
     return {"division": unit, "on": on, **extra}
 
 
@@ -318,10 +327,20 @@ def to_xlsx(data: dict) -> bytes:
     ws = wb.active
     ws.title = "Số liệu OCOP"
     bold = Font(bold=True)
-    ws.append([f"Số liệu OCOP – {data['division']['name']} ({data['division']['code']})"])
+    ws.append(
+        [
+            _("Số liệu OCOP – %(name)s (%(code)s)")
+            % {"name": data["division"]["name"], "code": data["division"]["code"]}
+        ]
+    )
     ws["A1"].font = bold
     ws.append(
-        ["Tính đến ngày", data["date"], "Kỳ", f"{data['period']['from']} – {data['period']['to']}"]
+        [
+            _("Tính đến ngày"),
+            data["date"],
+            _("Kỳ"),
+            f"{data['period']['from']} – {data['period']['to']}",
+        ]
     )
     ws.append([])
 
@@ -363,9 +382,9 @@ def to_xlsx(data: dict) -> bytes:
         rows = []
         for r in data["by_regime"]:
             rows.append((f"{r['decisions']} ({r['key']})",))
-            rows.append(("Công nhận mới", r["newly_certified"]["total"]))
+            rows.append((_("Công nhận mới"), r["newly_certified"]["total"]))
             rows += [(f"  {s} sao", n) for s, n in r["newly_certified"]["by_stars"].items()]
-            rows.append(("Công nhận lại", r["recertified"]["total"]))
+            rows.append((_("Công nhận lại"), r["recertified"]["total"]))
             rows += [(f"  {s} sao", n) for s, n in r["recertified"]["by_stars"].items()]
         section("Kết quả trong kỳ theo chế độ đánh giá", rows)
     m = data["markets"]

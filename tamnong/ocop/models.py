@@ -341,10 +341,6 @@ class Fair(models.Model):
         return self.name
 
 
-class RoundQuerySet(ScopedQuerySet):
-    scope_path_field = "division__path"
-
-
 class EvaluationRound(Audited):
     """An evaluation round (đợt đánh giá, phân hạng) of a province: its own (communes propose,
     the province decides) or its part of a central round (the province proposes, the ministry
@@ -367,7 +363,7 @@ class EvaluationRound(Audited):
     article = models.CharField(_("căn cứ"), max_length=60, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = RoundQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["decided_before", "level", "number"]
@@ -530,10 +526,6 @@ class DossierFile(models.Model):
         return self.name
 
 
-class SessionQuerySet(ScopedQuerySet):
-    scope_path_field = "division__path"
-
-
 class CouncilSession(Audited):
     """A council session (phiên họp Hội đồng đánh giá, phân hạng sản phẩm OCOP)."""
 
@@ -550,7 +542,7 @@ class CouncilSession(Audited):
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = SessionQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-held_on"]

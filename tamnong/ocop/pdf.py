@@ -10,6 +10,7 @@ from pathlib import Path
 import qrcode
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -89,10 +90,13 @@ def certificate_lines(cert: Certificate) -> list[str]:
         f"Số giấy chứng nhận: {cert.number}",
     ]
     if cert.product.ocop_code:
-        lines.append(f"Mã số sản phẩm: {cert.product.ocop_code}")
+        lines.append(_("Mã số sản phẩm: %(ocop_code)s") % {"ocop_code": cert.product.ocop_code})
     lines.append(
-        f"Ngày cấp: {vn_date(cert.issued_on)}    "
-        f"Có giá trị đến hết ngày: {vn_date(cert.expires_on - dt.timedelta(days=1))}"
+        _("Ngày cấp: %(value)s    Có giá trị đến hết ngày: %(value2)s")
+        % {
+            "value": vn_date(cert.issued_on),
+            "value2": vn_date(cert.expires_on - dt.timedelta(days=1)),
+        }
     )
     return lines
 

@@ -136,10 +136,12 @@ def parse_file(name: str, data: bytes) -> dict:
         try:
             return _yaml(data.decode("utf-8"))
         except (UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise crit.CriteriaError([f"Tệp YAML không đọc được: {exc}"]) from exc
+            raise crit.CriteriaError(
+                [_("Tệp YAML không đọc được: %(exc)s") % {"exc": exc}]
+            ) from exc
     if lower.endswith(".xlsx"):
         return crit.parse_xlsx(data)
-    raise crit.CriteriaError(["Chỉ nhận tệp .yaml, .yml hoặc .xlsx."])
+    raise crit.CriteriaError([_("Chỉ nhận tệp .yaml, .yml hoặc .xlsx.")])
 
 
 def _latest(decision: str, set_no: int) -> CriteriaSet | None:
@@ -251,7 +253,7 @@ def load_bundled(directory: Path | None = None) -> dict:
 
 def _require_admin(user) -> None:
     if not may_load(user):
-        raise PermissionDenied("Chỉ quản trị hệ thống được nạp bộ tiêu chí.")
+        raise PermissionDenied(_("Chỉ quản trị hệ thống được nạp bộ tiêu chí."))
 
 
 def preview_upload(user, name: str, data: bytes) -> Upload:

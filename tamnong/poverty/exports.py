@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from tamnong.core.formatting import percent
 
 RATE_KEYS = ("poor_rate", "near_poor_rate")
@@ -35,9 +37,14 @@ def report_xlsx(data: dict) -> bytes:
     ws = wb.active
     ws.title = "Tong hop"
     bold = Font(bold=True)
-    ws.append([f"Số liệu hộ nghèo, hộ cận nghèo năm {data['year']} – {data['division']['name']}"])
+    ws.append(
+        [
+            _("Số liệu hộ nghèo, hộ cận nghèo năm %(year)s – %(name)s")
+            % {"year": data["year"], "name": data["division"]["name"]}
+        ]
+    )
     ws["A1"].font = bold
-    ws.append([f"Chuẩn nghèo: {fig['standard']}"])
+    ws.append([_("Chuẩn nghèo: %(standard)s") % {"standard": fig["standard"]}])
     ws.append([])
     header = ["Mã", "Đơn vị", "Tổng số hộ", "Hộ nghèo", "Tỷ lệ hộ nghèo", "Hộ cận nghèo",
               "Tỷ lệ hộ cận nghèo"]  # fmt: skip
@@ -61,7 +68,9 @@ def report_xlsx(data: dict) -> bytes:
             line("", label, fig["areas"][area])
 
     prof = wb.create_sheet("Thieu hut")
-    prof.append(["Chỉ số", "Tên chỉ số", "Số hộ nghèo thiếu hụt", "Tỷ lệ trong hộ nghèo"])
+    prof.append(
+        [_("Chỉ số"), _("Tên chỉ số"), _("Số hộ nghèo thiếu hụt"), _("Tỷ lệ trong hộ nghèo")]
+    )
     names = {str(i["no"]): i["name"] for i in data["indicators"]}
     for no, name in names.items():
         prof.append([int(no), name, fig["poor_deprived"].get(no, 0),
@@ -69,7 +78,7 @@ def report_xlsx(data: dict) -> bytes:
         prof.cell(prof.max_row, 4).number_format = "0.00%"
 
     trans = wb.create_sheet("Bien dong")
-    trans.append(["Biến động", "Số hộ"])
+    trans.append([_("Biến động"), _("Số hộ")])
     for code, n in fig["transitions"].items():
         trans.append([data["transition_labels"].get(code, code), n])
     out = io.BytesIO()

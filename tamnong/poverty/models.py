@@ -89,10 +89,6 @@ class Standard(Audited):
         return None
 
 
-class HouseholdQuerySet(ScopedQuerySet):
-    scope_path_field = "division__path"
-
-
 class Household(Audited):
     """A household (hộ gia đình) in the poverty registry; `code` is its permanent key."""
 
@@ -122,7 +118,7 @@ class Household(Audited):
     policy_household = models.BooleanField(_("hộ chính sách"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = HouseholdQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -236,10 +232,6 @@ class ImportBatch(models.Model):
         return f"{self.file_name} ({self.get_status_display()})"
 
 
-class ReviewRecordQuerySet(ScopedQuerySet):
-    scope_path_field = "division__path"
-
-
 class ReviewRecord(Audited):
     """The result of one year's review for a household (kết quả rà soát hằng năm)."""
 
@@ -294,7 +286,7 @@ class ReviewRecord(Audited):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ReviewRecordQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year"]
@@ -311,10 +303,6 @@ class ReviewRecord(Audited):
 
     def deprived_numbers(self) -> list[int]:
         return [n for n in range(1, 32) if self.deprivations >> (n - 1) & 1]
-
-
-class FigureQuerySet(ScopedQuerySet):
-    scope_path_field = "division__path"
 
 
 class PovertyFigure(models.Model):
@@ -336,7 +324,7 @@ class PovertyFigure(models.Model):
     # {"escaped": 4, …}: records per transition code
     transitions = models.JSONField(default=dict)
 
-    objects = FigureQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("số liệu hộ nghèo")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .models import Classification as C
 from .models import Transition as T
@@ -124,7 +125,9 @@ def _int_or_none(value, what: str) -> int | None:
     if value is None:
         return None
     if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        raise StandardDataError(f"{what}: phải là số nguyên dương, có {value!r}")
+        raise StandardDataError(
+            _("%(what)s: phải là số nguyên dương, có %(value)r") % {"what": what, "value": value}
+        )
     return value
 
 
@@ -132,7 +135,7 @@ def parse_standard(spec: dict) -> dict:
     """Validate one standard's JSON and return model field values."""
     key = spec.get("key")
     if not key:
-        raise StandardDataError("Thiếu mã chuẩn (key).")
+        raise StandardDataError(_("Thiếu mã chuẩn (key)."))
     try:
         first, last = int(spec["first_year"]), int(spec["last_year"])
         lines = spec["income_lines"]
@@ -140,22 +143,34 @@ def parse_standard(spec: dict) -> dict:
         threshold = int(spec["deprivation_threshold"])
         indicators = list(spec["indicators"])
     except (KeyError, TypeError, ValueError) as exc:
-        raise StandardDataError(f"{key}: thiếu hoặc sai trường {exc}") from exc
+        raise StandardDataError(
+            _("%(key)s: thiếu hoặc sai trường %(exc)s") % {"key": key, "exc": exc}
+        ) from exc
     if rural is None or urban is None:
-        raise StandardDataError(f"{key}: phải có chuẩn thu nhập nông thôn và thành thị.")
+        raise StandardDataError(
+            _("%(key)s: phải có chuẩn thu nhập nông thôn và thành thị.") % {"key": key}
+        )
     if last < first:
-        raise StandardDataError(f"{key}: năm kết thúc trước năm bắt đầu.")
+        raise StandardDataError(_("%(key)s: năm kết thúc trước năm bắt đầu.") % {"key": key})
     middle = spec.get("middle_income_up_to") or {}
     mid_r = _int_or_none(middle.get("rural"), f"{key} mức sống trung bình nông thôn")
     mid_u = _int_or_none(middle.get("urban"), f"{key} mức sống trung bình thành thị")
     check_middle(key, rural, urban, mid_r, mid_u)
     numbers = [i.get("no") for i in indicators]
     if not indicators or len(set(numbers)) != len(numbers):
-        raise StandardDataError(f"{key}: danh sách chỉ số trống hoặc trùng số thứ tự.")
+        raise StandardDataError(
+            _("%(key)s: danh sách chỉ số trống hoặc trùng số thứ tự.") % {"key": key}
+        )
     if any(not isinstance(n, int) or not 1 <= n <= MAX_INDICATORS for n in numbers):
-        raise StandardDataError(f"{key}: số thứ tự chỉ số phải từ 1 đến {MAX_INDICATORS}.")
+        raise StandardDataError(
+            _("%(key)s: số thứ tự chỉ số phải từ 1 đến %(MAX_INDICATORS)s.")
+            % {"key": key, "MAX_INDICATORS": MAX_INDICATORS}
+        )
     if not 1 <= threshold <= len(indicators):
-        raise StandardDataError(f"{key}: ngưỡng thiếu hụt phải từ 1 đến {len(indicators)}.")
+        raise StandardDataError(
+            _("%(key)s: ngưỡng thiếu hụt phải từ 1 đến %(value)s.")
+            % {"key": key, "value": len(indicators)}
+        )
     return {
         "title": spec.get("title", key),
         "signed_on": spec.get("signed_on"),
@@ -174,9 +189,11 @@ def parse_standard(spec: dict) -> dict:
 
 def check_middle(key, rural, urban, mid_r, mid_u) -> None:
     if (mid_r is None) != (mid_u is None):
-        raise StandardDataError(f"{key}: cần cả mức nông thôn và thành thị.")
+        raise StandardDataError(_("%(key)s: cần cả mức nông thôn và thành thị.") % {"key": key})
     if mid_r is not None and (mid_r <= rural or mid_u <= urban):
-        raise StandardDataError(f"{key}: mức sống trung bình phải cao hơn chuẩn nghèo.")
+        raise StandardDataError(
+            _("%(key)s: mức sống trung bình phải cao hơn chuẩn nghèo.") % {"key": key}
+        )
 
 
 def load_standards(path: Path | None = None) -> list[str]:
@@ -205,7 +222,10 @@ def _load(path: Path | None = None) -> list[tuple[str, bool]]:
         data = json.loads(raw)
         specs = data["standards"]
     except (ValueError, KeyError, TypeError) as exc:
-        raise StandardDataError(f"{path.name}: không phải tệp chuẩn nghèo hợp lệ ({exc}).") from exc
+        raise StandardDataError(
+            _("%(name)s: không phải tệp chuẩn nghèo hợp lệ (%(exc)s).")
+            % {"name": path.name, "exc": exc}
+        ) from exc
     parsed = [(s.get("key"), parse_standard(s)) for s in specs]
     out = []
     with transaction.atomic():
@@ -242,7 +262,9 @@ def _load(path: Path | None = None) -> list[tuple[str, bool]]:
         spans = sorted(Standard.objects.values_list("first_year", "last_year", "key"))
         for (_a, last, k1), (first, _b, k2) in zip(spans, spans[1:], strict=False):
             if first <= last:
-                raise StandardDataError(f"{k1} và {k2} trùng năm áp dụng.")
+                raise StandardDataError(
+                    _("%(k1)s và %(k2)s trùng năm áp dụng.") % {"k1": k1, "k2": k2}
+                )
     return out
 
 
@@ -303,12 +325,12 @@ def set_middle_income(key: str, rural_up_to: int, urban_up_to: int, note: str, u
     with transaction.atomic():
         std = Standard.objects.select_for_update().filter(key=key).first()
         if std is None:
-            raise StandardDataError(f"Không có chuẩn {key}.")
+            raise StandardDataError(_("Không có chuẩn %(key)s.") % {"key": key})
         rural_up_to = _int_or_none(rural_up_to, "nông thôn")
         urban_up_to = _int_or_none(urban_up_to, "thành thị")
         check_middle(key, std.line_rural, std.line_urban, rural_up_to, urban_up_to)
         if not note.strip():
-            raise StandardDataError("Phải ghi nguồn (văn bản, trang) của mức sống trung bình.")
+            raise StandardDataError(_("Phải ghi nguồn (văn bản, trang) của mức sống trung bình."))
         std.middle_rural_up_to, std.middle_urban_up_to = rural_up_to, urban_up_to
         std.notes = (std.notes + "\n" if std.notes else "") + note.strip()
         std.save()

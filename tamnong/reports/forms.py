@@ -7,6 +7,11 @@ from .models import Activity, CatalogEntry, Commendation, Contribution, FundingR
 
 
 class ScopedDivisionForm(forms.ModelForm):
+    """A record entered for a unit the user may edit. `list_columns`: the fields its list on the
+    records page shows, in order."""
+
+    list_columns: tuple[str, ...] = ()
+
     def __init__(self, *args, divisions=None, **kwargs):
         super().__init__(*args, **kwargs)
         if divisions is not None:
@@ -18,6 +23,8 @@ class ScopedDivisionForm(forms.ModelForm):
 
 
 class FundingForm(ScopedDivisionForm):
+    list_columns = ("division", "year", "component", "source", "allocated", "disbursed")
+
     class Meta:
         model = FundingRecord
         fields = ["division", "year", "component", "source", "allocated", "disbursed", "note"]
@@ -45,12 +52,16 @@ class FundingForm(ScopedDivisionForm):
 
 
 class ContributionForm(ScopedDivisionForm):
+    list_columns = ("division", "year", "purpose", "contributor", "units", "value")
+
     class Meta:
         model = Contribution
         fields = ["division", "year", "purpose", "contributor", "units", "value"]
 
 
 class ActivityForm(ScopedDivisionForm):
+    list_columns = ("division", "date", "kind", "title", "participants", "materials")
+
     class Meta:
         model = Activity
         fields = ["division", "date", "kind", "component", "title", "participants", "materials"]
@@ -58,6 +69,8 @@ class ActivityForm(ScopedDivisionForm):
 
 
 class CommendationForm(ScopedDivisionForm):
+    list_columns = ("division", "date", "decision_number", "level", "recipient_kind", "recipient")
+
     class Meta:
         model = Commendation
         fields = [

@@ -40,10 +40,6 @@ class CatalogEntry(models.Model):
         return self.name
 
 
-class DivisionScoped(ScopedQuerySet):
-    scope_path_field = "division__path"
-
-
 class FundingRecord(Audited):
     """Capital allocated and disbursed (vốn phân bổ, giải ngân) for one component, source, division, year.
 
@@ -80,7 +76,7 @@ class FundingRecord(Audited):
     )
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
 
-    objects = DivisionScoped.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "division__code"]
@@ -118,7 +114,7 @@ class Contribution(Audited):
         validators=[MinValueValidator(Decimal(0))],
     )
 
-    objects = DivisionScoped.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year"]
@@ -153,7 +149,7 @@ class Activity(Audited):
     participants = models.PositiveIntegerField(_("số người tham dự"), default=0)
     materials = models.PositiveIntegerField(_("tài liệu phát hành"), default=0)
 
-    objects = DivisionScoped.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date"]
@@ -186,7 +182,7 @@ class Commendation(Audited):
         verbose_name=_("chương trình"),
     )
 
-    objects = DivisionScoped.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date"]

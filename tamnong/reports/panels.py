@@ -14,16 +14,18 @@ from .registry import provider
 from .summary import Chart, ReportContext, Table
 
 
+def _by_year(ctx: ReportContext, model, year: str, **totals) -> dict[int, dict]:
+    """The `totals` of the records in the report's unit, by year of the period (`year`: the
+    year field or lookup)."""
+    p = ctx.period
+    qs = model.objects.filter(ctx.records_q(), **{f"{year}__range": (p.start, p.end)})
+    return {r[year]: r for r in qs.values(year).annotate(**totals).order_by(year)}
+
+
 @provider("funding", order=40, kind="panel")
 def funding(ctx: ReportContext) -> Panel:
     p = ctx.period
-    rows = {
-        r["year"]: r
-        for r in FundingRecord.objects.filter(ctx.records_q(), year__range=(p.start, p.end))
-        .values("year")
-        .annotate(a=Sum("allocated"), d=Sum("disbursed"))
-        .order_by("year")
-    }
+    rows = _by_year(ctx, FundingRecord, "year", a=Sum("allocated"), d=Sum("disbursed"))
     this = rows.get(p.end, {})
     allocated, disbursed = this.get("a") or Decimal(0), this.get("d") or Decimal(0)
     link = ctx.link("funding", **{"from": p.end, "to": p.end})
@@ -51,13 +53,7 @@ def funding(ctx: ReportContext) -> Panel:
 @provider("activities", order=50, kind="panel")
 def activities(ctx: ReportContext) -> Panel:
     p = ctx.period
-    rows = {
-        r["date__year"]: r
-        for r in Activity.objects.filter(ctx.records_q(), date__year__range=(p.start, p.end))
-        .values("date__year")
-        .annotate(n=Count("id"), people=Sum("participants"))
-        .order_by("date__year")
-    }
+    rows = _by_year(ctx, Activity, "date__year", n=Count("id"), people=Sum("participants"))
     result = Panel("activities", "Truyền thông, tập huấn", link=ctx.link("activities"))
     if not rows:
         result.empty = "Chưa có hoạt động nào được ghi nhận."
@@ -120,16 +116,14 @@ def ntm(ctx: ReportContext) -> Panel | None:
     return result
 
 
-@provider("ocop", order=20, kind="panel")
+@provider("ocop", order=20, kind="panel", requires="tamnong.ocop")
 def ocop(ctx: ReportContext) -> Panel | None:
     import datetime as dt
 
     from django.utils import timezone
 
-    try:
-        from tamnong.ocop.models import Certificate, Regime
-    except ImportError:
-        return None
+    from tamnong.ocop.models import Certificate, Regime
+
     from .sections.ocop import ocop_figures
 
     today = timezone.localdate()
@@ -170,12 +164,10 @@ def ocop(ctx: ReportContext) -> Panel | None:
     return result
 
 
-@provider("poverty", order=30, kind="panel")
+@provider("poverty", order=30, kind="panel", requires="tamnong.poverty")
 def poverty(ctx: ReportContext) -> Panel | None:
-    try:
-        from tamnong.poverty.models import ReviewRound
-    except ImportError:
-        return None
+    from tamnong.poverty.models import ReviewRound
+
     from .sections.poverty import _rate, rates_chart, yearly_totals
 
     totals = yearly_totals(ctx, ctx.period.years)

@@ -24,26 +24,38 @@ class Provider:
     order: int
     kind: Kind
     func: Callable
+    requires: str | None = None
 
 
 _PROVIDERS: dict[tuple[Kind, str], Provider] = {}
 
 
-def provider(key: str, order: int, kind: Kind = "section") -> Callable[[Callable], Callable]:
+def provider(
+    key: str, order: int, kind: Kind = "section", requires: str | None = None
+) -> Callable[[Callable], Callable]:
     """Register the decorated function as the `kind` provider `key`, placed by `order`; a second
-    registration of the same key replaces the first."""
+    registration of the same key replaces the first. `requires`: the app (a dotted name) whose
+    models the provider reads; while it is not installed the provider is left out, so the
+    provider may import that app's models without guarding the import."""
     if kind not in KINDS:
         raise ValueError(f"provider kind must be one of {KINDS}, not {kind!r}")
 
     def wrap(func: Callable) -> Callable:
-        _PROVIDERS[(kind, key)] = Provider(key, order, kind, func)
+        _PROVIDERS[(kind, key)] = Provider(key, order, kind, func, requires)
         return func
 
     return wrap
 
 
 def providers(kind: Kind) -> list[Provider]:
-    """The providers of one kind, in report order."""
+    """The providers of one kind whose app is installed, in report order."""
+    from django.apps import apps
+
     return sorted(
-        (p for p in _PROVIDERS.values() if p.kind == kind), key=lambda p: (p.order, p.key)
+        (
+            p
+            for p in _PROVIDERS.values()
+            if p.kind == kind and (p.requires is None or apps.is_installed(p.requires))
+        ),
+        key=lambda p: (p.order, p.key),
     )

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from tamnong.access.lookups import covers_unit, default_division, editable_units
 from tamnong.access.scope import Scope
@@ -25,42 +30,58 @@ from . import importing
 from . import render as outputs
 from .catalog import ensure_catalog
 from .forms import ActivityForm, CommendationForm, ContributionForm, FundingForm, ImportForm
-from .models import Activity, Commendation, Contribution, FundingRecord
 from .summary import Period, ReportContext, cached_summary, report_unit
 
+
+@dataclass(frozen=True)
+class RecordKind:
+    """One kind of record the records page lists: its model (a class, or "app.Model" of a
+    programme app, looked up when asked), title, columns, the query parameters that filter it
+    (`param → field`), the field that `from`/`to` years filter, a further filter `apply(qs,
+    params)`, and the form that enters it (none: the programme's own pages enter it)."""
+
+    model: type | str
+    title: str
+    columns: tuple[str, ...]
+    filters: dict[str, str] = field(default_factory=dict)
+    year_field: str | None = None
+    apply: Callable | None = None
+    form: type | None = None
+
+    @property
+    def readonly(self) -> bool:
+        return self.form is None
+
+    @classmethod
+    def entered(cls, form, title, **filters: str) -> RecordKind:
+        """A kind entered on the reports pages: the model, columns and year field come from the
+        form (`date__year` for a record dated by day)."""
+        model = form._meta.model
+        dated = "year" if any(f.name == "year" for f in model._meta.fields) else "date__year"
+        return cls(model, title, form.list_columns, filters, dated, form=form)
+
+    def resolved(self) -> RecordKind:
+        if not isinstance(self.model, str):
+            return self
+        try:
+            return replace(self, model=apps.get_model(self.model))
+        except LookupError:
+            raise Http404 from None
+
+
 KINDS = {
-    "funding": {
-        "model": FundingRecord,
-        "form": FundingForm,
-        "title": _("Nguồn vốn"),
-        "columns": ["division", "year", "component", "source", "allocated", "disbursed"],
-        "filters": {"source": "source__code", "component": "component__code"},
-        "year_field": "year",
-    },
-    "contributions": {
-        "model": Contribution,
-        "form": ContributionForm,
-        "title": _("Nguồn lực huy động"),
-        "columns": ["division", "year", "purpose", "contributor", "units", "value"],
-        "filters": {"purpose": "purpose"},
-        "year_field": "year",
-    },
-    "activities": {
-        "model": Activity,
-        "form": ActivityForm,
-        "title": _("Hoạt động truyền thông, tập huấn"),
-        "columns": ["division", "date", "kind", "title", "participants", "materials"],
-        "filters": {"kind": "kind__code"},
-        "year_field": "date__year",
-    },
-    "commendations": {
-        "model": Commendation,
-        "form": CommendationForm,
-        "title": _("Khen thưởng"),
-        "columns": ["division", "date", "decision_number", "level", "recipient_kind", "recipient"],
-        "filters": {"recipient_kind": "recipient_kind"},
-        "year_field": "date__year",
-    },
+    "funding": RecordKind.entered(
+        FundingForm, _l("Nguồn vốn"), source="source__code", component="component__code"
+    ),
+    "contributions": RecordKind.entered(
+        ContributionForm, _l("Nguồn lực huy động"), purpose="purpose"
+    ),
+    "activities": RecordKind.entered(
+        ActivityForm, _l("Hoạt động truyền thông, tập huấn"), kind="kind__code"
+    ),
+    "commendations": RecordKind.entered(
+        CommendationForm, _l("Khen thưởng"), recipient_kind="recipient_kind"
+    ),
 }
 
 
@@ -113,48 +134,27 @@ def _ocop_certificates(qs, params):
     return qs
 
 
-def _ocop_certificate_model():
-    from tamnong.ocop.models import Certificate
-
-    return Certificate
-
-
-KINDS["ocop-certificates"] = {
-    "model": _ocop_certificate_model,
-    "title": _("Giấy chứng nhận OCOP"),
-    "columns": ["number", "product", "producer", "division", "stars", "issued_on", "expires_on"],
-    "filters": {},
-    "year_field": None,
-    "apply": _ocop_certificates,
-    "readonly": True,
-}
+KINDS["ocop-certificates"] = RecordKind(
+    "ocop.Certificate",
+    _l("Giấy chứng nhận OCOP"),
+    ("number", "product", "producer", "division", "stars", "issued_on", "expires_on"),
+    apply=_ocop_certificates,
+)
 
 
-def _ntm_assessment_model():
-    from tamnong.ntm.models import Assessment
-
-    return Assessment
-
-
-KINDS["ntm-assessments"] = {
-    "model": _ntm_assessment_model,
-    "title": _("Kết quả đánh giá nông thôn mới"),
-    "columns": ["division", "year", "set_key", "criteria_met", "criteria_total", "status"],
-    "filters": {"year": "year", "set": "set_key", "band": "band", "status": "status"},
-    "year_field": None,
-    "apply": lambda qs, params: (
-        qs.filter(division__kind__in=params["unit_kind"].split(","))
-        if params.get("unit_kind")
-        else qs
-    ),
-    "readonly": True,
-}
+def _ntm_assessments(qs, params):
+    if params.get("unit_kind"):
+        qs = qs.filter(division__kind__in=params["unit_kind"].split(","))
+    return qs
 
 
-def _ntm_recognition_model():
-    from tamnong.ntm.models import Recognition
-
-    return Recognition
+KINDS["ntm-assessments"] = RecordKind(
+    "ntm.Assessment",
+    _l("Kết quả đánh giá nông thôn mới"),
+    ("division", "year", "set_key", "criteria_met", "criteria_total", "status"),
+    {"year": "year", "set": "set_key", "band": "band", "status": "status"},
+    apply=_ntm_assessments,
+)
 
 
 def _ntm_recognitions(qs, params):
@@ -176,21 +176,13 @@ def _ntm_recognitions(qs, params):
     return qs
 
 
-KINDS["ntm-recognitions"] = {
-    "model": _ntm_recognition_model,
-    "title": _("Công nhận nông thôn mới"),
-    "columns": ["division", "kind", "year", "decision", "state"],
-    "filters": {"kind": "kind"},
-    "year_field": None,
-    "apply": _ntm_recognitions,
-    "readonly": True,
-}
-
-
-def _poverty_review_model():
-    from tamnong.poverty.models import ReviewRecord
-
-    return ReviewRecord
+KINDS["ntm-recognitions"] = RecordKind(
+    "ntm.Recognition",
+    _l("Công nhận nông thôn mới"),
+    ("division", "kind", "year", "decision", "state"),
+    {"kind": "kind"},
+    apply=_ntm_recognitions,
+)
 
 
 def _poverty_reviews(qs, params):
@@ -199,10 +191,10 @@ def _poverty_reviews(qs, params):
     return qs.select_related("household")
 
 
-KINDS["poverty-reviews"] = {
-    "model": _poverty_review_model,
-    "title": _("Kết quả rà soát hộ nghèo, cận nghèo"),
-    "columns": [
+KINDS["poverty-reviews"] = RecordKind(
+    "poverty.ReviewRecord",
+    _l("Kết quả rà soát hộ nghèo, cận nghèo"),
+    (
         "household",
         "year",
         "division",
@@ -211,25 +203,17 @@ KINDS["poverty-reviews"] = {
         "deprivation_count",
         "classification",
         "transition",
-    ],
-    "filters": {"year": "year", "classification": "classification", "area": "area"},
-    "year_field": "year",
-    "apply": _poverty_reviews,
-    "readonly": True,
-}
+    ),
+    {"year": "year", "classification": "classification", "area": "area"},
+    "year",
+    apply=_poverty_reviews,
+)
 
 
-def _kind(kind: str) -> dict:
+def _kind(kind: str) -> RecordKind:
     if kind not in KINDS:
         raise Http404
-    spec = KINDS[kind]
-    model = spec["model"]
-    if callable(model) and not hasattr(model, "_meta"):
-        try:
-            spec = {**spec, "model": model()}
-        except ImportError:
-            raise Http404 from None
-    return spec
+    return KINDS[kind].resolved()
 
 
 def editable_divisions(user):
@@ -410,24 +394,24 @@ def _default_year(user=None) -> int:
 @login_required
 def records(request, kind: str):
     spec = _kind(kind)
-    qs = spec["model"].objects.visible_to(request.user).select_related("division")
+    qs = spec.model.objects.visible_to(request.user).select_related("division")
     division = None
     if request.GET.get("division"):
         division = get_object_or_404(Division, pk=request.GET["division"])
         ctx = ReportContext(request.user, division, Period(2000, 2100))
         qs = qs.filter(ctx.records_q())
-    if year_field := spec["year_field"]:
+    if year_field := spec.year_field:
         if request.GET.get("from", "").isdigit():
             qs = qs.filter(**{f"{year_field}__gte": int(request.GET["from"])})
         if request.GET.get("to", "").isdigit():
             qs = qs.filter(**{f"{year_field}__lte": int(request.GET["to"])})
-    for param, field in spec["filters"].items():
+    for param, lookup in spec.filters.items():
         if request.GET.get(param):
-            qs = qs.filter(**{field: request.GET[param]})
-    if "apply" in spec:
-        qs = spec["apply"](qs, request.GET)
+            qs = qs.filter(**{lookup: request.GET[param]})
+    if spec.apply is not None:
+        qs = spec.apply(qs, request.GET)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    fields = [spec["model"]._meta.get_field(c) for c in spec["columns"]]
+    fields = [spec.model._meta.get_field(c) for c in spec.columns]
     rows = [[_display(obj, f) for f in fields] for obj in page]
     return render(
         request,
@@ -480,14 +464,14 @@ def _display(obj, field):
 @login_required
 def create(request, kind: str):
     spec = _kind(kind)
-    if spec.get("readonly"):
+    if spec.readonly:
         raise Http404
     ensure_catalog()
     divisions = editable_divisions(request.user)
     if not divisions.exists():
         record_denied(request, f"create {kind}")
         raise PermissionDenied
-    form = spec["form"](request.POST or None, divisions=divisions)
+    form = spec.form(request.POST or None, divisions=divisions)
     if request.method == "POST" and form.is_valid():
         Scope.of(request.user).require_edit(form.cleaned_data["division"])
         form.save()

@@ -177,6 +177,19 @@ def council(geo, personas, n: int = 5, day=dt.date(2025, 10, 1), prefix: str = "
     return session, members
 
 
+def through_council(geo, personas, dossier, sheet: dict | None = None, **council_args):
+    """A new council session (`council(**council_args)`) scores `dossier`, every member with
+    `sheet` (default `answers()`), and the secretary closes it; returns the session, with the
+    dossier refreshed."""
+    session, members = council(geo, personas, **council_args)
+    services.add_to_session(personas.coordinator, session, [dossier])
+    for m in members:
+        services.submit_sheet(m, session, dossier, sheet or answers())
+    services.close_session(personas.secretary, session)
+    dossier.refresh_from_db()
+    return session
+
+
 def quick_certificate(product, issued_on, stars=3, number="", regime_key="qd148-1489"):
     """A certificate as the import would record it (no council sheets)."""
     from tamnong.ocop.models import Regime

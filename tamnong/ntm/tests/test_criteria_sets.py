@@ -156,3 +156,28 @@ def test_only_an_administrator_loads_a_national_set(db, personas):
         with pytest.raises(PermissionDenied):
             criteria.stage_upload(user, "set.yaml", data)
     assert criteria.stage_upload(personas.admin, "set.yaml", data).problems == []
+
+
+def test_an_indicator_linked_to_ocop_counts_the_ranks_the_regime_certifies(db, geo):
+    """`links: {ocop: true}` names no star rank in code: it counts the products the OCOP regime
+    in force certifies, and the note names that regime's lowest certified rank."""
+    import copy
+    import datetime as dt
+
+    from tamnong.ntm import sources
+    from tamnong.ocop.models import Regime
+
+    raw = copy.deepcopy(REGION_SET)
+    linked = raw["criteria"][2]["indicators"][1]
+    del linked["source"]
+    linked["links"] = {"ocop": True}
+    out, problems = criteria.normalize(raw, strict=False)
+    assert problems == []
+    assert out["criteria"][2]["indicators"][1]["source"] == "ocop.valid_products"
+
+    on = dt.date(2025, 6, 1)
+    regime = Regime.on(on)
+    regime.rules = {**regime.rules, "certified_stars": [4, 5]}
+    regime.save()
+    derived = sources.fetch("ocop.valid_products", geo.province, 2025, on)
+    assert derived.state == "ok" and "từ 4 sao" in derived.note

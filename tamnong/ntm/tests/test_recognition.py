@@ -96,23 +96,10 @@ def test_revocation_after_a_failed_reexamination(personas, region_set, no_source
     services.enter_values(personas.alice, a, [{"code": "2.1", "value": 40}])
     result = services.reexamine(personas.coordinator, rec, 2025)
     assert result.still_meets is False and result.criteria_missing == [2]
+    decision = {"number": "9/QĐ", "signed_on": dt.date(2026, 3, 1), "issuer": "UBND tỉnh Mới"}
     with pytest.raises(services.NtmInputError, match="lý do"):
-        services.revoke(
-            personas.coordinator,
-            rec,
-            number="9/QĐ",
-            signed_on=dt.date(2026, 3, 1),
-            issuer="UBND tỉnh Mới",
-            reason="",
-        )
-    services.revoke(
-        personas.coordinator,
-        rec,
-        number="9/QĐ",
-        signed_on=dt.date(2026, 3, 1),
-        issuer="UBND tỉnh Mới",
-        reason="Không còn đạt tiêu chí 2",
-    )
+        services.revoke(personas.coordinator, rec, reason="", **decision)
+    services.revoke(personas.coordinator, rec, reason="Không còn đạt tiêu chí 2", **decision)
     assert services.status_of(geo.commune_a, 2025) == CommuneStatus.NTM  # it held in 2025
     assert services.status_of(geo.commune_a, 2026) == CommuneStatus.NOT_YET
 
@@ -164,36 +151,16 @@ def test_recognitions_from_the_records_name_a_unit_of_the_right_level_in_force(p
         issuer="UBND tỉnh Cũ Một",
     )
     assert old_an.historical and services.status_of(geo.old_commune_an, 2020) == "ntm"
-    with pytest.raises(services.NtmInputError, match="không tồn tại trong năm 2024"):
-        services.record_historical(
-            personas.coordinator,
-            geo.commune_a,
-            RecognitionKind.COMMUNE_NTM,
-            2024,
-            number="1",
-            signed_on=dt.date(2024, 1, 1),
-            issuer="UBND",
-        )
-    with pytest.raises(services.NtmInputError, match="đúng cấp"):
-        services.record_historical(
-            personas.coordinator,
-            geo.old_commune_an,
-            RecognitionKind.DISTRICT_NTM,
-            2024,
-            number="1",
-            signed_on=dt.date(2024, 1, 1),
-            issuer="UBND",
-        )
-    with pytest.raises(PermissionDenied):
-        services.record_historical(
-            personas.outsider,
-            geo.old_district,
-            RecognitionKind.DISTRICT_NTM,
-            2024,
-            number="1",
-            signed_on=dt.date(2024, 1, 1),
-            issuer="UBND",
-        )
+    refused = [
+        (personas.coordinator, geo.commune_a, RecognitionKind.COMMUNE_NTM, "không tồn tại trong năm 2024"),
+        (personas.coordinator, geo.old_commune_an, RecognitionKind.DISTRICT_NTM, "đúng cấp"),
+        (personas.outsider, geo.old_district, RecognitionKind.DISTRICT_NTM, None),
+    ]  # fmt: skip
+    decision = {"number": "1", "signed_on": dt.date(2024, 1, 1), "issuer": "UBND"}
+    for user, unit, kind, message in refused:
+        error = PermissionDenied if message is None else services.NtmInputError
+        with pytest.raises(error, match=message):
+            services.record_historical(user, unit, kind, 2024, **decision)
 
 
 def test_villages_are_recognised_by_a_provincial_set(personas, no_sources, geo):

@@ -62,7 +62,7 @@ from .permissions import (
     dossier_sheets_visible,
     session_permissions,
 )
-from .provided import valid_products
+from .provided import lowest_certified_stars, valid_products
 from .registry import (
     PRODUCER_FIELDS,
     add_channel,
@@ -122,6 +122,7 @@ __all__ = [
     "revocation_grounds",
     "record_inspection",
     "inspection_rule",
+    "lowest_certified_stars",
     "valid_products",
     "send_expiry_notices",
     "send_reevaluation_notices",

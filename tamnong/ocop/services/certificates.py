@@ -139,17 +139,25 @@ def recognise(
                 _("«%(product)s»: hạng %(stars)s sao không do tỉnh công nhận.")
                 % {"product": d.product, "stars": d.stars},
             )
-    decision = record_decision(
+    return _recognise(
         actor,
-        number=number,
-        signed_on=signed_on,
-        issuer=issuer,
-        division=province,
-        kind="ocop_recognition",
+        province,
+        [(d, d.stars) for d in dossiers],
+        decision={"number": number, "signed_on": signed_on, "issuer": issuer, "signer": signer},
         subject=f"Công nhận {len(dossiers)} sản phẩm đạt chuẩn OCOP",
-        signer=signer,
     )
-    return decision, [_certify(actor, d, decision, d.stars) for d in dossiers]
+
+
+def _recognise(
+    actor, province, ranked: list[tuple[Dossier, int]], *, decision: dict, subject: str
+) -> tuple[Decision, list[Certificate]]:
+    """The one recognition step of the province's decision and of the ministry's: record the
+    decision (number, signed_on, issuer, signer in `decision`) and certify each dossier with
+    its rank."""
+    recorded = record_decision(
+        actor, division=province, kind="ocop_recognition", subject=subject, **decision
+    )
+    return recorded, [_certify(actor, d, recorded, stars) for d, stars in ranked]
 
 
 def _certify(actor, dossier: Dossier, decision: Decision, stars: int) -> Certificate:
@@ -192,16 +200,14 @@ def record_central_result(
         _move(dossier, Dossier.State.NOT_RECOGNISED, f"Trung ương: {stars} sao")
         transition.end_extension(dossier, signed_on)
         return None
-    decision = record_decision(
+    _decision, (cert,) = _recognise(
         actor,
-        number=number,
-        signed_on=signed_on,
-        issuer=issuer,
-        division=province,
-        kind="ocop_recognition",
+        province,
+        [(dossier, stars)],
+        decision={"number": number, "signed_on": signed_on, "issuer": issuer},
         subject=f"Công nhận sản phẩm OCOP {stars} sao",
     )
-    return _certify(actor, dossier, decision, stars)
+    return cert
 
 
 def revocation_grounds(day: dt.date) -> dict | None:

@@ -157,39 +157,25 @@ def test_round_trip_through_the_api(client, geo, personas):
 
 def test_api_refuses_bad_input_without_500(client, geo, personas):
     install_synthetic()
-    r = post(
-        client,
-        personas.alice,
-        "/producers",
-        {"name": "X", "kind": "farm", "division_id": geo.commune_a.pk},
-    )
-    assert r.status_code == 422
-    r = post(
-        client,
-        personas.alice,
-        "/producers",
-        {"name": "HTX ngoài xã", "kind": "cooperative", "division_id": geo.commune_c.pk},
-    )
-    assert r.status_code == 403
-    r = post(
-        client,
-        personas.coordinator,
-        "/producers",
-        {"name": "HTX ở tỉnh", "kind": "cooperative", "division_id": geo.province.pk},
-    )
-    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "division"
-    r = client.get(
-        "/api/v1/ocop/figures",
-        {"division": "09", "date": "2025-01-01"},
-        **bearer(personas.coordinator),
-    )
-    assert r.status_code == 403
-    r = client.get(
-        "/api/v1/ocop/figures",
-        {"division": "01", "date": "hôm qua"},
-        **bearer(personas.coordinator),
-    )
-    assert r.status_code == 400
+    producers = [
+        (personas.alice, {"name": "X", "kind": "farm", "division_id": geo.commune_a.pk}, 422),
+        # a commune outside the officer's scope
+        (personas.alice, {"name": "HTX ngoài xã", "kind": "cooperative",
+                          "division_id": geo.commune_c.pk}, 403),
+        # a producer sits in a commune, not a province
+        (personas.coordinator, {"name": "HTX ở tỉnh", "kind": "cooperative",
+                                "division_id": geo.province.pk}, 400),
+    ]  # fmt: skip
+    for who, body, status in producers:
+        r = post(client, who, "/producers", body)
+        assert r.status_code == status, body
+    assert r.json()["errors"][0]["field"] == "division"
+    for params, status in [
+        ({"division": "09", "date": "2025-01-01"}, 403),
+        ({"division": "01", "date": "hôm qua"}, 400),
+    ]:
+        r = client.get("/api/v1/ocop/figures", params, **bearer(personas.coordinator))
+        assert r.status_code == status, params
 
 
 def test_criteria_sets_are_listed_with_confidence_and_defects(client, personas, db):

@@ -3,14 +3,13 @@
 import pytest
 
 from tamnong.audit.models import AuditEvent
-from tamnong.ocop import services
 from tamnong.ocop.models import Certificate, Dossier
 from tamnong.testing.ocop import (
     answers,
-    council,
     forwarded_dossier,
     install_synthetic,
     producer_and_product,
+    through_council,
 )
 
 from .test_pages import login
@@ -29,12 +28,7 @@ def forwarded_central(geo, personas):
     install_synthetic()
     _producer, product = producer_and_product(geo, personas)
     dossier = forwarded_dossier(geo, personas, product, commune_b=20)
-    session, members = council(geo, personas)
-    services.add_to_session(personas.coordinator, session, [dossier])
-    for m in members:
-        services.submit_sheet(m, session, dossier, answers(a=20, b=20, m=25, c=35))  # 100
-    services.close_session(personas.secretary, session)
-    dossier.refresh_from_db()
+    through_council(geo, personas, dossier, answers(a=20, b=20, m=25, c=35))  # 100
     assert dossier.state == Dossier.State.FORWARDED_CENTRAL
     return dossier
 

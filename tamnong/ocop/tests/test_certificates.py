@@ -10,10 +10,10 @@ from tamnong.ocop.models import Certificate, Dossier, Notification, Regime, expi
 from tamnong.ocop.pdf import certificate_pdf, verification_url
 from tamnong.testing.ocop import (
     answers,
-    council,
     forwarded_dossier,
     install_synthetic,
     producer_and_product,
+    through_council,
     user_with,
 )
 
@@ -38,12 +38,7 @@ def certified(geo, personas):
     install_synthetic()
     _producer, product = producer_and_product(geo, personas)
     dossier = forwarded_dossier(geo, personas, product, day=dt.date(2024, 1, 10))
-    session, members = council(geo, personas, day=dt.date(2024, 2, 20))
-    services.add_to_session(personas.coordinator, session, [dossier])
-    for m in members:
-        services.submit_sheet(m, session, dossier, answers())
-    services.close_session(personas.secretary, session)
-    dossier.refresh_from_db()
+    through_council(geo, personas, dossier, answers(), day=dt.date(2024, 2, 20))
     _d, [cert] = services.recognise(
         personas.coordinator,
         [dossier],
@@ -106,26 +101,16 @@ def test_revocation_with_reason_and_decision_keeps_the_record(certified, persona
     assert rev.decision.kind == "ocop_revocation"
     assert Certificate.objects.filter(pk=certified.pk).exists()
     with pytest.raises(ValidationError, match="đã bị thu hồi"):
-        services.revoke(
-            personas.coordinator,
-            certified,
-            reason="x",
-            number="78",
-            signed_on=dt.date(2025, 3, 2),
-            issuer="UBND",
-        )
+        _revoke(personas.coordinator, certified, "78", dt.date(2025, 3, 2))
+
+
+def _revoke(user, cert, number, day):
+    return services.revoke(user, cert, reason="x", number=number, signed_on=day, issuer="UBND")
 
 
 def test_a_commune_officer_cannot_revoke(certified, personas):
     with pytest.raises(PermissionDenied):
-        services.revoke(
-            personas.alice,
-            certified,
-            reason="x",
-            number="1",
-            signed_on=dt.date(2025, 3, 1),
-            issuer="UBND",
-        )
+        _revoke(personas.alice, certified, "1", dt.date(2025, 3, 1))
 
 
 def test_valid_products_counts_by_date_stars_and_division_with_lineage(certified, geo, personas):
@@ -153,12 +138,7 @@ def test_a_certificate_changes_fire_figures_changed(
         install_synthetic()
         _p, product = producer_and_product(geo, personas)
         dossier = forwarded_dossier(geo, personas, product)
-        session, members = council(geo, personas)
-        services.add_to_session(personas.coordinator, session, [dossier])
-        for m in members:
-            services.submit_sheet(m, session, dossier, answers())
-        services.close_session(personas.secretary, session)
-        dossier.refresh_from_db()
+        through_council(geo, personas, dossier, answers())
         with django_capture_on_commit_callbacks(execute=True):
             services.recognise(
                 personas.coordinator,

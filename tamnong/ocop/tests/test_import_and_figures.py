@@ -18,83 +18,70 @@ def row(**v) -> str:
     return ",".join(f'"{base[c.key]}"' for c in importer.COLUMNS)
 
 
+def subject(producer, name, kind, commune, product, product_name, set_no) -> dict:
+    """The producer, commune, product and criteria-set columns of a row."""
+    return {
+        "producer_code": producer,
+        "producer_name": name,
+        "producer_kind": kind,
+        "commune_code": commune,
+        "product_code": product,
+        "product_name": product_name,
+        "set_no": set_no,
+    }
+
+
+def certified(council, decision_no, on, issuer, certificate_no) -> dict:
+    """The decision and certificate columns of a certified row (issued the day of the decision)."""
+    return {
+        "council_level": council,
+        "decision_no": decision_no,
+        "decision_date": on,
+        "issuer": issuer,
+        "certificate_no": certificate_no,
+        "issued_on": on,
+    }
+
+
+HOUSEHOLD = "Hộ sản xuất kinh doanh có đăng ký"
+OLD_PROVINCE = "UBND tỉnh Tỉnh Cũ Một"
+RICE = subject("CT-1", "HTX Bình An", "Hợp tác xã", "10002", "SP-1", "Gạo nếp Bình", 3)
+HONEY = subject("CT-2", "Hộ Lò Văn Mật", HOUSEHOLD, "20001", "SP-2", "Mật ong Đông", 4)
+WAX = subject("CT-2", "Hộ Lò Văn Mật", HOUSEHOLD, "20001", "SP-3", "Sáp ong", 4)
+
 GOOD = [
     # 1048 era, old commune Xã Bình (merged into Xã An Bình in 2025), district council, 3★, expired in 2024.
     row(
-        producer_code="CT-1",
-        producer_name="HTX Bình An",
-        producer_kind="Hợp tác xã",
-        commune_code="10002",
-        product_code="SP-1",
-        product_name="Gạo nếp Bình",
-        set_no=3,
+        **RICE,
+        **certified("tỉnh", "100/QĐ-UBND", "01/11/2021", OLD_PROVINCE, "C-2021-1"),
         evaluated_on="15/10/2021",
         score=61,
         stars=3,
-        council_level="tỉnh",
-        decision_no="100/QĐ-UBND",
-        decision_date="01/11/2021",
-        issuer="UBND tỉnh Tỉnh Cũ Một",
-        certificate_no="C-2021-1",
-        issued_on="01/11/2021",
         supermarkets="Co.opmart; WinMart",
     ),
     # Re-certified under 148 by the district council, 4★, still valid in 2025.
     row(
-        producer_code="CT-1",
-        producer_name="HTX Bình An",
-        producer_kind="Hợp tác xã",
-        commune_code="10002",
-        product_code="SP-1",
-        product_name="Gạo nếp Bình",
-        set_no=3,
+        **RICE,
+        regime="148",
         evaluated_on="20/10/2024",
         score=72.5,
         stars=4,
-        regime="148",
-        council_level="tỉnh",
-        decision_no="200/QĐ-UBND",
-        decision_date="01/11/2024",
-        issuer="UBND tỉnh Tỉnh Cũ Một",
-        certificate_no="C-2024-1",
-        issued_on="01/11/2024",
+        **certified("tỉnh", "200/QĐ-UBND", "01/11/2024", OLD_PROVINCE, "C-2024-1"),
         export_countries="JP",
     ),
     # A household business in Xã Đông (now Phường Tây), 3★ in 2023, revoked in 2025.
     row(
-        producer_code="CT-2",
-        producer_name="Hộ Lò Văn Mật",
-        producer_kind="Hộ sản xuất kinh doanh có đăng ký",
-        commune_code="20001",
-        product_code="SP-2",
-        product_name="Mật ong Đông",
-        set_no=4,
+        **HONEY,
         evaluated_on="2023-06-01",
         score=55,
         stars=3,
-        council_level="huyện",
-        decision_no="50/QĐ-UBND",
-        decision_date="2023-06-15",
-        issuer="UBND huyện Hai",
-        certificate_no="C-2023-9",
-        issued_on="2023-06-15",
+        **certified("huyện", "50/QĐ-UBND", "2023-06-15", "UBND huyện Hai", "C-2023-9"),
         revoked_on="2025-03-01",
         revocation_decision="60/QĐ-UBND",
         revocation_reason="Không duy trì chất lượng",
     ),
     # Evaluated 2★ in 2023: no certificate.
-    row(
-        producer_code="CT-2",
-        producer_name="Hộ Lò Văn Mật",
-        producer_kind="Hộ sản xuất kinh doanh có đăng ký",
-        commune_code="20001",
-        product_code="SP-3",
-        product_name="Sáp ong",
-        set_no=4,
-        evaluated_on="2023-06-01",
-        score=41,
-        stars=2,
-    ),
+    row(**WAX, evaluated_on="2023-06-01", score=41, stars=2),
 ]
 
 
@@ -142,25 +129,13 @@ def test_reimporting_the_same_file_changes_nothing(imported, personas):
 def test_a_bad_row_is_reported_and_nothing_is_written(geo, personas):
     bad = GOOD + [
         row(
-            producer_code="CT-9",
-            producer_name="X",
-            producer_kind="Nông trại",
-            commune_code="99999",
-            product_code="SP-9",
-            product_name="Y",
-            set_no=3,
+            **subject("CT-9", "X", "Nông trại", "99999", "SP-9", "Y", 3),
             evaluated_on="31/02/2024",
             score=55,
             stars=4,
         ),
         row(
-            producer_code="CT-8",
-            producer_name="Z",
-            producer_kind="Doanh nghiệp",
-            commune_code="10001",
-            product_code="SP-8",
-            product_name="W",
-            set_no=3,
+            **subject("CT-8", "Z", "Doanh nghiệp", "10001", "SP-8", "W", 3),
             evaluated_on="2024-01-01",
             score=55,
             stars=4,

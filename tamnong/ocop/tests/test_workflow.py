@@ -16,6 +16,7 @@ from tamnong.testing.ocop import (
     producer_and_product,
     registration_file,
     synthetic_raw,
+    through_council,
 )
 
 
@@ -123,14 +124,15 @@ def test_no_certificate_for_a_product_below_three_stars(geo, personas):
     assert dossier.band == 4 and dossier.stars == 2
     assert dossier.state == Dossier.State.NOT_RECOGNISED
     with pytest.raises(ValidationError):
-        services.recognise(
-            personas.coordinator,
-            [dossier],
-            number="1/QĐ",
-            signed_on=dt.date(2025, 10, 2),
-            issuer="UBND tỉnh",
-        )
+        _recognise(personas, dossier, "1/QĐ", dt.date(2025, 10, 2))
     assert not Certificate.objects.exists()
+
+
+def _recognise(personas, dossier, number, day):
+    """The coordinator's recognition decision for one dossier, issued by the province."""
+    return services.recognise(
+        personas.coordinator, [dossier], number=number, signed_on=day, issuer="UBND tỉnh"
+    )
 
 
 def test_a_tampered_result_is_not_certified(scored, personas):
@@ -138,13 +140,7 @@ def test_a_tampered_result_is_not_certified(scored, personas):
     Dossier.objects.filter(pk=dossier.pk).update(stars=4, mean_score=Decimal("75"))
     dossier.refresh_from_db()
     with pytest.raises(ValidationError):
-        services.recognise(
-            personas.coordinator,
-            [dossier],
-            number="2/QĐ",
-            signed_on=dt.date(2025, 10, 2),
-            issuer="UBND tỉnh",
-        )
+        _recognise(personas, dossier, "2/QĐ", dt.date(2025, 10, 2))
     assert not Certificate.objects.exists()
 
 
@@ -189,13 +185,7 @@ def test_an_incomplete_official_set_cannot_open_a_dossier(geo, personas):
 
 def test_upgrade_supersedes_the_valid_certificate(scored, personas, geo):
     dossier, _s, _m = scored
-    _d, [first] = services.recognise(
-        personas.coordinator,
-        [dossier],
-        number="3/QĐ",
-        signed_on=dt.date(2025, 10, 20),
-        issuer="UBND tỉnh",
-    )
+    _d, [first] = _recognise(personas, dossier, "3/QĐ", dt.date(2025, 10, 20))
     up = services.open_dossier(
         personas.producer,
         dossier.product,
@@ -206,19 +196,10 @@ def test_upgrade_supersedes_the_valid_certificate(scored, personas, geo):
     services.add_file(personas.producer, up, kind="registration", upload=registration_file())
     services.submit_dossier(personas.producer, up)
     services.commune_assess(personas.alice, up, answers={"1.b": 10}, report="Nâng hạng")
-    session, members = council(geo, personas, day=dt.date(2026, 4, 1), prefix="k2-")
-    services.add_to_session(personas.coordinator, session, [up])
-    for m in members:
-        services.submit_sheet(m, session, up, answers(c=35, m=25))  # 80 → 4★
-    services.close_session(personas.secretary, session)
-    up.refresh_from_db()
-    _d, [second] = services.recognise(
-        personas.coordinator,
-        [up],
-        number="4/QĐ",
-        signed_on=dt.date(2026, 4, 10),
-        issuer="UBND tỉnh",
-    )
+    through_council(
+        geo, personas, up, answers(c=35, m=25), day=dt.date(2026, 4, 1), prefix="k2-"
+    )  # 80 → 4★
+    _d, [second] = _recognise(personas, up, "4/QĐ", dt.date(2026, 4, 10))
     assert (
         second.stars == 4 and second.supersedes == first and second.correction_reason == "Nâng hạng"
     )
@@ -235,21 +216,10 @@ def test_a_product_scoring_90_is_forwarded_and_the_ministry_decision_is_recorded
     install_synthetic()
     _producer, product = producer_and_product(geo, personas)
     dossier = forwarded_dossier(geo, personas, product, commune_b=20)
-    session, members = council(geo, personas)
-    services.add_to_session(personas.coordinator, session, [dossier])
-    for m in members:
-        services.submit_sheet(m, session, dossier, answers(a=20, b=20, m=25, c=35))  # 100
-    services.close_session(personas.secretary, session)
-    dossier.refresh_from_db()
+    through_council(geo, personas, dossier, answers(a=20, b=20, m=25, c=35))  # 100
     assert dossier.stars == 5 and dossier.state == Dossier.State.FORWARDED_CENTRAL
     with pytest.raises(ValidationError):  # the province does not recognise 5★
-        services.recognise(
-            personas.coordinator,
-            [dossier],
-            number="1",
-            signed_on=dt.date(2025, 11, 1),
-            issuer="UBND tỉnh",
-        )
+        _recognise(personas, dossier, "1", dt.date(2025, 11, 1))
     cert = services.record_central_result(
         personas.coordinator,
         dossier,

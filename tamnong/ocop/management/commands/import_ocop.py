@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from tamnong.accounts.models import User
 from tamnong.jobs.services import progress_line, run_now
@@ -22,12 +23,12 @@ class Command(BaseCommand):
     def handle(self, *args, file, user, partial, rejected, **opts):
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"Không có tệp {file}.")
+            raise CommandError(_("Không có tệp %(file)s.") % {"file": file})
         actor = None
         if user:
             actor = User.objects.filter(username=user).first()
             if actor is None:
-                raise CommandError(f"Không có người dùng {user}.")
+                raise CommandError(_("Không có người dùng %(user)s.") % {"user": user})
         job = run_now(
             "ocop.import",
             echo=lambda j: self.stdout.write(progress_line(j)),
@@ -50,5 +51,7 @@ class Command(BaseCommand):
         if rejected and run.rejected:
             Path(rejected).write_text(rejected_csv(run), encoding="utf-8")
         if not run.committed:
-            raise CommandError(f"Không ghi dữ liệu: {len(run.rejected)} lỗi.")
+            raise CommandError(
+                _("Không ghi dữ liệu: %(value)s lỗi.") % {"value": len(run.rejected)}
+            )
         self.stdout.write(self.style.SUCCESS("Đã nhập."))

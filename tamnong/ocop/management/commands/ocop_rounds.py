@@ -3,6 +3,7 @@
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from tamnong.access.actors import SYSTEM
 from tamnong.core.formatting import date as vn_date
@@ -21,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, province, year, **opts):
         unit = find_current(province, Level.PROVINCE)
         if unit is None:
-            raise CommandError(f"Không có tỉnh mã {province}.")
+            raise CommandError(_("Không có tỉnh mã %(province)s.") % {"province": province})
         try:
             created = services.create_rounds(SYSTEM, unit, year)
         except ValidationError as exc:

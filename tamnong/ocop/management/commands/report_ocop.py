@@ -5,6 +5,7 @@ import sys
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from tamnong.access.actors import SYSTEM
 from tamnong.ocop import figures
@@ -31,7 +32,7 @@ class Command(BaseCommand):
         data = figures.figures(SYSTEM, **params)
         if format == "xlsx":
             if not output:
-                raise CommandError("Cần --output FILE.xlsx")
+                raise CommandError(_("Cần --output FILE.xlsx"))
             with open(output, "wb") as fh:
                 fh.write(figures.to_xlsx(data))
             self.stdout.write(f"Đã ghi {output}")

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from tamnong.poverty.models import Standard
 from tamnong.poverty.standards import StandardDataError, load_standards, set_middle_income
@@ -27,7 +28,7 @@ class Command(BaseCommand):
                 self.stdout.write("Đã nạp: " + ", ".join(keys))
             elif action == "set-middle-income":
                 if not target or rural is None or urban is None:
-                    raise CommandError("Cần mã chuẩn, --rural và --urban.")
+                    raise CommandError(_("Cần mã chuẩn, --rural và --urban."))
                 std, changed = set_middle_income(target, rural, urban, source)
                 self.stdout.write(
                     f"{std.key}: mức sống trung bình đến {rural} (nông thôn), {urban} (thành thị); "

@@ -2,6 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from tamnong.access.actors import SYSTEM
 from tamnong.access.lookups import resolve_division
@@ -25,14 +26,19 @@ class Command(BaseCommand):
 
     def handle(self, *args, division, year, format, output=None, map=None, **opts):
         if map and not MapVersion.objects.filter(key=map).exists():
-            raise CommandError(f"Không có bản đồ «{map}».")
+            raise CommandError(_("Không có bản đồ «%(map)s».") % {"map": map})
         try:
             div = resolve_division(SYSTEM, division, map_key=map)
         except Http404:
-            raise CommandError(f"Không có đơn vị mã {division}.") from None
+            raise CommandError(
+                _("Không có đơn vị mã %(division)s.") % {"division": division}
+            ) from None
         data = services.report(SYSTEM, div, year)
         if data["figures"] is None:
-            raise CommandError(f"{div.name}: năm {year} chưa có kết quả rà soát.")
+            raise CommandError(
+                _("%(name)s: năm %(year)s chưa có kết quả rà soát.")
+                % {"name": div.name, "year": year}
+            )
         if format == "json":
             text = json.dumps(exports.jsonable(data), ensure_ascii=False, indent=2)
             if output:

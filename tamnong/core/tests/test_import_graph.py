@@ -1,0 +1,180 @@
+"""The import graph of `tamnong`, read from the source (top-level imports, `ast`): the floors of
+the house hold.
+
+- No module imports itself back through others (an import circle breaks on the first change of
+  import order, and is what pushed imports into function bodies).
+- Between apps, the domain layer (models, services and their helpers) has no circle: the ground
+  floor is `access` (scope, roles, actors: it imports no other app), then `core`, `divisions`,
+  `audit`, `accounts`; `access.lookups` (the gate that logs refusals and resolves units) sits above
+  `audit` and `divisions`. In particular accounts, audit and divisions never tie each other.
+
+The surfaces (views, API, URLs, forms, admin, middleware, context processors, tasks, commands,
+app configs) sit on top of every app and are left out of the app-level check: a page of
+`divisions` may well record a refusal with `audit`.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[2]  # tamnong/
+SURFACE = {
+    "views",
+    "views_recognition",
+    "api",
+    "urls",
+    "forms",
+    "admin",
+    "middleware",
+    "context_processors",
+    "tasks",
+    "management",
+    "apps",
+    "templatetags",
+}
+FOUNDATION = ("accounts", "audit", "divisions")
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for path in PACKAGE.rglob("*.py"):
+        rel = path.relative_to(PACKAGE.parent).with_suffix("")
+        if {"tests", "migrations", "testing"} & set(rel.parts):
+            continue
+        parts = list(rel.parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        found[".".join(parts)] = path
+    return found
+
+
+def _top_level_imports(name: str, path: Path, modules) -> set[str]:
+    """The tamnong modules `name` imports when it is loaded (not inside functions, not under
+    `if TYPE_CHECKING`)."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+
+    def target(node: ast.ImportFrom) -> str:
+        if not node.level:
+            return node.module or ""
+        base = package.split(".")[: len(package.split(".")) - node.level + 1]
+        return ".".join(base + ([node.module] if node.module else []))
+
+    def visit(body):
+        for node in body:
+            if isinstance(node, ast.If):
+                if "TYPE_CHECKING" not in ast.unparse(node.test):
+                    visit(node.body)
+                visit(node.orelse)
+            elif isinstance(node, ast.Try):
+                visit(node.body)
+                for handler in node.handlers:
+                    visit(handler.body)
+                visit(node.orelse)
+                visit(node.finalbody)
+            elif isinstance(node, ast.Import):
+                found.update(a.name for a in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = target(node)
+                for alias in node.names:
+                    sub = f"{base}.{alias.name}"
+                    found.add(sub if sub in modules else base)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")).body)
+    return {m for m in found if m in modules and m != name}
+
+
+def module_graph() -> dict[str, set[str]]:
+    modules = _modules()
+    return {name: _top_level_imports(name, path, modules) for name, path in modules.items()}
+
+
+def _room(module: str) -> str | None:
+    """The app a module belongs to for the app-level check (None: a surface, or the project's
+    own top-level modules such as settings and urls)."""
+    parts = module.split(".")
+    if len(parts) < 3 or any(p in SURFACE for p in parts[2:]):
+        return None
+    if parts[1] == "access" and parts[2] == "lookups":
+        return "access.lookups"
+    return parts[1]
+
+
+def app_graph() -> dict[str, set[str]]:
+    rooms: dict[str, set[str]] = {}
+    for module, imports in module_graph().items():
+        room = _room(module)
+        if room is None:
+            continue
+        rooms.setdefault(room, set())
+        for other in imports:
+            there = _room(other) or other.split(".")[1]
+            if there != room:
+                rooms[room].add(there)
+    return rooms
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected parts of more than one node (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def strong(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in graph.get(v, ()):
+            if w not in index:
+                strong(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            part = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                part.append(w)
+                if w == v:
+                    break
+            if len(part) > 1:
+                found.append(sorted(part))
+
+    for v in sorted(graph):
+        if v not in index:
+            strong(v)
+    return found
+
+
+def test_the_graph_reader_finds_a_circle_when_there_is_one():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_the_graph_sees_the_known_floors():
+    graph = app_graph()
+    assert "audit" in graph["accounts"] and "access" in graph["audit"]
+    assert "audit" in graph["access.lookups"] and "divisions" in graph["access.lookups"]
+
+
+def test_no_module_imports_itself_back():
+    assert cycles(module_graph()) == []
+
+
+def test_the_ground_floor_of_access_imports_no_other_app():
+    graph = app_graph()
+    assert {r for r in graph["access"] if r != "access.lookups"} == set()
+
+
+def test_accounts_audit_and_divisions_do_not_tie_each_other():
+    for part in cycles(app_graph()):
+        tied = [app for app in FOUNDATION if app in part]
+        assert len(tied) < 2, f"{tied} are tied by the circle {part}"
+
+
+def test_no_circle_between_apps_in_the_domain_layer():
+    assert cycles(app_graph()) == []
