@@ -9,6 +9,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("national/", views_national.dashboard, name="national_dashboard"),
     path("national/summary/", views_national.summary, name="national_summary"),
+    path("national/decisions/", views_national.decisions, name="national_decisions"),
     path("funding/import/", views.funding_import, name="funding_import"),
     path("records/<slug:kind>/", views.records, name="records"),
     path("records/<slug:kind>/new/", views.create, name="create"),

@@ -26,6 +26,7 @@ from . import render as outputs
 from .catalog import ensure_catalog
 from .forms import ActivityForm, CommendationForm, ContributionForm, FundingForm, ImportForm
 from .models import Activity, Commendation, Contribution, FundingRecord
+from .national import may_read_national
 from .summary import Period, ReportContext, cached_summary, report_unit
 
 KINDS = {
@@ -292,7 +293,12 @@ def index(request):
     return render(
         request,
         "reports/index.html",
-        {"divisions": provinces, "communes": communes, "kinds": KINDS},
+        {
+            "divisions": provinces,
+            "communes": communes,
+            "kinds": KINDS,
+            "national": may_read_national(request.user),
+        },
     )
 
 

@@ -93,3 +93,47 @@ def summary(request):
             "defaulted": not request.GET.get("period"),
         },
     )
+
+
+@login_required
+def decisions(request):
+    """What waits for the central level: OCOP dossiers forwarded to the ministry for 5★ and NTM
+    dossiers of the kinds the Prime Minister decides, in every province the user reads. The
+    forms are on each dossier's page (shown to whoever `may_record_*` allows; the services check
+    again)."""
+    _require(request, "central decisions")
+    from tamnong.access.roles import CENTRAL_ROLES
+    from tamnong.access.scope import Scope
+    from tamnong.ntm.models import Dossier as NtmDossier
+    from tamnong.ntm.services import may_record_decision
+    from tamnong.ntm.services._base import decided_centrally
+    from tamnong.ocop.models import Dossier as OcopDossier
+
+    from .national import provinces
+
+    ocop = (
+        OcopDossier.objects.visible_to(request.user)
+        .filter(state=OcopDossier.State.FORWARDED_CENTRAL)
+        .select_related("product__producer", "product__division")
+        .order_by("product__division__path", "pk")
+    )
+    ntm = [
+        d
+        for d in NtmDossier.objects.visible_to(request.user)
+        .filter(state=NtmDossier.State.APPRAISAL)
+        .select_related("division")
+        .order_by("division__path", "year")
+        if decided_centrally(d.kind, d.year)
+    ]
+    return render(
+        request,
+        "reports/national_decisions.html",
+        {
+            "ocop": ocop[:500],
+            "ntm": [
+                (d, may_record_decision(request.user, d.division, d.kind, d.year)) for d in ntm
+            ],
+            "provinces": provinces(),
+            "can_record": Scope.of(request.user).has_role(*CENTRAL_ROLES),
+        },
+    )

@@ -204,3 +204,37 @@ def test_figures_are_written_the_vietnamese_way(country):
     assert texts[0] == "Toàn quốc" and texts[1] == "8"
     assert all("." not in t or "," not in t for t in texts)
     assert texts[3].endswith("%") and "," in texts[3]
+
+
+def test_the_central_decisions_page_lists_what_waits_for_the_central_level(geo, personas, client):
+    from tamnong.ntm.models import Dossier as NtmDossier
+
+    waiting = NtmDossier.objects.create(
+        division=geo.old_province_1,
+        kind="province_completed",
+        year=2024,
+        state="appraisal",
+        self_assessed_on=dt.date(2024, 9, 1),
+    )
+    own = NtmDossier.objects.create(
+        division=geo.commune_a,
+        kind="commune_ntm",
+        year=2025,
+        state="appraisal",
+        self_assessed_on=dt.date(2025, 9, 1),
+    )
+    client.force_login(national("vpdptw", Role.NATIONAL_COORDINATOR))
+    page = client.get(reverse("reports:national_decisions"))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert reverse("ntm:dossier", args=[waiting.pk]) in html  # the Prime Minister's decision
+    assert reverse("ntm:dossier", args=[own.pk]) not in html  # the province's own
+    assert (
+        "Ghi quyết định" in html
+        and reverse("ntm:recognitions", args=[geo.other_province.pk]) in html
+    )
+    index = client.get(reverse("reports:index")).content.decode()
+    assert 'id="national-dashboard"' in index
+    client.force_login(personas.coordinator)
+    assert client.get(reverse("reports:national_decisions")).status_code == 403
+    assert 'id="national-dashboard"' not in client.get(reverse("reports:index")).content.decode()
