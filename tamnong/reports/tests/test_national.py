@@ -175,6 +175,10 @@ def test_a_provincial_member_cannot_read_the_national_report(persona, personas, 
 @pytest.mark.parametrize("role", [Role.NATIONAL_LEADER, Role.NATIONAL_COORDINATOR])
 def test_the_national_pages_rank_provinces_in_vietnamese(role, country, client):
     client.force_login(national("tw", role))
+    home = client.get(reverse("core:home"))  # the membership without a division on the home page
+    assert (
+        home.status_code == 200 and reverse("reports:national_dashboard") in home.content.decode()
+    )
     page = client.get(reverse("reports:national_summary"), {"period": YEAR})
     assert page.status_code == 200
     html = page.content.decode()
