@@ -101,16 +101,16 @@ def default_division(
 ) -> Division | None:
     """The unit a page, API call or command opens on when none is named, for every programme:
     the broadest unit of the user's reading memberships (a producer's membership names where
-    its products are, not a unit it reads figures of), an administrator's or the system's first
-    province in force. Named on map `map_key` (`as_of_map`) or as of day `on` (`as_of`) when
+    its products are, not a unit it reads figures of), an administrator's, a national role's
+    (the country is no unit of the map) or the system's first province in force. Named on map `map_key` (`as_of_map`) or as of day `on` (`as_of`) when
     given. None when the user reads no unit."""
     scope = Scope.of(user)
     grants = [g for g in scope.grants if g.role != Role.PRODUCER]
     unit = None
-    if grants:
+    if grants and not scope.is_national:
         widest = min(grants, key=lambda g: (g.path.count("/"), g.path))
         unit = Division.objects.select_related("map").filter(pk=widest.division_id).first()
-    elif scope.is_admin:
+    elif scope.is_admin or scope.is_national:
         if map_key:
             return (
                 Division.objects.select_related("map")
@@ -181,7 +181,7 @@ def editable_units(
     scope = Scope.of(user)
     qs = Division.objects.all()
     if not scope.is_admin and with_granted:
-        granted = [g.division_id for g in scope.grants if g.role in roles]
+        granted = [g.division_id for g in scope.grants if g.role in roles and g.division_id]
         qs = qs.filter(Q(current_id=F("pk")) | Q(pk__in=granted))
     else:
         qs = qs.resolved()

@@ -3,7 +3,9 @@
 A membership (user, division, role) covers the division and everything below it, and old
 (pre-2025) units that resolve into it, because every `Division.path` starts with the path of
 the current unit it is counted under. Producers (chủ thể) see only their own records.
-Superusers are system administrators and see everything.
+Superusers are system administrators and see everything. A national membership (no division,
+`access.roles.NATIONAL_ROLES`) has the empty path, which every path starts with: it reads every
+province, and its role being in no provincial role set keeps it from changing their records.
 
 Every list, page, export and API endpoint goes through `Scope.filter` (usually via
 `ScopedQuerySet.visible_to(user)`), and every write through `Scope.require_edit`.
@@ -24,8 +26,8 @@ from .roles import AUDIT_READER_ROLES, EDITOR_ROLES, Role
 @dataclass(frozen=True)
 class Grant:
     role: str
-    division_id: int
-    path: str
+    division_id: int | None  # None: the country (a national role)
+    path: str  # "" for the country: every unit's path starts with it
     producer_ref: str
 
 
@@ -42,7 +44,9 @@ class Scope:
         cached = getattr(user, "_tamnong_scope", None)
         if cached is None:
             grants = [
-                Grant(m.role, m.division_id, m.division.path, m.producer_ref)
+                Grant(
+                    m.role, m.division_id, m.division.path if m.division_id else "", m.producer_ref
+                )
                 for m in (user.memberships.select_related("division") if user.pk else [])
             ]
             cached = cls(user, grants, bool(user.is_superuser and user.is_active))
@@ -53,6 +57,11 @@ class Scope:
     @property
     def roles(self) -> set[str]:
         return {g.role for g in self.grants} | ({Role.ADMIN} if self.is_admin else set())
+
+    @property
+    def is_national(self) -> bool:
+        """Holds a role on the country (reads every province)."""
+        return any(g.division_id is None and g.role != Role.PRODUCER for g in self.grants)
 
     def has_role(self, *roles: str) -> bool:
         return self.is_admin or any(g.role in roles for g in self.grants)
@@ -105,7 +114,10 @@ class Scope:
             return None
         cond = Q(pk__in=[])
         if path_field:
-            for path in self.paths(roles):
+            paths = self.paths(roles)
+            if "" in paths:  # a national grant of the asked roles: every province
+                return None
+            for path in paths:
                 cond |= Q(**{f"{path_field}__startswith": path})
         if producer_field and self.producer_refs and (roles is None or Role.PRODUCER in roles):
             cond |= Q(**{f"{producer_field}__in": self.producer_refs})

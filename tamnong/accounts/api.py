@@ -9,7 +9,7 @@ router = Router(tags=["accounts"])
 class MembershipOut(Schema):
     role: str
     role_label: str
-    division_id: int
+    division_id: int | None  # None: a national role (the country)
     division_code: str
     division_name: str
 
@@ -33,8 +33,8 @@ def me(request):
                 "role": m.role,
                 "role_label": m.get_role_display(),
                 "division_id": m.division_id,
-                "division_code": m.division.code,
-                "division_name": m.division.name,
+                "division_code": m.division.code if m.division_id else "",
+                "division_name": m.unit_name,
             }
             for m in user.memberships.select_related("division")
         ],

@@ -11,7 +11,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tamnong.access.roles import AUDIT_READER_ROLES, EDITOR_ROLES, Role  # noqa: F401 (re-exported)
+from tamnong.access.roles import (  # noqa: F401 (re-exported)
+    AUDIT_READER_ROLES,
+    EDITOR_ROLES,
+    NATIONAL_ROLES,
+    Role,
+)
 
 
 class User(AbstractUser):
@@ -34,11 +39,26 @@ class User(AbstractUser):
 
 
 class Membership(models.Model):
-    """A role held by a user on a division; a province membership covers its communes and villages."""
+    """A role held by a user on a division; a province membership covers its communes and villages.
+
+    A national role (`access.roles.NATIONAL_ROLES`: the central coordination office, the national
+    leader) is held on the country, written as a membership **without a division**. Why not a root
+    unit "Việt Nam" above the 34 provinces: every unit's `path` starts at its province, on both
+    maps and through lineage, and the divisions data, the map-change files, the exports and every
+    stored path would have to change for a unit that has no code of its own in the official list,
+    no lineage and no records. The empty division instead gives the grant the empty path, which
+    every path starts with (`access.scope`), so the one scoping rule covers the country without a
+    special case in any list. A named constraint keeps the two apart: a national role has no
+    division, every other role has one."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     division = models.ForeignKey(
-        "divisions.Division", on_delete=models.PROTECT, related_name="memberships"
+        "divisions.Division",
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        null=True,
+        blank=True,
+        help_text=_("Để trống cho vai trò cấp Trung ương (toàn quốc)."),
     )
     role = models.CharField(_("vai trò"), max_length=24, choices=Role.choices)
     # A producer membership is tied to the producer (chủ thể) it represents; set by the OCOP app.
@@ -50,11 +70,31 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "division", "role", "producer_ref"], name="membership_unique"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=models.Q(division__isnull=True),
+                name="membership_unique_national",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(division__isnull=True, role__in=sorted(NATIONAL_ROLES))
+                    | (
+                        models.Q(division__isnull=False)
+                        & ~models.Q(role__in=sorted(NATIONAL_ROLES))
+                    )
+                ),
+                name="membership_national_role_has_no_division",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} – {self.get_role_display()} – {self.division}"
+        return f"{self.user} – {self.get_role_display()} – {self.unit_name}"
+
+    @property
+    def unit_name(self) -> str:
+        """The division's name, "Toàn quốc" for a national role."""
+        return str(self.division) if self.division_id else str(_("Toàn quốc"))
 
 
 class ApiToken(models.Model):

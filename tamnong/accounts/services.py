@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from tamnong.access.roles import MANAGER_ROLES
+from tamnong.access.roles import MANAGER_ROLES, NATIONAL_ROLES
 from tamnong.access.scope import Scope
 from tamnong.audit.models import AuditEvent
 from tamnong.audit.services import record, snapshot
@@ -30,7 +30,15 @@ def grant_membership(
 ) -> tuple[Membership, str | None]:
     """Give `username` a role on `division`; creates the user (returning a one-time password)."""
     scope = Scope.of(actor)
-    if (role == Role.ADMIN and not scope.is_admin) or not scope.covers(division, MANAGER_ROLES):
+    if role in NATIONAL_ROLES:
+        # the country: only a system administrator gives a national role, on no division
+        if not scope.is_admin:
+            raise PermissionDenied("Chỉ quản trị hệ thống được phân quyền cấp Trung ương.")
+        if division is not None:
+            raise ValueError("Vai trò cấp Trung ương không gắn với một đơn vị hành chính.")
+    elif division is None:
+        raise ValueError("Vai trò này phải gắn với một đơn vị hành chính.")
+    elif (role == Role.ADMIN and not scope.is_admin) or not scope.covers(division, MANAGER_ROLES):
         raise PermissionDenied("Bạn không có quyền phân quyền trên đơn vị này.")
     password = None
     user = User.objects.filter(username__iexact=username).first()
@@ -56,7 +64,10 @@ def grant_membership(
 @transaction.atomic
 def revoke_membership(actor, membership: Membership) -> None:
     scope = Scope.of(actor)
-    if not scope.covers(membership.division, MANAGER_ROLES):
+    national = membership.division_id is None
+    if (national and not scope.is_admin) or (
+        not national and not scope.covers(membership.division, MANAGER_ROLES)
+    ):
         raise PermissionDenied("Bạn không có quyền thu hồi phân quyền này.")
     record(
         AuditEvent.Action.DELETE,

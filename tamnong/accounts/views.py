@@ -94,7 +94,7 @@ def members(request):
         record_denied(request, "members")
         raise PermissionDenied
     divisions = _manageable_divisions(scope).filter(level__in=[Level.PROVINCE, Level.COMMUNE])
-    form = MembershipForm(request.POST or None, divisions=divisions)
+    form = MembershipForm(request.POST or None, divisions=divisions, national=scope.is_admin)
     status = 200
     if request.method == "POST":
         if form.is_valid():

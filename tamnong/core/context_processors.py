@@ -37,11 +37,11 @@ def _header_unit(scope: Scope | None) -> str:
     the first province and "+N" when the user's grants span several."""
     if scope is None:
         return ""
-    if scope.is_admin:
+    if scope.is_admin or scope.is_national:
         return str(_("Toàn quốc"))
     from tamnong.core import datacache
 
-    ids = sorted({g.division_id for g in scope.grants})
+    ids = sorted({g.division_id for g in scope.grants if g.division_id})
     if not ids:
         return ""
     names = datacache.cached_public(

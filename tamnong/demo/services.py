@@ -55,7 +55,7 @@ _SECOND = [
 ]
 
 DEMO_USERS = [
-    # username, full name, role, where ("province" or commune index)
+    # username, full name, role, where ("province", "country" or commune index)
     ("quantri", "Quản trị hệ thống", Role.ADMIN, "province"),
     ("dieuphoi", "Nguyễn Văn Điều (Văn phòng điều phối)", Role.COORDINATOR, "province"),
     ("songanh", "Trần Thị Ngành (Sở Nông nghiệp và Môi trường)", Role.DEPARTMENT, "province"),
@@ -65,6 +65,9 @@ DEMO_USERS = [
     ("thuky", "Lương Thị Ký (thư ký Hội đồng OCOP)", Role.COUNCIL_SECRETARY, "province"),
     ("chuthe", "HTX Nông sản Demo (chủ thể OCOP)", Role.PRODUCER, 0),
     ("lanhdao", "Lãnh đạo UBND tỉnh", Role.LEADER, "province"),
+    # the central level: held on the country (no division), reading every province
+    ("trunguong", "Văn phòng Điều phối Trung ương", Role.NATIONAL_COORDINATOR, "country"),
+    ("lanhdaotw", "Lãnh đạo Bộ (xem báo cáo toàn quốc)", Role.NATIONAL_LEADER, "country"),
 ]
 
 
@@ -128,7 +131,11 @@ def _build_users(province: Division, communes: list[Division]) -> dict[str, User
     rural = [c for c in communes if c.kind == "xa"] or communes
     users = {}
     for username, full_name, role, where in DEMO_USERS:
-        division = province if where == "province" else rural[where]
+        division = (
+            {"province": province, "country": None}.get(where)
+            if isinstance(where, str)
+            else rural[where]
+        )
         user, created = User.objects.get_or_create(
             username=username, defaults={"full_name": full_name}
         )

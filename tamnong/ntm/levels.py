@@ -20,6 +20,7 @@ from .models import RecognitionKind
 
 SCALE_LEVELS = ("province", "district", "commune", "village")
 MERGE_RULES = ("all", "none")
+DECIDING_LEVELS = ("province", "central")
 
 # How a level reads in a sentence after the unit word ("2 xã đạt chuẩn nông thôn mới", "Thành phố
 # Tây hoàn thành nhiệm vụ xây dựng nông thôn mới"): wording, not rules.
@@ -58,6 +59,9 @@ class Scale:
     level: str
     kinds: tuple[str, ...]
     chain: tuple[str, ...]  # from the base level up; each includes the ones before it
+    # Who decides a recognition of this scale: "province" (Chủ tịch UBND tỉnh: xã, thôn) or
+    # "central" (Thủ tướng Chính phủ: huyện, thị xã/thành phố, tỉnh), recorded by the central level.
+    decided_by: str = "province"
 
 
 @dataclass(frozen=True)
@@ -135,7 +139,12 @@ def parse(manifest: dict) -> Levels:
             kinds = tuple(str(k) for k in spec.get("kinds") or [])
             if not kinds:
                 raise LevelsDataError(f"{where} {name}: thiếu «kinds».")
-            scales[str(name)] = Scale(str(name), level, kinds, chain)
+            decided_by = str(spec.get("decided_by") or "province")
+            if decided_by not in DECIDING_LEVELS:
+                raise LevelsDataError(
+                    f"{where} {name}: «decided_by» phải là {' hoặc '.join(DECIDING_LEVELS)}."
+                )
+            scales[str(name)] = Scale(str(name), level, kinds, chain, decided_by)
         if not scales:
             raise LevelsDataError(f"{where}: không có cấp nào.")
         periods.append(Period(year_from, year_to, scales))

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tamnong.access.roles import CENTRAL_ROLES
 from tamnong.access.scope import Scope
 from tamnong.audit.services import record_denied
 from tamnong.divisions.models import Division, Level
@@ -45,7 +46,11 @@ def recognitions(request, pk: int):
         year = int(request.GET.get("year") or timezone.localdate().year)
     except ValueError:
         year = timezone.localdate().year
-    can_record = services.may_take_province_step(request.user, division)
+    # the province's staff record every kind; the central level the kinds it decides (the
+    # service refuses it the others)
+    can_record = services.may_take_province_step(request.user, division) or scope.covers(
+        division, CENTRAL_ROLES
+    )
     can_open = scope.can_edit(division) and division.level in (Level.DISTRICT, Level.PROVINCE)
     record_form = forms.RecordForm(
         request.POST if request.POST.get("action") == "record" else None,

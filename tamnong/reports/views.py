@@ -30,6 +30,7 @@ from . import importing
 from . import render as outputs
 from .catalog import ensure_catalog
 from .forms import ActivityForm, CommendationForm, ContributionForm, FundingForm, ImportForm
+from .national import may_read_national
 from .summary import Period, ReportContext, cached_summary, report_unit
 
 
@@ -296,6 +297,7 @@ def index(request):
             "can_import": editable_divisions(request.user).exists(),
             "export_provinces": export_provinces(request.user),
             "export_year": year,
+            "national": may_read_national(request.user),
         },
     )
 

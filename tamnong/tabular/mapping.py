@@ -58,7 +58,7 @@ def organisation(user):
     from tamnong.divisions.services import resolve
 
     for grant in Scope.of(user).grants:
-        if grant.role in EDITOR_ROLES:
+        if grant.role in EDITOR_ROLES and grant.division_id:
             division = Division.objects.filter(pk=grant.division_id).first()
             if division is not None:
                 return resolve(division, Level.PROVINCE) or division

@@ -46,6 +46,8 @@ PERSONAS = [
     "thuky",
     "chuthe",
     "lanhdao",
+    "trunguong",
+    "lanhdaotw",
     "anonymous",
 ]
 STAFF = {"quantri", "dieuphoi", "songanh", "canboxa", "canboxa2", "lanhdao"}
@@ -57,6 +59,15 @@ FORBIDDEN: dict[str, set[str]] = {
     "audit:list": EVERYONE_SIGNED_IN - {"quantri", "dieuphoi"},
     "accounts:members": EVERYONE_SIGNED_IN - {"quantri", "dieuphoi"},
     "ocop:criteria_upload": EVERYONE_SIGNED_IN - {"quantri"},
+    # the central level's pages: administrators and the national roles only
+    **{
+        name: EVERYONE_SIGNED_IN - {"quantri", "trunguong", "lanhdaotw"}
+        for name in (
+            "reports:national_dashboard",
+            "reports:national_summary",
+            "reports:national_decisions",
+        )
+    },
     # one instance of each detail URL is the demo's first record, outside the scope of the
     # second commune's officer and of the producer (whose records are its own)
     **{

@@ -16,6 +16,7 @@ from ._base import (
     NOT_JUDGED_NO_VALUE,
     STATUS_OF_KIND,
     NtmInputError,
+    may_record_decision,
     may_take_province_step,
     status_of,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "NtmInputError",
     "STATUS_OF_KIND",
     "status_of",
+    "may_record_decision",
     "may_take_province_step",
     "column_codes",
     "column_for",

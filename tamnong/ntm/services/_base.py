@@ -7,7 +7,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from tamnong.access.roles import PROVINCE_ROLES
+from tamnong.access.roles import CENTRAL_ROLES, PROVINCE_ROLES
 from tamnong.access.scope import Scope
 from tamnong.divisions.models import Division, Level
 from tamnong.divisions.services import resolve
@@ -55,6 +55,30 @@ def may_take_province_step(actor, division) -> bool:
     """Province-level steps (appraisal, decision, re-examination, revocation): the one rule the
     services enforce and the pages ask before showing a form."""
     return Scope.of(actor).covers(division, PROVINCE_ROLES)
+
+
+def decided_centrally(kind: str, year: int) -> bool:
+    """A recognition the Prime Minister decides (levels data: `decided_by: central`)."""
+    scale = levels().scale_of(kind, year)
+    return scale is not None and scale.decided_by == "central"
+
+
+def may_record_decision(actor, division, kind: str, year: int) -> bool:
+    """Record a recognition decision of `kind` on `division`: the province's staff for every
+    kind, and the central level (`CENTRAL_ROLES`, every province) for the kinds it decides. A
+    national coordinator never records a province's own decisions (xã, thôn)."""
+    if may_take_province_step(actor, division):
+        return True
+    return decided_centrally(kind, year) and Scope.of(actor).covers(division, CENTRAL_ROLES)
+
+
+def _require_decision_role(actor, division, kind: str, year: int) -> None:
+    if not may_record_decision(actor, division, kind, year):
+        if decided_centrally(kind, year):
+            raise PermissionDenied(
+                _("Quyết định này do cấp Trung ương hoặc cấp tỉnh của đơn vị ghi nhận.")
+            )
+        raise PermissionDenied(_("Bước này do cấp tỉnh (văn phòng điều phối, sở ngành) thực hiện."))
 
 
 def _require_province_role(actor, division) -> None:

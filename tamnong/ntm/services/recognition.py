@@ -28,8 +28,10 @@ from ..models import (
 from ._base import (
     DOSSIER_KINDS,
     NtmInputError,
+    _require_decision_role,
     _require_province_role,
     _valid_in_year,
+    may_record_decision,
     may_take_province_step,
     status_of,
 )
@@ -117,8 +119,10 @@ class DossierPermissions:
 def dossier_permissions(actor, dossier: Dossier) -> DossierPermissions:
     if dossier.state == Dossier.State.SELF_ASSESSMENT:
         step = Scope.of(actor).can_edit(dossier.division)  # record_consultation
-    elif dossier.state in (Dossier.State.CONSULTATION, Dossier.State.APPRAISAL):
-        step = may_take_province_step(actor, dossier.division)  # record_appraisal, decide
+    elif dossier.state == Dossier.State.CONSULTATION:
+        step = may_take_province_step(actor, dossier.division)  # record_appraisal
+    elif dossier.state == Dossier.State.APPRAISAL:
+        step = may_record_decision(actor, dossier.division, dossier.kind, dossier.year)  # decide
     else:
         step = False
     recognition = dossier.recognition
@@ -195,8 +199,9 @@ def _new_decision(actor, division, **fields) -> Decision:
 def decide(
     actor, dossier: Dossier, *, number: str, signed_on: dt.date, issuer: str, signer: str = ""
 ) -> Recognition:
-    """Step 4: the recognition decision. Refused when the assessment does not meet the set."""
-    _require_province_role(actor, dossier.division)
+    """Step 4: the recognition decision. Refused when the assessment does not meet the set. The
+    Prime Minister's decisions (huyện, thị xã, tỉnh) may be recorded by the central level."""
+    _require_decision_role(actor, dossier.division, dossier.kind, dossier.year)
     _step(dossier, Dossier.State.APPRAISAL)
     assessment = None
     if dossier.assessment is not None:  # a district's or province's dossier has none
@@ -382,7 +387,10 @@ def record_recognition_row(actor, row: dict) -> tuple[Recognition, bool]:
 def _record(
     actor, division, kind, year, number, signed_on, issuer, signer, note, *, repeat_ok: bool
 ) -> tuple[Recognition, bool]:
-    _require_province_role(actor, division)
+    if kind in RecognitionKind.values and isinstance(year, int):
+        _require_decision_role(actor, division, kind, year)
+    else:
+        _require_province_role(actor, division)
     errors = check_unit_kind(division, kind, year) + _year_problems(signed_on, year)
     decision_errors = _decision_problems(number, signed_on, issuer, year)
     errors += decision_errors

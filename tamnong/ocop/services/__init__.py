@@ -23,6 +23,7 @@ from ._base import (
 )
 from .certificates import (
     issue_certificate,
+    may_record_central_result,
     recognise,
     record_central_result,
     revocation_grounds,
@@ -117,6 +118,7 @@ __all__ = [
     "submit_sheet",
     "issue_certificate",
     "recognise",
+    "may_record_central_result",
     "record_central_result",
     "revoke",
     "revocation_grounds",

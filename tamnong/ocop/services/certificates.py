@@ -6,9 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from tamnong.access.roles import CENTRAL_ROLES, PROVINCE_ROLES
+from tamnong.access.scope import Scope
 from tamnong.audit.services import record_transition
 from tamnong.core.formatting import date as vn_date
 from tamnong.decisions.models import Decision
@@ -182,13 +185,24 @@ def _certify(actor, dossier: Dossier, decision: Decision, stars: int) -> Certifi
     return cert
 
 
+def may_record_central_result(actor, province) -> bool:
+    """The ministry's decision on a forwarded product is recorded by the central level or by the
+    province's staff (PROVINCE_ROLES); a national leader, like a provincial one, reads only."""
+    return Scope.of(actor).covers(province, CENTRAL_ROLES | PROVINCE_ROLES)
+
+
 @transaction.atomic
 def record_central_result(
     actor, dossier: Dossier, *, stars: int, number: str, signed_on: dt.date, issuer: str
 ) -> Certificate | None:
-    """Record the ministry's decision on a product forwarded for 5★ (or the lower rank it gave)."""
+    """Record the ministry's decision on a product forwarded for 5★ (or the lower rank it gave):
+    by the central level (`CENTRAL_ROLES`: the national coordinator, every province) or by the
+    province's staff on a deployment without one (`may_record_central_result`)."""
     province = resolve(dossier.product.division, Level.PROVINCE)
-    _require_province(actor, province)
+    if not may_record_central_result(actor, province):
+        raise PermissionDenied(
+            _("Quyết định của Bộ do cấp Trung ương hoặc cấp tỉnh của sản phẩm ghi nhận.")
+        )
     _require_state(dossier, Dossier.State.FORWARDED_CENTRAL)
     if stars > (dossier.stars or 0):
         fail("stars", _("Hạng sao Trung ương công nhận không vượt kết quả của hồ sơ."))

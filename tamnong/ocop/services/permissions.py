@@ -13,8 +13,11 @@ from dataclasses import dataclass
 
 from tamnong.access.roles import EDITOR_ROLES, PROVINCE_ROLES
 from tamnong.access.scope import Scope
+from tamnong.divisions.models import Level
+from tamnong.divisions.services import resolve
 
 from ..models import CouncilSession, Dossier, Seat
+from .certificates import may_record_central_result
 from .council import can_manage_seats
 from .registry import can_act_for
 
@@ -51,7 +54,8 @@ def dossier_permissions(user, dossier: Dossier) -> DossierPermissions:
         and dossier.state in (Dossier.State.DRAFT, Dossier.State.RETURNED),
         commune=scope.covers(division, EDITOR_ROLES) and dossier.state == Dossier.State.SUBMITTED,
         province=is_province,
-        central=is_province and dossier.state == Dossier.State.FORWARDED_CENTRAL,
+        central=dossier.state == Dossier.State.FORWARDED_CENTRAL
+        and may_record_central_result(user, resolve(division, Level.PROVINCE) or division),
         sheets=dossier_sheets_visible(user, dossier),
     )
 

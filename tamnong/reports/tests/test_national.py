@@ -1,0 +1,244 @@
+"""The national roll-up: each province's row is its own summary report's figures, and the
+country's totals are their sums, with two provinces loaded through the modules' own paths
+(household import, the NTM demo step, OCOP certificates)."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from tamnong.access.actors import SYSTEM
+from tamnong.accounts.models import Membership, Role, User
+from tamnong.conftest import PASSWORD
+from tamnong.demo.registry import DemoContext
+from tamnong.ntm.demo import build_ntm
+from tamnong.ocop import services as ocop
+from tamnong.poverty.importing import import_file
+from tamnong.reports.national import build_national
+from tamnong.reports.sections.poverty import _rate
+from tamnong.reports.summary import Figure, Period, build_summary
+from tamnong.testing.ocop import install_synthetic, quick_certificate
+from tamnong.testing.poverty import row, write_xlsx
+
+YEAR = 2025
+
+
+def national(username: str, role: str) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD)
+    Membership.objects.create(user=user, division=None, role=role)
+    return user
+
+
+@pytest.fixture
+def country(geo, personas, tmp_path, settings):
+    """Tỉnh Mới and Tỉnh Khác with households, NTM results and OCOP products."""
+    settings.MEDIA_ROOT = tmp_path
+    rows = [
+        row("A-1", deprived="1,2,3"),
+        row("A-2", income=3_000_000),
+        row("A-3", income=900_000, deprived="1,2,3,4"),
+        row("C-1", commune="10003", deprived="4,5,6,7"),
+        row("C-2", commune="10003", income=5_000_000),
+        row("X-1", commune="90001", deprived="1,2,3"),
+        row("X-2", commune="90001", income=1_800_000, deprived="1"),
+        row("X-3", commune="90001", income=6_000_000),
+    ]
+    assert import_file(write_xlsx(tmp_path / "ho.xlsx", rows), user=SYSTEM).ok
+    for province, coordinator in (
+        (geo.province, personas.coordinator),
+        (geo.other_province, personas.outsider),
+    ):
+        build_ntm(
+            DemoContext(
+                province=province,
+                seed=7,
+                households=0,
+                say=lambda _m: None,
+                users={"dieuphoi": coordinator},
+            )
+        )
+    from tamnong.ntm.services.recognition import record_historical
+
+    for unit, actor, number in (
+        (geo.commune_a, personas.coordinator, "12/QĐ-UBND"),
+        (geo.other_commune, personas.outsider, "7/QĐ-UBND"),
+    ):
+        record_historical(
+            actor,
+            unit,
+            "commune_ntm",
+            YEAR,
+            number=number,
+            signed_on=dt.date(2025, 12, 1),
+            issuer=f"UBND {unit.parent.name}",
+        )
+    install_synthetic()
+    here = ocop.create_producer(
+        personas.alice, division=geo.commune_a, name="HTX An Bình", kind="cooperative", code="P-1"
+    )
+    there = ocop.create_producer(
+        personas.outsider, division=geo.other_commune, name="HTX Xa", kind="cooperative", code="P-9"
+    )
+    day = dt.date(2025, 3, 1)
+    for i, (producer, actor, stars) in enumerate(
+        [
+            (here, personas.producer, 3),
+            (here, personas.producer, 4),
+            (here, personas.producer, 4),
+            (there, personas.outsider, 3),
+            (there, personas.outsider, 5),
+        ]
+    ):
+        product = ocop.create_product(actor, producer, name=f"Sản phẩm {i}", set_no=1)
+        quick_certificate(product, day + dt.timedelta(days=i), stars=stars, number=f"C{i}")
+    return geo
+
+
+def report_figures(user, division) -> dict:
+    """The headline figures as the province's own summary report states them."""
+    report = build_summary(user, division, Period(YEAR, YEAR))
+    sections = {s.key: s for s in report.sections}
+
+    def figures(key: str, paragraph: int = 0) -> list:
+        return [p.value for p in sections[key].paragraphs[paragraph] if isinstance(p, Figure)]
+
+    households, poor, poor_rate, near, near_rate = figures("poverty")[:5]
+    valid, *by_stars = figures("ocop")
+    ntm = next(
+        para
+        for para in sections["ntm"].paragraphs
+        if str(para[0]).startswith(f"Đến hết năm {YEAR}, ")
+    )
+    recognised, communes = [p.value for p in ntm if isinstance(p, Figure)][:2]
+    return {
+        "households": households,
+        "poor": poor,
+        "poor_rate": poor_rate,
+        "near_poor": near,
+        "near_poor_rate": near_rate,
+        "ocop_valid": valid,
+        "ocop_stars_total": sum(by_stars[: len(by_stars) - 1]),  # the last is the producers
+        "ntm_communes": recognised,
+        "communes": communes,
+    }
+
+
+def test_national_totals_are_the_sum_of_each_provinces_report(country, personas):
+    leader = national("lanhdaotw", Role.NATIONAL_LEADER)
+    data = build_national(leader, Period(YEAR, YEAR))
+    rows = {p.division.code: p for p in data.provinces}
+    assert set(rows) >= {"01", "09"}
+    reports = {
+        "01": report_figures(personas.coordinator, country.province),
+        "09": report_figures(personas.outsider, country.other_province),
+    }
+    for code, fig in reports.items():
+        r = rows[code]
+        assert (r.households, r.poor, r.near_poor) == (
+            fig["households"],
+            fig["poor"],
+            fig["near_poor"],
+        )
+        assert r.poor_rate == fig["poor_rate"] and r.near_poor_rate == fig["near_poor_rate"]
+        assert r.ocop_valid == fig["ocop_valid"] == sum(r.ocop_by_stars.values())
+        assert (r.ntm_communes, r.communes) == (fig["ntm_communes"], fig["communes"])
+    assert reports["01"]["households"] == 5 and reports["09"]["households"] == 3
+    assert rows["01"].ocop_by_stars == {3: 1, 4: 2, 5: 0}
+    assert rows["09"].ocop_by_stars == {3: 1, 4: 0, 5: 1}
+
+    total = data.total
+    assert total.households == sum(f["households"] for f in reports.values()) == 8
+    assert total.poor == sum(f["poor"] for f in reports.values())
+    assert total.near_poor == sum(f["near_poor"] for f in reports.values())
+    assert total.poor_rate == _rate(total.poor, total.households)
+    assert isinstance(total.poor_rate, Decimal)
+    assert total.ocop_valid == sum(f["ocop_valid"] for f in reports.values()) == 5
+    assert total.ocop_by_stars == {5: 1, 4: 2, 3: 2}
+    assert total.ntm_communes == sum(f["ntm_communes"] for f in reports.values())
+    assert total.communes == sum(f["communes"] for f in reports.values())
+    assert total.poor > 0 and total.ntm_communes == 2  # figures that can differ, not zeros
+    assert total.ntm_share == Decimal("66.67")
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "leader", "outsider", "alice"])
+def test_a_provincial_member_cannot_read_the_national_report(persona, personas, client):
+    user = getattr(personas, persona)
+    with pytest.raises(PermissionDenied):
+        build_national(user, Period(YEAR, YEAR))
+    client.force_login(user)
+    for name in ("reports:national_dashboard", "reports:national_summary"):
+        assert client.get(reverse(name)).status_code == 403
+
+
+@pytest.mark.parametrize("role", [Role.NATIONAL_LEADER, Role.NATIONAL_COORDINATOR])
+def test_the_national_pages_rank_provinces_in_vietnamese(role, country, client):
+    client.force_login(national("tw", role))
+    home = client.get(reverse("core:home"))  # the membership without a division on the home page
+    assert (
+        home.status_code == 200 and reverse("reports:national_dashboard") in home.content.decode()
+    )
+    page = client.get(reverse("reports:national_summary"), {"period": YEAR})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Tỉnh Mới" in html and "Tỉnh Khác" in html and "Toàn quốc" in html
+    assert "<script>" not in html and "style=" not in html  # strict CSP
+    dash = client.get(reverse("reports:national_dashboard"), {"year": YEAR})
+    assert dash.status_code == 200
+    body = dash.content.decode()
+    assert 'id="chart-national-poverty"' in body and 'id="chart-national-ocop"' in body
+    assert "<script>" not in body and "style=" not in body
+    data = client.get(
+        reverse("reports:national_summary"), {"period": YEAR, "format": "json"}
+    ).json()
+    assert data["total"]["poverty"]["households"] == 8
+    assert data["total"]["ocop"]["by_stars"] == {"5": 1, "4": 2, "3": 2}
+    csv = client.get(
+        reverse("reports:national_dashboard"), {"year": YEAR, "download": "national-ocop"}
+    )
+    assert csv.status_code == 200 and "Tỉnh Khác" in csv.content.decode()
+
+
+def test_figures_are_written_the_vietnamese_way(country):
+    from tamnong.reports.national import comparison_table
+
+    data = build_national(SYSTEM, Period(YEAR, YEAR))
+    texts = [c.text for c in comparison_table(data).rows[-1] if isinstance(c, Figure)]
+    assert texts[0] == "Toàn quốc" and texts[1] == "8"
+    assert all("." not in t or "," not in t for t in texts)
+    assert texts[3].endswith("%") and "," in texts[3]
+
+
+def test_the_central_decisions_page_lists_what_waits_for_the_central_level(geo, personas, client):
+    from tamnong.ntm.models import Dossier as NtmDossier
+
+    waiting = NtmDossier.objects.create(
+        division=geo.old_province_1,
+        kind="province_completed",
+        year=2024,
+        state="appraisal",
+        self_assessed_on=dt.date(2024, 9, 1),
+    )
+    own = NtmDossier.objects.create(
+        division=geo.commune_a,
+        kind="commune_ntm",
+        year=2025,
+        state="appraisal",
+        self_assessed_on=dt.date(2025, 9, 1),
+    )
+    client.force_login(national("vpdptw", Role.NATIONAL_COORDINATOR))
+    page = client.get(reverse("reports:national_decisions"))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert reverse("ntm:dossier", args=[waiting.pk]) in html  # the Prime Minister's decision
+    assert reverse("ntm:dossier", args=[own.pk]) not in html  # the province's own
+    assert (
+        "Ghi quyết định" in html
+        and reverse("ntm:recognitions", args=[geo.other_province.pk]) in html
+    )
+    index = client.get(reverse("reports:index")).content.decode()
+    assert 'id="national-dashboard"' in index
+    client.force_login(personas.coordinator)
+    assert client.get(reverse("reports:national_decisions")).status_code == 403
+    assert 'id="national-dashboard"' not in client.get(reverse("reports:index")).content.decode()
