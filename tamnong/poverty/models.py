@@ -119,6 +119,13 @@ class ByProvinceQuerySet(ScopedQuerySet):
     def in_province(self, division):
         return self.filter(province_id=province_of(division))
 
+    def under_province_of(self, division):
+        """Narrowed to the province of a current unit (what lies under it lies in its province);
+        an old unit's records may lie in several provinces: no narrowing."""
+        if division.is_current and division.path.strip("/").split("/")[0].isdigit():
+            return self.in_province(division)
+        return self.all()
+
     def visible_to(self, user, roles=None):
         from tamnong.access.scope import Scope
 

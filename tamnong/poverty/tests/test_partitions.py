@@ -120,3 +120,24 @@ def test_a_province_loaded_later_gets_its_partition_and_its_rows_leave_default(t
         cur.execute("SELECT COUNT(*) FROM poverty_household_default")
         assert cur.fetchone()[0] == 0
     assert Household.objects.filter(code="H-1").count() == 2
+
+
+def test_the_poverty_page_reads_its_years_from_the_figures_not_the_records(
+    two_provinces, client, settings
+):
+    """The page's year list is a scan of the records on main; it comes from the per-unit
+    figures here. Only the sustainable-escape count still reads records, of one province."""
+    from django.db import connection as conn
+    from django.test.utils import CaptureQueriesContext
+
+    settings.DATA_CACHE_SECONDS = 0
+    client.force_login(two_provinces.admin)
+    with CaptureQueriesContext(conn) as ctx:
+        response = client.get(f"/poverty/?division={two_provinces.province.pk}&year=2025")
+    assert response.status_code == 200
+    assert response.context["years"] == [2025]
+    # (the sponsors' table, read from the sponsorships, joins the records of those households)
+    reads = [q["sql"] for q in ctx.captured_queries if 'FROM "poverty_reviewrecord"' in q["sql"]]
+    assert reads, "the sustainable-escape count reads records"
+    for sql in reads:
+        assert f'"province_id" = {two_provinces.province.pk}' in sql, sql
