@@ -141,3 +141,19 @@ def test_the_poverty_page_reads_its_years_from_the_figures_not_the_records(
     assert reads, "the sustainable-escape count reads records"
     for sql in reads:
         assert f'"province_id" = {two_provinces.province.pk}' in sql, sql
+
+
+def test_households_follow_their_commune_into_another_province(two_provinces):
+    """A map change that moves a commune to another province re-homes its households and their
+    records (the signal every refresh of the paths sends)."""
+    from tamnong.core.signals import divisions_changed
+
+    geo = two_provinces
+    commune = geo.commune_c
+    commune.path = f"{geo.other_province.path}{commune.pk}/"
+    commune.save(update_fields=["path"])
+    divisions_changed.send(sender=type(commune))
+    moved = Household.objects.get(code="H-2")
+    assert moved.province_id == geo.other_province.pk
+    assert {r.province_id for r in moved.reviews.all()} == {geo.other_province.pk}
+    assert Household.objects.get(code="H-1", commune=geo.commune_a).province_id == geo.province.pk
