@@ -509,11 +509,26 @@ def national(args) -> dict:
 
 
 def alone(args) -> dict:
-    setup_django("postgres", "tn_bench_national_one")
-    base_data()
-    country = provinces()
-    ntm_data(country, args.probe, args.seed)
-    top_up_ocop(country, args.products, args.probe, args.seed)
+    """The probe province alone. --stage base builds its database only (map, NTM, OCOP), --stage
+    rest reuses it for the import and the measures (so that a long national build can overlap
+    the base, while import and measures run on the same machine load as the national ones)."""
+    name = "tn_bench_national_one"
+    if args.stage == "rest":
+        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tamnong.settings")
+        import django
+
+        django.setup()
+    else:
+        setup_django("postgres", name)
+    country = provinces() if args.stage == "rest" else None
+    if args.stage != "rest":
+        base_data()
+        country = provinces()
+        ntm_data(country, args.probe, args.seed)
+        top_up_ocop(country, args.products, args.probe, args.seed)
+        if args.stage == "base":
+            return {"stage": "base"}
     counts = shares(args.households, [len(c) for _p, c in country])
     probe = next(i for i, (p, _c) in enumerate(country) if p.code == args.probe)
     prov, communes = country[probe]
@@ -539,6 +554,13 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--seed", type=int, default=2025)
     ap.add_argument("--only", choices=["national", "alone"], help=argparse.SUPPRESS)
+    ap.add_argument(
+        "--stage", choices=["all", "base", "rest"], default="all", help=argparse.SUPPRESS
+    )
+    ap.add_argument(
+        "--combine", nargs=2, metavar=("NATIONAL_JSON", "ALONE_JSON"),
+        help="print the closing line from the two databases' saved outputs (--only runs)",
+    )  # fmt: skip
     args = ap.parse_args()
     args.years = sorted(int(y) for y in args.years.split(","))
     if args.only:  # one database, in its own process
@@ -550,6 +572,11 @@ def main() -> None:
         return
     from _common import run_child
 
+    if args.combine:
+        import json
+
+        nat, one = (json.loads(Path(f).read_text().strip().splitlines()[-1]) for f in args.combine)
+        return closing(args, nat, one, None)
     argv = [
         "--households", str(args.households), "--years", ",".join(map(str, args.years)),
         "--products", str(args.products), "--probe", args.probe, "--runs", str(args.runs),
@@ -560,6 +587,10 @@ def main() -> None:
     say(f"national: {nat}")
     one = run_child(__file__, *argv, "--only", "alone")
     say(f"alone: {one}")
+    closing(args, nat, one, time.perf_counter() - t)
+
+
+def closing(args, nat: dict, one: dict, seconds: float | None) -> None:
 
     def med(d, *keys):
         for k in keys:
@@ -604,7 +635,7 @@ def main() -> None:
         disk_mb_per_million_households=round(nat["tables_bytes"] / 2**20 / mib, 1) if mib else None,
         database_gb=round(nat["database_bytes"] / 2**30, 2),
         partitions=nat["partitions"],
-        seconds=round(time.perf_counter() - t, 1),
+        seconds=round(seconds, 1) if seconds is not None else None,
     )
 
 
