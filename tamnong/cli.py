@@ -11,8 +11,16 @@
     tamnong restore ARCHIVE         put a backup back (--force to replace existing data)
     tamnong rules load [PROG [PATH]] load the rule documents (all programmes, as after migrate)
     tamnong rules list [PROG]       the stored rule versions (ocop, poverty, ntm)
-    tamnong import KIND FILE        imports (added by the domain apps)
+    tamnong import KIND FILE        imports (added by the domain apps), e.g.
+                                    import ntm-results FILE --set KEY --year Y
+                                    import ntm-profiles FILE --year Y
+    tamnong ntm template --set KEY --year Y -o FILE
+                                    the NTM results workbook of a set and year (communes in
+                                    scope with their region/group, units and thresholds)
     tamnong report KIND ...         reports (added by the domain apps)
+    tamnong export mof-ntp --province 01 --year 2025 [--cutoff 2025-12-14] [--format xlsx -o F]
+    tamnong export ocop-national --province 01 [--cutoff DATE] [--format xlsx -o F]
+                                    files for the national systems (MoF NTP database, OCOP list)
 
 Any other verb is passed to Django's manage.py (migrate, createsuperuser, check, …).
 """
@@ -128,8 +136,8 @@ def _debug() -> bool:
 
 
 # Verbs that never change programme data; after any other one, cached reports are recomputed.
-READ_ONLY = {"serve", "worker", "runserver", "check", "help", "shell", "dbshell", "report", "backup",
-             "collectstatic", "makemigrations", "showmigrations", "sqlmigrate", "test"}  # fmt: skip
+READ_ONLY = {"serve", "worker", "runserver", "check", "help", "shell", "dbshell", "report", "export", "backup",
+             "ntm", "collectstatic", "makemigrations", "showmigrations", "sqlmigrate", "test"}  # fmt: skip
 
 
 def _data_may_have_changed() -> None:

@@ -25,7 +25,8 @@ class DispatchCommand(BaseCommand):
         # argv = [prog, own name, kind, …]; everything after kind goes to the app command.
         if len(argv) < 3 or argv[2].startswith("-"):
             return super().run_from_argv(argv)
-        name = f"{self.prefix}_{argv[2]}"
+        # "ntm-results" names the command import_ntm_results
+        name = f"{self.prefix}_{argv[2].replace('-', '_')}"
         commands = get_commands()
         if name not in commands:
             raise SystemExit(

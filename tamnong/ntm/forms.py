@@ -114,3 +114,24 @@ class UnitDossierForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("Tệp bộ tiêu chí (Excel theo mẫu, hoặc tệp dữ liệu YAML)"))
+
+
+class ResultsUploadForm(forms.Form):
+    """The results of one criteria set and year for many communes (nhập hàng loạt)."""
+
+    set_key = forms.ChoiceField(label=_("Bộ tiêu chí"))
+    year = forms.IntegerField(label=_("Năm"), min_value=2021, max_value=2100)
+    file = forms.FileField(label=_("Tệp kết quả (.xlsx, .xls hoặc .csv)"), required=False)
+
+    def __init__(self, *args, sets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["set_key"].choices = [(cs.key, str(cs)) for cs in sets]
+
+
+class ProfilesUploadForm(forms.Form):
+    year = forms.IntegerField(label=_("Năm"), min_value=2021, max_value=2100)
+    classification = forms.ChoiceField(
+        label=_("Phân loại theo"),
+        choices=[("region", _("Vùng (2021–2025)")), ("group", _("Nhóm xã (2026–2030)"))],
+    )
+    file = forms.FileField(label=_("Tệp phân loại (.xlsx, .xls hoặc .csv)"), required=False)

@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from tamnong.access.lookups import default_division, get_visible_or_404, visible_unit_or_404
+from tamnong.access.roles import EDITOR_ROLES
 from tamnong.access.scope import Scope
 from tamnong.accounts.models import Role
 from tamnong.audit.services import record_denied
@@ -70,8 +71,10 @@ def index(request):
         if request.GET.get("division")
         else default_division(request.user)
     )
+    scope = Scope.of(request.user)
+    can_import = scope.is_admin or scope.has_role(*EDITOR_ROLES)
     if division is None:
-        return render(request, "ntm/index.html", {"data": None})
+        return render(request, "ntm/index.html", {"data": None, "can_import": can_import})
     years = datacache.cached_for(
         request.user,
         "ntm.years",
@@ -129,6 +132,7 @@ def index(request):
                 request.user, "ntm.communes-html", division.pk, year, compute=communes_html
             ),
             "can_plan": services.may_take_province_step(request.user, division),
+            "can_import": can_import,
             "target_form": forms.TargetForm(initial={"year": year}),
         },
     )

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .exports import views as exports
 
 app_name = "reports"
 urlpatterns = [
@@ -10,4 +11,5 @@ urlpatterns = [
     path("funding/import/", views.funding_import, name="funding_import"),
     path("records/<slug:kind>/", views.records, name="records"),
     path("records/<slug:kind>/new/", views.create, name="create"),
+    path("exports/<slug:kind>/", exports.download, name="export"),
 ]

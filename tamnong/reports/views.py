@@ -288,11 +288,19 @@ def _unit_select_options(user, selected: int) -> str:
 
 @login_required
 def index(request):
+    from .exports.views import export_provinces
+
     provinces, communes = _unit_options(request.user)
     return render(
         request,
         "reports/index.html",
-        {"divisions": provinces, "communes": communes, "kinds": KINDS},
+        {
+            "divisions": provinces,
+            "communes": communes,
+            "kinds": KINDS,
+            "export_provinces": export_provinces(request.user),
+            "export_year": _default_year(request.user),
+        },
     )
 
 

@@ -57,6 +57,9 @@ class PendingImport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     mapping = models.JSONField(default=dict, blank=True)  # {header: column key} of the preview
+    # what the upload form asked besides the file (the NTM criteria set and year), passed to the
+    # preview and commit jobs
+    params = models.JSONField(default=dict, blank=True)
     job = models.ForeignKey(  # the preview's dry run
         "jobs.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

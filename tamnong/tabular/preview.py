@@ -33,6 +33,14 @@ class ImportSpec:
     commit_job: str  # job kind of the import: the same params
     upload_url: str  # URL name of the upload page
     limits: Callable[[], object] | None = None
+    # the columns of an import whose columns depend on what the upload form asked (the NTM
+    # results of one criteria set: a column per indicator): called with the pending's params
+    columns_for: Callable[[dict], Sequence[Column]] | None = None
+
+    def columns_of(self, params: dict | None) -> Sequence[Column]:
+        if self.columns_for is not None:
+            return self.columns_for(params or {})
+        return self.columns()
 
 
 SPECS: dict[str, ImportSpec] = {}
@@ -44,22 +52,28 @@ def register(spec: ImportSpec) -> ImportSpec:
 
 
 def spec_for(key: str) -> ImportSpec:
-    if not SPECS:
+    if key not in SPECS:
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("tasks")
     return SPECS[key]
 
 
-def stash(upload, key: str, user):
-    """Keep an upload for its preview; start the dry run. The pending import owns the file."""
+def stash(upload, key: str, user, params: dict | None = None):
+    """Keep an upload for its preview; start the dry run. The pending import owns the file.
+    `params`: what the upload form asked besides the file (the NTM criteria set and year), given
+    to the preview and the commit jobs as they are."""
     from tamnong.jobs import files as job_files
 
     from .models import PendingImport
 
     path = job_files.save_upload(upload)
     pending = PendingImport.objects.create(
-        import_key=key, file_name=(upload.name or "")[:255], path=path, created_by=user
+        import_key=key,
+        file_name=(upload.name or "")[:255],
+        path=path,
+        created_by=user,
+        params=dict(params or {}),
     )
     pending.mapping = _saved_for(pending)
     start_preview(pending)
@@ -76,7 +90,7 @@ def _saved_for(pending) -> dict:
     limits = spec.limits() if spec.limits else reading.DEFAULT_LIMITS
     try:
         table = reading.open_table(pending.path, name=pending.file_name, limits=limits)
-        headers = find_layout(table, spec.columns()).headers
+        headers = find_layout(table, spec.columns_of(pending.params)).headers
     except (FileRefused, OSError):
         return {}
     return saved_mapping(pending.import_key, pending.created_by, shape_of(headers))
@@ -93,6 +107,7 @@ def start_preview(pending) -> None:
         user_id=pending.created_by_id,
         file_name=pending.file_name,
         mapping=pending.mapping or None,
+        **(pending.params or {}),
     )
     pending.save(update_fields=["job", "mapping"])
 
@@ -115,6 +130,7 @@ def confirm(pending):
         user_id=pending.created_by_id,
         file_name=pending.file_name,
         mapping=pending.mapping or None,
+        **(pending.params or {}),
     )
     pending.state = PendingImport.State.CONFIRMED
     pending.save(update_fields=["state"])
@@ -137,7 +153,7 @@ def read_layout(pending) -> tuple[Layout | None, list[str], str, str]:
     from .columns import find_layout
 
     spec = spec_for(pending.import_key)
-    columns = spec.columns()
+    columns = spec.columns_of(pending.params)
     limits = spec.limits() if spec.limits else reading.DEFAULT_LIMITS
     try:
         table = reading.open_table(pending.path, name=pending.file_name, limits=limits)

@@ -1,0 +1,194 @@
+"""NTM results in bulk: a province workbook of 150 communes × 47 indicators, end to end, against
+the python-calamine floor.
+
+    .venv/bin/python bench/ntm_import.py [--communes 150] [--indicators 47] [--engine sqlite|postgres]
+                                         [--repeat 1]
+
+Builds a fresh database, a synthetic province of N communes (each with its region for the year),
+a synthetic criteria set of 19 criteria and the given number of indicators (yes/no, percent and
+number indicators, none derived), and a deterministic workbook as an office makes it: a title,
+the communes by name, a column per indicator headed by its code. Each repeat: the full import
+(read with the tabular layer, commune names matched in scope, every commune through
+`start_assessment` + `enter_values`, one transaction) into empty tables, between two measures of
+the floor (python-calamine alone reading every row). Medians over the repeats, then an
+idempotent re-import. Prints one JSON line last: bench, engine, communes, indicators, seconds,
+floor_seconds, ratio, values_per_second, reimport_seconds, peak_rss_mb.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import BENCH_DIR, emit, median, peak_rss_mb, rng, setup_django, timed  # noqa: E402
+
+YEAR = 2025
+KINDS = ("yes_no", "percent", "number")
+
+
+def criteria_spec(n_indicators: int) -> dict:
+    per = [n_indicators // 19 + (1 if i < n_indicators % 19 else 0) for i in range(19)]
+    crits, k = [], 0
+    for no, count in enumerate(per, start=1):
+        inds = []
+        for j in range(1, count + 1):
+            kind = KINDS[k % 3]
+            k += 1
+            ind = {"code": f"{no}.{j}", "name": f"Chỉ tiêu {no}.{j}", "kind": kind}
+            if kind == "yes_no":
+                ind["thresholds"] = {"tdmnpb": "có", "dbsh": "có"}
+            else:
+                ind.update(unit="%" if kind == "percent" else "km", operator=">=")
+                ind["thresholds"] = {"tdmnpb": 50, "dbsh": 70}
+            inds.append(ind)
+        crits.append({"no": no, "name": f"Tiêu chí {no}", "indicators": inds})
+    return {
+        "key": "bench-ntm", "title": "Bộ tiêu chí bench", "kind": "commune_ntm",
+        "level": "commune", "years": [2021, 2025], "classification": "region",
+        "columns": [{"code": "tdmnpb", "name": "TDMNPB"}, {"code": "dbsh", "name": "ĐBSH"}],
+        "synthetic": True,
+        "bands": [{"code": "all", "label": "Đạt 19", "min": 19, "max": 19},
+                  {"code": "lt", "label": "Dưới 19", "min": 0, "max": 18}],
+        "criteria": crits,
+    }  # fmt: skip
+
+
+def build(n_communes: int, n_indicators: int):
+    from tamnong.access.actors import SYSTEM
+    from tamnong.divisions.models import Division, Level, MapVersion
+    from tamnong.ntm import criteria, services
+
+    mv = MapVersion.objects.create(key="bench", name="bench", valid_from=dt.date(2025, 7, 1))
+    prov = Division.objects.create(
+        map=mv, code="99", name="Tỉnh Bench", kind="tinh", level=Level.PROVINCE, path=""
+    )
+    prov.path, prov.current_id = f"/{prov.pk}/", prov.pk
+    prov.save()
+    communes = Division.objects.bulk_create(
+        Division(map=mv, code=f"99{i:03d}", name=f"Xã Sơn Hà {i}", kind="xa",
+                 level=Level.COMMUNE, parent=prov, path="", valid_from=mv.valid_from)
+        for i in range(1, n_communes + 1)
+    )  # fmt: skip
+    for c in communes:
+        c.path, c.current_id = f"{prov.path}{c.pk}/", c.pk
+    Division.objects.bulk_update(communes, ["path", "current"])
+    spec, problems = criteria.normalize(criteria_spec(n_indicators), strict=False)
+    problems += criteria.validate(spec)
+    if problems:
+        raise SystemExit(problems)
+    criteria.store(spec)
+    for i, c in enumerate(communes):
+        services.set_profile(
+            SYSTEM, c, YEAR, classification="region", column="tdmnpb" if i % 3 else "dbsh"
+        )
+    return communes
+
+
+def workbook(n_communes: int, n_indicators: int, seed: int) -> Path:
+    path = BENCH_DIR / f"ntm-{n_communes}x{n_indicators}-{seed}.xlsx"
+    if path.exists():
+        return path
+    from openpyxl import Workbook
+
+    from tamnong.ntm.models import CriteriaSet
+
+    r = rng(seed)
+    cs = CriteriaSet.objects.get(key="bench-ntm")
+    inds = list(cs.indicators.order_by("position"))
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["UBND TỈNH BENCH"])
+    ws.append([f"KẾT QUẢ THỰC HIỆN BỘ TIÊU CHÍ NĂM {YEAR}"])
+    ws.append([])
+    ws.append(["STT", "Tên xã"] + [i.code for i in inds])
+    for n in range(1, n_communes + 1):
+        name = [f"Xã Sơn Hà {n}", f"son ha {n}", f"Sơn Hà {n}"][n % 3]
+        cells = []
+        for ind in inds:
+            if ind.kind == "yes_no":
+                cells.append(r.choice(["x", "Có", "", "không"]))
+            elif ind.kind == "percent":
+                cells.append(round(r.uniform(30, 100), 1))
+            else:
+                cells.append(f"{r.randint(0, 200)},{r.randint(0, 9)}")
+        ws.append([n, name] + cells)
+    wb.save(path)
+    return path
+
+
+def floor(path: Path) -> int:
+    import python_calamine
+
+    sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+    n = 0
+    for _row in sheet.iter_rows():
+        n += 1
+    return n
+
+
+def clear() -> None:
+    from tamnong.audit.models import AuditEvent
+    from tamnong.ntm.models import Assessment, IndicatorValue
+
+    IndicatorValue.objects.all().delete()
+    Assessment.objects.all().delete()
+    AuditEvent.objects.filter(model__in=["ntm.Assessment", "ntm.IndicatorValue"]).delete()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--communes", type=int, default=150)
+    ap.add_argument("--indicators", type=int, default=47)
+    ap.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite")
+    ap.add_argument("--seed", type=int, default=2025)
+    ap.add_argument("--repeat", type=int, default=1)
+    args = ap.parse_args()
+
+    os.environ.setdefault("DEBUG", "0")
+    setup_django(args.engine, "tn_bench_ntm")
+    build(args.communes, args.indicators)
+    path = workbook(args.communes, args.indicators, args.seed)
+    from tamnong.access.actors import SYSTEM
+    from tamnong.ntm.bulk import import_results
+    from tamnong.ntm.models import Assessment
+
+    def run():
+        return import_results(SYSTEM, path, name=path.name, set_key="bench-ntm", year=YEAR)
+
+    seconds, floors = [], []
+    for i in range(args.repeat):
+        clear()
+        _, f1 = timed(floor, path)
+        out, s = timed(run)
+        _, f2 = timed(floor, path)
+        if not out.ok or out.created != args.communes:
+            raise SystemExit(f"import refused: {out.errors[:5]}")
+        assert Assessment.objects.count() == args.communes
+        f = (f1 + f2) / 2
+        seconds.append(s)
+        floors.append(f)
+        print(f"run {i + 1}: import {s:.2f}s floor {f:.4f}s ratio {s / f:.0f}", file=sys.stderr)
+    again, rs = timed(run)
+    assert again.ok and again.unchanged == args.communes, again.errors[:3]
+    s, f = median(seconds), median(floors)
+    emit(
+        "ntm_import",
+        engine=args.engine,
+        communes=args.communes,
+        indicators=args.indicators,
+        seconds=round(s, 2),
+        floor_seconds=round(f, 4),
+        ratio=round(s / f, 1),
+        values_per_second=round(args.communes * args.indicators / s),
+        reimport_seconds=round(rs, 2),
+        peak_rss_mb=peak_rss_mb(),
+        repeats=args.repeat,
+    )
+
+
+if __name__ == "__main__":
+    main()

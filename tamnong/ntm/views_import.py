@@ -1,0 +1,96 @@
+"""NTM bulk imports: the results of many communes and their region/group, uploaded, previewed
+(`tabular:preview`) and confirmed; the templates generated from a set's data. Thin: the rules
+are in `bulk.py` and the services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tamnong.access.roles import EDITOR_ROLES
+from tamnong.access.scope import Scope
+
+from . import bulk, criteria, forms
+from .views import guarded
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require_editor(user) -> None:
+    """Only who may enter NTM results (an editing role somewhere) sees these pages; each commune
+    is checked again by the services (`Scope.require_edit`)."""
+    scope = Scope.of(user)
+    if not (scope.is_admin or scope.has_role(*EDITOR_ROLES)):
+        raise PermissionDenied(_("Bạn không có quyền nhập kết quả nông thôn mới."))
+
+
+def _commune_sets():
+    return list(criteria.latest_sets().filter(level="commune").order_by("year_from", "key"))
+
+
+def _xlsx(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@guarded
+def import_results(request):
+    _require_editor(request.user)
+    from tamnong.tabular import preview
+
+    sets = _commune_sets()
+    year = timezone.localdate().year
+    form = forms.ResultsUploadForm(
+        request.POST or request.GET or None,
+        request.FILES or None,
+        sets=sets,
+        initial={"year": year},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and form.cleaned_data["file"]:
+            params = {"set_key": form.cleaned_data["set_key"], "year": form.cleaned_data["year"]}
+            pending = preview.stash(form.cleaned_data["file"], "ntm-results", request.user, params)
+            return redirect("tabular:preview", pk=pending.pk)
+        if form.is_valid():
+            messages.error(request, _("Chưa chọn tệp."))
+        status = 400
+    elif request.GET.get("template") and form.is_valid():
+        cs = criteria.latest(form.cleaned_data["set_key"])
+        y = form.cleaned_data["year"]
+        communes = bulk.communes_in_scope(request.user, y)
+        return _xlsx(bulk.template_xlsx(cs, y, communes), f"ket-qua-{cs.key}-{y}.xlsx")
+    return render(request, "ntm/import_results.html", {"form": form, "sets": sets}, status=status)
+
+
+@guarded
+def import_profiles(request):
+    _require_editor(request.user)
+    from tamnong.tabular import preview
+
+    year = timezone.localdate().year
+    form = forms.ProfilesUploadForm(
+        request.POST or request.GET or None, request.FILES or None, initial={"year": year}
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and form.cleaned_data["file"]:
+            params = {
+                "year": form.cleaned_data["year"],
+                "classification": form.cleaned_data["classification"],
+            }
+            pending = preview.stash(form.cleaned_data["file"], "ntm-profiles", request.user, params)
+            return redirect("tabular:preview", pk=pending.pk)
+        if form.is_valid():
+            messages.error(request, _("Chưa chọn tệp."))
+        status = 400
+    elif request.GET.get("template") and form.is_valid():
+        y, kind = form.cleaned_data["year"], form.cleaned_data["classification"]
+        communes = bulk.communes_in_scope(request.user, y)
+        return _xlsx(bulk.profiles_template_xlsx(y, kind, communes), f"phan-loai-xa-{y}.xlsx")
+    return render(request, "ntm/import_profiles.html", {"form": form}, status=status)

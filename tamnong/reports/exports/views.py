@@ -1,0 +1,82 @@
+"""Downloads of the exchange files from the reports page: the access gate is server-side
+(`exports.require_province`), whatever the page offered."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+
+from tamnong.access.scope import Scope
+from tamnong.audit.services import record_denied
+from tamnong.divisions.models import Division, Level
+
+from ..summary import Period
+from . import EXPORT_ROLES, XLSX, mof_ntp, ocop_national, parse_date, to_json
+
+
+def export_provinces(user) -> list[Division]:
+    """Current provinces whose exchange files the user may produce (for the page's form)."""
+    scope = Scope.of(user)
+    qs = Division.objects.resolved().filter(level=Level.PROVINCE).select_related("map")
+    return [d for d in qs.order_by("code")[:100] if scope.covers(d, EXPORT_ROLES)]
+
+
+def _province(request) -> Division:
+    code = (request.GET.get("province") or "").strip()
+    division = (
+        Division.objects.resolved()
+        .filter(level=Level.PROVINCE, code=code)
+        .select_related("map")
+        .first()
+        if code
+        else None
+    )
+    if division is None:
+        raise Http404
+    return division
+
+
+@login_required
+def download(request, kind: str):
+    if kind not in {"mof-ntp", "ocop-national"}:
+        raise Http404
+    province = _province(request)
+    fmt = request.GET.get("format", "json")
+    if fmt not in {"json", "xlsx"}:
+        raise Http404
+    try:
+        cutoff = (
+            parse_date(request.GET["cutoff"], "Ngày chốt số liệu")
+            if request.GET.get("cutoff")
+            else None
+        )
+        if kind == "mof-ntp":
+            try:
+                period = Period.parse(request.GET.get("year", ""))
+            except ValueError as exc:
+                raise ValidationError(str(exc)) from None
+            module, document = mof_ntp, mof_ntp.build(request.user, province, period, cutoff)
+            name = f"bao-cao-ctmtqg-{province.code}-{period.start}-{period.end}"
+        else:
+            module = ocop_national
+            document = ocop_national.build(request.user, province, cutoff)
+            name = f"san-pham-ocop-{province.code}-{document['report']['date']}"
+    except PermissionDenied:
+        record_denied(request, f"export {kind} {province.code}", province)
+        raise
+    except ValidationError as exc:
+        return render(
+            request,
+            "reports/export_error.html",
+            {"messages_list": exc.messages, "province": province},
+            status=400,
+        )
+    if fmt == "json":
+        response = HttpResponse(to_json(document), content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+    else:
+        response = HttpResponse(module.to_xlsx(document), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
