@@ -2,11 +2,19 @@
 production setup (gunicorn + PostgreSQL) on 127.0.0.1.
 
     .venv/bin/python bench/load.py [--users 50] [--seconds 60] [--households 20000] [--workers 4]
+        [--replica]
 
 Builds a fresh PostgreSQL database with the demo province (deterministic), starts gunicorn with
 the production settings, lets each user log in (as one of the demo roles) and browse in a loop with
 keep-alive connections. Floor: the same loop against /healthz (no database work beyond SELECT 1).
 Prints one JSON line last: bench, errors, p99_ms, p50_ms, rps, report_rps, floor_p99_ms, ratio.
+
+With --replica, a streaming replica of the primary is started (tools/replica.sh, port 5433) once
+the database is built and has caught up, and the server runs with DATABASE_REPLICA_URL: reports,
+dashboards, the catalog and the API's GET endpoints read from it (tamnong/core/dbrouter.py). The
+CPU time of each cluster's backends serving the benchmark's database is read from /proc before
+and after the measured loop: primary_cpu_share / replica_cpu_share are each
+cluster's part of the two, primary_cpu_cores / replica_cpu_cores the cores each kept busy.
 """
 
 from __future__ import annotations
@@ -181,6 +189,66 @@ def demo_database(engine: str, households: int, reuse: bool):
     return province, commune
 
 
+REPLICA_PORT = 5433
+
+
+def start_replica() -> str:
+    """tools/replica.sh start, then wait until the replica has replayed everything written."""
+    import psycopg
+
+    subprocess.run([str(ROOT / "tools" / "replica.sh"), "start"], check=True, cwd=ROOT)
+    with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as p:
+        target = p.execute("SELECT pg_current_wal_lsn()").fetchone()[0]
+    url = f"postgres://postgres@127.0.0.1:{REPLICA_PORT}/tn_bench_load"
+    with psycopg.connect(url, autocommit=True) as r:
+        for _ in range(600):
+            lag = r.execute(
+                "SELECT pg_wal_lsn_diff(%s::pg_lsn, pg_last_wal_replay_lsn())", [target]
+            ).fetchone()[0]
+            if lag is not None and lag <= 0:
+                break
+            time.sleep(0.5)
+    return url
+
+
+def _ticks(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])  # utime + stime (fields 14 and 15 of stat)
+
+
+def cluster_cpu(replica_url: str | None) -> dict[str, dict[int, int]]:
+    """CPU ticks of the backends serving tn_bench_load on each cluster, by pid (the primary is
+    shared with other databases on this machine: only this database's backends count)."""
+    import psycopg
+
+    urls = {"primary": "postgres://postgres@127.0.0.1:5432/postgres"}
+    if replica_url:
+        urls["replica"] = replica_url.rsplit("/", 1)[0] + "/postgres"
+    out = {}
+    for name, url in urls.items():
+        with psycopg.connect(url, autocommit=True) as c:
+            pids = c.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = 'tn_bench_load'"
+            ).fetchall()
+        out[name] = {pid: _ticks(pid) for (pid,) in pids}
+    return out
+
+
+def cpu_shares(before: dict, after: dict, seconds: float) -> dict:
+    """Each cluster's CPU over the loop: the ticks its backends gained (a backend opened during
+    the loop counts from zero; one closed during it is missed, rare with DB_CONN_MAX_AGE=60)."""
+    hz = os.sysconf("SC_CLK_TCK")
+    used = {k: sum(t - before[k].get(pid, 0) for pid, t in after[k].items()) / hz for k in after}
+    total = sum(used.values()) or 1
+    out = {f"{k}_cpu_cores": round(v / seconds, 2) for k, v in used.items()}
+    if "replica" in used:
+        out |= {f"{k}_cpu_share": round(v / total, 2) for k, v in used.items()}
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--users", type=int, default=50)
@@ -190,9 +258,11 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=8)
     ap.add_argument("--port", type=int, default=8799)
     ap.add_argument("--reuse", action="store_true", help="keep the database of an earlier run")
+    ap.add_argument("--replica", action="store_true", help="reads on a streaming replica")
     args = ap.parse_args()
 
     province, commune = demo_database("postgres", args.households, args.reuse)
+    replica_url = start_replica() if args.replica else None
     static_root = BENCH_DIR / "static"
     env = {
         **os.environ,
@@ -205,6 +275,7 @@ def main() -> None:
         # Every simulated visitor comes from 127.0.0.1: lift the per-address limit of the public
         # pages, which would otherwise (rightly) answer 429 to this one address.
         "OCOP_PUBLIC_RATE_LIMIT": "1000000",
+        **({"DATABASE_REPLICA_URL": replica_url} if replica_url else {}),
     }
     subprocess.run(
         [sys.executable, "-m", "tamnong.cli", "collectstatic", "--noinput", "-v0"],
@@ -252,7 +323,10 @@ def main() -> None:
         floor = run_users(
             args.port, args.users, min(args.seconds, 15), lambda i: (None, [("/healthz", False)])
         )
+        before = cluster_cpu(replica_url)
+        t_run = time.perf_counter()
         result = run_users(args.port, args.users, args.seconds, pages_for)
+        cpu = cpu_shares(before, cluster_cpu(replica_url), time.perf_counter() - t_run)
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -266,6 +340,8 @@ def main() -> None:
         floor_p99_ms=floor["p99_ms"],
         floor_rps=floor["rps"],
         ratio=round(result["p99_ms"] / floor["p99_ms"], 2) if floor["p99_ms"] else None,
+        replica=bool(replica_url),
+        **cpu,
     )
 
 

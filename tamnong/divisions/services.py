@@ -18,6 +18,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import models, transaction
 
+from tamnong.core.signals import divisions_changed
+
 from .models import Division, Level, Lineage, MapVersion
 
 UNIT_COLUMNS = ["code", "name", "kind", "level", "parent_code"]
@@ -308,6 +310,7 @@ def refresh_paths(latest: MapVersion | None = None) -> list[str]:
             unresolved.append(d.pk)
     changed = [d for pk, d in units.items() if (d.current_id, d.path) != before[pk]]
     Division.objects.bulk_update(changed, ["current", "path"], batch_size=2000)
+    divisions_changed.send(sender=Division)
     return sorted(
         f"{lv} {code} {name}"
         for lv, code, name in Division.objects.filter(pk__in=unresolved).values_list(

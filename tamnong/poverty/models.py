@@ -89,10 +89,60 @@ class Standard(Audited):
         return None
 
 
+def ProvinceField():  # noqa: N802 – a field factory, used like a field class
+    return models.ForeignKey(
+        "divisions.Division",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+        editable=False,
+    )
+
+
+def province_of(division) -> int:
+    """The id of the province a unit lies in: the first id of its path ("/12/345/" → 12); a
+    unit that resolves nowhere ("/h678/") is counted under the province it was in."""
+    first = division.path.strip("/").split("/")[0]
+    if first.isdigit():
+        return int(first)
+    province = division.province
+    return province.pk if province is not None else division.pk
+
+
+class ByProvinceQuerySet(ScopedQuerySet):
+    """Households and review records: every scoped query also names the provinces it reads, the
+    partition key, so that PostgreSQL reads those provinces' partitions only (partitions.py)."""
+
+    scope_path_field = "division__path"
+
+    def in_province(self, division):
+        return self.filter(province_id=province_of(division))
+
+    def under_province_of(self, division):
+        """Narrowed to the province of a current unit (what lies under it lies in its province);
+        an old unit's records may lie in several provinces: no narrowing."""
+        if division.is_current and division.path.strip("/").split("/")[0].isdigit():
+            return self.in_province(division)
+        return self.all()
+
+    def visible_to(self, user, roles=None):
+        from tamnong.access.scope import Scope
+
+        qs = super().visible_to(user, roles)
+        scope = Scope.of(user)
+        if scope.is_admin:
+            return qs
+        firsts = {p.strip("/").split("/")[0] for p in scope.paths(roles)}
+        if firsts and all(f.isdigit() for f in firsts):
+            qs = qs.filter(province_id__in=sorted(int(f) for f in firsts))
+        return qs
+
+
 class Household(Audited):
     """A household (hộ gia đình) in the poverty registry; `code` is its permanent key."""
 
-    code = models.CharField(_("mã hộ"), max_length=40, unique=True)
+    code = models.CharField(_("mã hộ"), max_length=40)
     head_name = models.CharField(_("họ tên chủ hộ"), max_length=150)
     members = models.PositiveSmallIntegerField(_("số nhân khẩu"), default=1)
     # The current commune; `division` is the finest unit named (village, else commune, possibly
@@ -113,20 +163,38 @@ class Household(Audited):
         related_name="households",
         db_constraint=False,
     )
+    # The province of `commune` (the first id of its path): the partition key on PostgreSQL,
+    # where households and review records are partitioned by province (partitions.py). Set by
+    # save() and by the importer; a code is unique within its province's registry.
+    province = ProvinceField()
     area = models.PositiveSmallIntegerField(_("khu vực"), choices=Area.choices)
     ethnic_minority = models.BooleanField(_("dân tộc thiểu số"), default=False)
     policy_household = models.BooleanField(_("hộ chính sách"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ByProvinceQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
         verbose_name = _("hộ gia đình")
         verbose_name_plural = _("hộ gia đình")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "code"], name="poverty_household_code_per_province"
+            )
+        ]
+        indexes = [models.Index(fields=["code"], name="poverty_household_code")]
 
     def __str__(self) -> str:
         return f"{self.code} – {self.head_name}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.commune_id is not None:
+            self.province_id = province_of(self.commune)
+        fields = kwargs.get("update_fields")
+        if fields is not None and ("commune" in fields or "commune_id" in fields):
+            kwargs["update_fields"] = {*fields, "province"}
+        super().save(*args, **kwargs)
 
 
 class HouseholdMember(Audited):
@@ -136,7 +204,11 @@ class HouseholdMember(Audited):
         MALE = "m", _("Nam")
         FEMALE = "f", _("Nữ")
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="member_rows")
+    # No database constraint: a foreign key to a partitioned table needs a unique key holding
+    # the partition key (see Household.province); Django enforces CASCADE.
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="member_rows", db_constraint=False
+    )
     full_name = models.CharField(_("họ và tên"), max_length=150)
     birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
     sex = models.CharField(_("giới tính"), max_length=1, choices=Sex.choices, blank=True)
@@ -258,6 +330,7 @@ class ReviewRecord(Audited):
         db_index=False,
         db_constraint=False,
     )
+    province = ProvinceField()  # the household's (partition key, see Household)
     area = models.PositiveSmallIntegerField(_("khu vực"), choices=Area.choices)
     members = models.PositiveSmallIntegerField(_("số nhân khẩu"))
     income = models.PositiveIntegerField(_("thu nhập bình quân (đồng/người/tháng)"))
@@ -286,13 +359,16 @@ class ReviewRecord(Audited):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ByProvinceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year"]
         verbose_name = _("kết quả rà soát")
         constraints = [
-            models.UniqueConstraint(fields=["household", "year"], name="poverty_record_unique"),
+            # (the province is the household's: the partition key must be in every unique key)
+            models.UniqueConstraint(
+                fields=["province", "household", "year"], name="poverty_record_unique"
+            ),
         ]
         indexes = [
             models.Index(fields=["commune", "year"], name="poverty_record_commune_year"),
@@ -300,6 +376,11 @@ class ReviewRecord(Audited):
 
     def __str__(self) -> str:
         return f"{self.household_id} – {self.year}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.household_id is not None:
+            self.province_id = self.household.province_id
+        super().save(*args, **kwargs)
 
     def deprived_numbers(self) -> list[int]:
         return [n for n in range(1, 32) if self.deprivations >> (n - 1) & 1]
@@ -352,7 +433,9 @@ class SupportRecord(Audited):
         EDUCATION = "education", _("Hỗ trợ giáo dục")
         OTHER = "other", _("Hỗ trợ khác")
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="supports")
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="supports", db_constraint=False
+    )
     year = models.PositiveSmallIntegerField(_("năm"))
     kind = models.CharField(_("loại hỗ trợ"), max_length=20, choices=Kind.choices)
     description = models.CharField(_("nội dung"), max_length=300, blank=True)
@@ -417,7 +500,9 @@ class Sponsorship(Audited):
     """Assignment of a household to a sponsor unit (phân công giúp đỡ) from a year."""
 
     unit = models.ForeignKey(SponsorUnit, on_delete=models.CASCADE, related_name="assignments")
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="sponsorships")
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="sponsorships", db_constraint=False
+    )
     from_year = models.PositiveSmallIntegerField(_("từ năm"))
     to_year = models.PositiveSmallIntegerField(_("đến năm"), null=True, blank=True)
 

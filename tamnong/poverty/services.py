@@ -257,14 +257,19 @@ def assign_sponsor(user, unit, household: Household, from_year: int, to_year=Non
 def escaped_sustainably(division, year: int) -> dict:
     """Households under `division` that escaped poverty in `year` (poor → near-poor or above)
     and were not poor again in any later review (thoát nghèo bền vững)."""
-    escaped = ReviewRecord.objects.filter(
+    # (within the unit's province when it has one: its partition only, see partitions.py)
+    records = ReviewRecord.objects.under_province_of(division)
+    escaped = records.filter(
         within_q(division, "division"), year=year, transition__in=ESCAPE_TRANSITIONS
     )
-    poor_again = ReviewRecord.objects.filter(
-        household=OuterRef("household"), year__gt=year, classification=Classification.POOR
+    poor_again = records.filter(
+        household=OuterRef("household"),
+        province=OuterRef("province"),
+        year__gt=year,
+        classification=Classification.POOR,
     )
     later_years = sorted(
-        ReviewRecord.objects.filter(subtree_q(division, "commune"), year__gt=year)
+        records.filter(subtree_q(division, "commune"), year__gt=year)
         .values_list("year", flat=True)
         .distinct()
     )

@@ -21,7 +21,7 @@ from tamnong.divisions.services import within_q
 from . import exports, services
 from . import importing as importer
 from .forms import ReviewForm, RoundStepForm, UploadForm
-from .models import Household, ImportBatch, ReviewRecord, ReviewRound
+from .models import Household, ImportBatch, PovertyFigure, ReviewRound
 
 
 def _year(request) -> int:
@@ -49,9 +49,10 @@ def index(request):
 
     def compute():
         data = services.report(request.user, division, year)
+        # the years with figures, which are the years with records (no scan of the records)
         years = sorted(
             set(
-                ReviewRecord.objects.filter(within_q(division, "division"))
+                PovertyFigure.objects.filter(within_q(division, "division"))
                 .values_list("year", flat=True)
                 .distinct()
             )

@@ -11,7 +11,7 @@ from tamnong.audit import changes
 from tamnong.divisions.models import Division
 
 from .. import figures
-from ..models import ImportBatch, PovertyFigure, ReviewRecord
+from ..models import ImportBatch, PovertyFigure, ReviewRecord, province_of
 from ..models import Transition as T
 from ..standards import group, transition
 from .staged import STAGE, is_pg
@@ -153,6 +153,17 @@ def commit_staged(batch: ImportBatch, result, user) -> None:
             cur.execute("SET LOCAL synchronous_commit = off")
         cur.execute(f"SELECT DISTINCT commune_id FROM {STAGE}")
         communes = {r[0] for r in cur.fetchall()}
+        # Codes are unique within a province (the partition key, partitions.py): every row
+        # is matched within the province of its commune.
+        by_province: dict[int, list[int]] = {}
+        for commune in Division.objects.filter(pk__in=communes).only("path"):
+            by_province.setdefault(province_of(commune), []).append(commune.pk)
+        for province_id, ids in by_province.items():  # (one pass for a province's file)
+            cur.execute(
+                f"UPDATE {STAGE} SET province_id = %s "
+                f"WHERE commune_id IN ({','.join(str(int(i)) for i in ids)})",
+                [province_id],
+            )
         # Records that exist already may move to another commune: rebuild those too.
         cur.execute(f"SELECT 1 FROM {rec} WHERE year IN ({year_list}) LIMIT 1")
         fresh = cur.fetchone() is None
@@ -160,7 +171,7 @@ def commit_staged(batch: ImportBatch, result, user) -> None:
         if not fresh:
             cur.execute(
                 f"SELECT r.commune_id, COUNT(*) FROM {rec} r JOIN {hh} h ON h.id = r.household_id "
-                f"JOIN {STAGE} s ON s.code = h.code AND s.year = r.year GROUP BY r.commune_id"
+                f"JOIN {STAGE} s ON s.code = h.code AND s.province_id = h.province_id AND s.year = r.year GROUP BY r.commune_id"
             )
             for commune_id, n in cur.fetchall():
                 communes.add(commune_id)
@@ -176,10 +187,10 @@ def commit_staged(batch: ImportBatch, result, user) -> None:
 
         hh_upsert = (
             f"INSERT INTO {hh} (code, head_name, members, commune_id, division_id, area, "
-            f"ethnic_minority, policy_household, updated_at) "
-            f"SELECT code, head, members, commune_id, unit_id, area, ethnic, policy, %s "
-            f"FROM {STAGE} WHERE superseded = 0 "
-            f"ON CONFLICT (code) DO UPDATE SET head_name = excluded.head_name, "
+            f"ethnic_minority, policy_household, updated_at, province_id) "
+            f"SELECT code, head, members, commune_id, unit_id, area, ethnic, policy, %s, "
+            f"province_id FROM {STAGE} WHERE superseded = 0 "
+            f"ON CONFLICT (province_id, code) DO UPDATE SET head_name = excluded.head_name, "
             f"members = excluded.members, commune_id = excluded.commune_id, "
             f"division_id = excluded.division_id, area = excluded.area, "
             f"ethnic_minority = excluded.ethnic_minority, "
@@ -188,12 +199,13 @@ def commit_staged(batch: ImportBatch, result, user) -> None:
         rec_columns = (
             f"INSERT INTO {rec} (household_id, year, commune_id, division_id, area, members, "
             f"income, housing_area, deprivations, deprivation_count, standard_id, classification, "
-            f"transition, arising, arising_reason, batch_id, updated_at) "
+            f"transition, arising, arising_reason, batch_id, updated_at, province_id) "
             f"SELECT h.id, s.year, s.commune_id, s.unit_id, s.area, s.members, s.income, "
-            f"s.housing, s.mask, s.dcount, s.standard_id, s.klass, %s, %s, '', %s, %s "
+            f"s.housing, s.mask, s.dcount, s.standard_id, s.klass, %s, %s, '', %s, %s, "
+            f"h.province_id "
         )
         rec_conflict = (
-            "ON CONFLICT (household_id, year) DO UPDATE SET commune_id = excluded.commune_id, "
+            "ON CONFLICT (province_id, household_id, year) DO UPDATE SET commune_id = excluded.commune_id, "
             "division_id = excluded.division_id, area = excluded.area, "
             "members = excluded.members, income = excluded.income, "
             "housing_area = excluded.housing_area, deprivations = excluded.deprivations, "
@@ -211,7 +223,10 @@ def commit_staged(batch: ImportBatch, result, user) -> None:
         if max_hh:
             changes.record_updates(
                 cur, run, "poverty.Household",
-                from_sql=f"FROM {STAGE} s JOIN {hh} h ON h.code = s.code WHERE s.superseded = 0",
+                from_sql=(
+                    f"FROM {STAGE} s JOIN {hh} h ON h.code = s.code "
+                    "AND h.province_id = s.province_id WHERE s.superseded = 0"
+                ),
                 id_expr="h.id", pairs=HOUSEHOLD_PAIRS,
             )  # fmt: skip
         if not fresh:
@@ -219,6 +234,7 @@ def commit_staged(batch: ImportBatch, result, user) -> None:
                 cur, run, "poverty.ReviewRecord",
                 from_sql=(
                     f"FROM {STAGE} s JOIN {hh} h ON h.code = s.code "
+                    "AND h.province_id = s.province_id "
                     f"JOIN {rec} r ON r.household_id = h.id AND r.year = s.year WHERE true"
                 ),
                 id_expr="r.id", pairs=RECORD_PAIRS,
@@ -228,14 +244,16 @@ def commit_staged(batch: ImportBatch, result, user) -> None:
             # one statement: the records join the upserted households' RETURNING rows instead
             # of probing the household code index a second time
             cur.execute(
-                f"WITH h AS ({hh_upsert} RETURNING id, code) {rec_columns}"
-                f"FROM {STAGE} s JOIN h ON h.code = s.code {rec_conflict}",
+                f"WITH h AS ({hh_upsert} RETURNING id, code, province_id) {rec_columns}"
+                f"FROM {STAGE} s JOIN h ON h.code = s.code AND h.province_id = s.province_id "
+                f"{rec_conflict}",
                 [now, *rec_params],
             )
         else:
             cur.execute(hh_upsert, [now])
             cur.execute(
-                f"{rec_columns}FROM {STAGE} s JOIN {hh} h ON h.code = s.code WHERE true "
+                f"{rec_columns}FROM {STAGE} s JOIN {hh} h ON h.code = s.code "
+                f"AND h.province_id = s.province_id WHERE true "
                 f"{rec_conflict}",
                 rec_params,
             )
@@ -243,7 +261,7 @@ def commit_staged(batch: ImportBatch, result, user) -> None:
         # out; on PostgreSQL another writer's new household has a code of its own)
         new_hh = f"SELECT id FROM {hh} WHERE id > {max_hh}"
         if max_hh and is_pg():
-            new_hh += f" AND code IN (SELECT code FROM {STAGE})"
+            new_hh += f" AND code IN (SELECT code FROM {STAGE})"  # (any province: a superset)
         new_rec = f"SELECT id FROM {rec} WHERE id > {max_rec} AND batch_id = {int(batch.pk)}"
         for label, ids_sql in (("poverty.Household", new_hh), ("poverty.ReviewRecord", new_rec)):
             cur.execute(f"{ids_sql} LIMIT 1")
@@ -252,7 +270,8 @@ def commit_staged(batch: ImportBatch, result, user) -> None:
         rebuild_years = set(years)
         if other_years or len(years) > 1:
             recompute_transitions(
-                f"SELECT h.id FROM {hh} h JOIN {STAGE} s ON s.code = h.code WHERE s.superseded = 0"
+                f"SELECT h.id FROM {hh} h JOIN {STAGE} s ON s.code = h.code "
+                f"AND s.province_id = h.province_id WHERE s.superseded = 0"
             )
             rebuild_years |= {y for y in other_years if y > min(years)}
             figures.rebuild(rebuild_years, communes)

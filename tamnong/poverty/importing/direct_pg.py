@@ -59,21 +59,28 @@ class DirectSink:
                 f"nextval({seq}::regclass), code TEXT, year INTEGER, "
                 "commune_id BIGINT, unit_id BIGINT, head TEXT, members INTEGER, area INTEGER, "
                 "ethnic BOOLEAN, policy BOOLEAN, income BIGINT, housing DOUBLE PRECISION, "
-                "mask INTEGER, dcount INTEGER, standard_id BIGINT, klass TEXT) ON COMMIT DROP"
+                "mask INTEGER, dcount INTEGER, standard_id BIGINT, klass TEXT, "
+                "province_id BIGINT) ON COMMIT DROP"
             )
+            # the partition key of both tables (partitions.py): each commune's province
+            cur.execute(
+                "SELECT id, split_part(path, '/', 2)::bigint FROM divisions_division "
+                "WHERE level = 'commune'"
+            )
+            self._province = dict(cur.fetchall())
             # the import's transaction: a crash loses it whole, so no need to wait for the WAL
             # flush at commit
             cur.execute("SET LOCAL synchronous_commit = off")
         self._statements = (
             f"INSERT INTO {self.hh} (id, code, head_name, members, commune_id, division_id, area, "
-            "ethnic_minority, policy_household, updated_at) "
-            f"SELECT hid, code, head, members, commune_id, unit_id, area, ethnic, policy, %s "
-            f"FROM {self.TABLE}",
+            "ethnic_minority, policy_household, updated_at, province_id) "
+            f"SELECT hid, code, head, members, commune_id, unit_id, area, ethnic, policy, %s, "
+            f"province_id FROM {self.TABLE}",
             f"INSERT INTO {self.rec} (household_id, year, commune_id, division_id, area, members, "
             "income, housing_area, deprivations, deprivation_count, standard_id, classification, "
-            "transition, arising, arising_reason, batch_id, updated_at) "
+            "transition, arising, arising_reason, batch_id, updated_at, province_id) "
             f"SELECT hid, year, commune_id, unit_id, area, members, income, housing, mask, dcount, "
-            f"standard_id, klass, '{T.FIRST.value}', false, '', {int(batch_id)}, %s "
+            f"standard_id, klass, '{T.FIRST.value}', false, '', {int(batch_id)}, %s, province_id "
             f"FROM {self.TABLE} RETURNING id",
         )
         self._batch_id = int(batch_id)
@@ -113,7 +120,7 @@ class DirectSink:
             f"{code}\t{year}\t{commune_id}\t{unit_id}\t{head}\t{members}\t{area}\t"
             f"{'t' if ethnic else 'f'}\t{'t' if policy else 'f'}\t{income}\t"
             f"{hous}\t{mask}\t{dcount}\t"
-            f"{standard_id}\t{klass}\n"
+            f"{standard_id}\t{klass}\t{self._province[commune_id]}\n"
         )
         if len(self._lines) >= self.CHUNK:
             self._queue.put("".join(self._lines).encode())
@@ -165,7 +172,7 @@ class DirectSink:
     def _store(self, cur, chunk: bytes) -> None:
         with cur.copy(
             f"COPY {self.TABLE} (code, year, commune_id, unit_id, head, members, area, ethnic, "
-            "policy, income, housing, mask, dcount, standard_id, klass) FROM STDIN"
+            "policy, income, housing, mask, dcount, standard_id, klass, province_id) FROM STDIN"
         ) as copy:
             copy.write(chunk)
         households, records = self._statements

@@ -41,7 +41,9 @@ class StagedSink:
             f"CREATE TEMP TABLE {STAGE} (rowno INTEGER, code {text}, year INTEGER, "
             f"commune_id {big}, unit_id {big}, head TEXT, members INTEGER, area INTEGER, "
             f"ethnic BOOLEAN, policy BOOLEAN, income BIGINT, housing DOUBLE PRECISION, "
-            f"mask INTEGER, dcount INTEGER, standard_id {big}, klass TEXT, superseded INTEGER)"
+            f"mask INTEGER, dcount INTEGER, standard_id {big}, klass TEXT, superseded INTEGER, "
+            # the partition key (partitions.py), set from the commune before the commit
+            f"province_id {big})"
         )
         with connection.cursor() as cur:
             cur.execute(ddl)
