@@ -281,10 +281,10 @@ def index(request):
     kinds = []
     for key in KINDS:
         spec = _kind(key)
-        qs = spec["model"].objects.visible_to(request.user)
-        if spec.get("apply"):
-            qs = spec["apply"](qs, {})
-        kinds.append((key, spec["title"], qs.count()))  # what the list page counts
+        qs = spec.model.objects.visible_to(request.user)
+        if spec.apply:
+            qs = spec.apply(qs, {})
+        kinds.append((key, spec.title, qs.count()))  # what the list page counts
     return render(
         request,
         "reports/index.html",

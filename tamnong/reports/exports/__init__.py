@@ -26,7 +26,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tamnong.access.roles import Role
+from tamnong.access.roles import NATIONAL_ROLES, Role
 from tamnong.access.scope import Scope
 from tamnong.divisions.models import Division, Level
 
@@ -35,8 +35,11 @@ SCHEMA_DIR = Path(settings.BASE_DIR) / "docs" / "schemas"
 
 # Who may produce a province's exchange files: the roles that read the province's figures and
 # answer for them. Commune officers, council members and producers see only part of the
-# province and never send its figures.
-EXPORT_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.DEPARTMENT, Role.LEADER})
+# province and never send its figures. The central office's roles read every province and may
+# take any province's files (to check what a province sent, or to send for a late one).
+EXPORT_ROLES = (
+    frozenset({Role.ADMIN, Role.COORDINATOR, Role.DEPARTMENT, Role.LEADER}) | NATIONAL_ROLES
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -222,6 +222,18 @@ class TestAccess:
             action=AuditEvent.Action.DENIED, note__startswith="export mof-ntp"
         ).exists()
 
+    def test_the_central_office_takes_any_provinces_files(self, client, geo, catalog):
+        from tamnong.access.roles import Role
+        from tamnong.accounts.models import Membership, User
+
+        for name, role in (("vpdptw", Role.NATIONAL_COORDINATOR), ("ldtw", Role.NATIONAL_LEADER)):
+            user = User.objects.create_user(username=name, password="x")
+            Membership.objects.create(user=user, division=None, role=role)
+            client.force_login(user)
+            for province in (geo.province, geo.other_province):
+                url = f"/reports/exports/ocop-national/?province={province.code}"
+                assert client.get(url).status_code == 200, (name, province.code)
+
     def test_the_page_offers_the_downloads_and_refuses_bad_input_in_vietnamese(
         self, client, personas, geo, catalog
     ):
