@@ -22,12 +22,12 @@ class Command(BaseCommand):
     def handle(self, *args, file, user, partial, rejected, **opts):
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"Không có tệp {file}.")
+            raise CommandError(f"Không có tệp {file}.", returncode=2)
         actor = None
         if user:
             actor = User.objects.filter(username=user).first()
             if actor is None:
-                raise CommandError(f"Không có người dùng {user}.")
+                raise CommandError(f"Không có người dùng {user}.", returncode=2)
         job = run_now(
             "ocop.import",
             echo=lambda j: self.stdout.write(progress_line(j)),
@@ -50,5 +50,5 @@ class Command(BaseCommand):
         if rejected and run.rejected:
             Path(rejected).write_text(rejected_csv(run), encoding="utf-8")
         if not run.committed:
-            raise CommandError(f"Không ghi dữ liệu: {len(run.rejected)} lỗi.")
+            raise CommandError(f"Không ghi dữ liệu: {len(run.rejected)} lỗi.", returncode=2)
         self.stdout.write(self.style.SUCCESS("Đã nhập."))
