@@ -18,12 +18,14 @@ In a fresh database (var/bench/tn_harden_faults.sqlite3 or PostgreSQL tn_harden_
    (TRUSTED_PROXIES=127.0.0.1, each request from its own forwarded address): how many had their
    password checked, whether the account is locked, whether the right password is then refused;
    and 50 parallel wrong logins over 50 accounts from one address (the address limit).
+3. The public rate limit on the same 4 workers: 800 requests to the public catalog from one
+   address within one minute; how many were let through (at most the limit per minute).
 
 Prints one JSON line last: bench, engine, imports, rows_per_file, kills, done, interrupted,
 interrupted_after_commit (killed after the import's commit, before the job recorded its end:
 rows all there, job interrupted), rejected, rows_half_written, rows_lost,
 jobs_running_after_2_min, reruns_without_request, uploads_left_behind,
-max_seconds_to_interrupted, rerun_on_request_ok, login_* and spray_* fields.
+max_seconds_to_interrupted, rerun_on_request_ok, login_*, spray_* and rate_* fields.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -271,6 +274,55 @@ def _burst(attempts) -> list[str]:
     return pages
 
 
+def rate_limit(requests: int = 800, threads: int = 16) -> dict:
+    """`requests` requests to the public catalog from one forwarded address, `threads` at a time,
+    against the 4 workers, inside one minute of the fixed window (it waits for a fresh minute when
+    less than 30 s are left): the requests let through per minute must not exceed the limit."""
+    from collections import Counter
+
+    from django.conf import settings
+
+    if time.time() % 60 > 30:
+        time.sleep(60 - time.time() % 60 + 0.5)
+    url = f"http://127.0.0.1:{PORT}/ocop/danh-muc/"
+    outcomes: list[tuple[int, int]] = []  # (minute the request was sent, status)
+    lock = threading.Lock()
+    todo = iter(range(requests))
+
+    def go():
+        while True:
+            with lock:
+                if next(todo, None) is None:
+                    return
+            minute = int(time.time() // 60)
+            request = urllib.request.Request(url, headers={"X-Forwarded-For": "192.0.2.50"})
+            try:
+                status = urllib.request.urlopen(request, timeout=120).status
+            except urllib.error.HTTPError as exc:
+                status = exc.code
+            except OSError:
+                status = 0
+            with lock:
+                outcomes.append((minute, status))
+
+    started = time.monotonic()
+    pool = [threading.Thread(target=go) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join(600)
+    allowed = Counter(minute for minute, status in outcomes if status == 200)
+    return {
+        "rate_requests": len(outcomes),
+        "rate_seconds": round(time.monotonic() - started, 1),
+        "rate_allowed": sum(allowed.values()),
+        "rate_refused_429": sum(status == 429 for _m, status in outcomes),
+        "rate_errors": sum(status not in (200, 429) for _m, status in outcomes),
+        "rate_max_allowed_per_minute": max(allowed.values(), default=0),
+        "rate_limit_per_minute": settings.OCOP_PUBLIC_RATE_LIMIT,
+    }
+
+
 def logins(log) -> dict:
     from django.conf import settings
 
@@ -313,6 +365,7 @@ def logins(log) -> dict:
             "spray_accounts": 50,
             "spray_password_checked": spray_checked,
             "spray_address_limit": settings.LOGIN_ADDRESS_MAX_FAILURES,
+            **rate_limit(),
         }
     finally:
         server.send_signal(signal.SIGTERM)

@@ -61,19 +61,21 @@ SERVERS = {"serve", "worker", "runserver"}
 def guarded(command, argv: list[str]) -> None:
     """Run `command`; bad input (a missing or unreadable file, a file that is not what it claims)
     ends with one Vietnamese line and exit code 2, a bug with one line and exit code 1. The
-    traceback is kept for those who ask: `--traceback`, or DEBUG."""
+    traceback is kept for those who ask: `--traceback` (any error), or DEBUG (a bug only)."""
     try:
         command()
     except KeyboardInterrupt:
         sys.stderr.write("Đã dừng.\n")
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 – the last stop before a traceback
-        if "--traceback" in argv or _debug():
+        if "--traceback" in argv:
             raise
         message = input_error_message(exc)
-        if message is not None:
+        if message is not None:  # bad input is never a traceback, DEBUG or not
             sys.stderr.write(message + "\n")
             sys.exit(2)
+        if _debug():
+            raise
         sys.stderr.write(_bug_message(exc) + "\n")
         sys.exit(1)
 

@@ -78,6 +78,7 @@ SITE_URL = os.environ.get(
     "SITE_URL",
     f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}",
 ).rstrip("/")
+SITE_URL_IS_DEFAULT = not os.environ.get("SITE_URL")  # `check --deploy` warns in production
 
 INSTALLED_APPS = [
     "django.contrib.auth",

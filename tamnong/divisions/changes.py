@@ -26,6 +26,7 @@ import yaml
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 
+from tamnong.core import safeparse
 from tamnong.core.formatting import date as vn_date
 
 from .models import KIND_LABELS, Division, Level, Lineage, MapChangeUpload, MapVersion
@@ -163,7 +164,7 @@ def read_change(name: str, data: bytes) -> dict:
     if len(data) > MAX_FILE:
         raise ChangeError([f"Tệp quá lớn (tối đa {MAX_FILE // 1024} KB)."])
     try:
-        doc = yaml.safe_load(data.decode("utf-8"))
+        doc = safeparse.yaml_load(data.decode("utf-8"))
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ChangeError([f"Không đọc được tệp (YAML/JSON, UTF-8): {exc}"]) from exc
     if not isinstance(doc, dict):

@@ -189,13 +189,15 @@ def release_claims() -> None:
         _claims.popitem()[1].release(forget_lease=False)
 
 
-def _claim(qs, worker: str) -> Job | None:
+def _claim(qs, worker: str, create: Callable[[], Job] | None = None) -> Job | None:
     """Claim the first job of `qs` that no other worker holds. On PostgreSQL the candidate rows
     are locked with SKIP LOCKED, so workers on any number of machines each take a different job
-    without waiting for one another; SQLite's IMMEDIATE transactions serialise the claims."""
+    without waiting for one another; SQLite's IMMEDIATE transactions serialise the claims.
+    With `create`, the job it makes is the one claimed, in the same transaction: no worker ever
+    sees it queued."""
     now = timezone.now()
     try:
-        claim = _claim_in_transaction(qs, worker, now)
+        claim = _claim_in_transaction(qs, worker, now, create)
     except BaseException:
         for pk in [pk for pk, c in _claims.items() if c.worker == worker and not c.heartbeat]:
             _claims.pop(pk).release(forget_lease=False)  # the claim was not committed
@@ -206,8 +208,10 @@ def _claim(qs, worker: str) -> Job | None:
     return Job.objects.get(pk=claim.job_pk)
 
 
-def _claim_in_transaction(qs, worker: str, now) -> _Claim | None:
+def _claim_in_transaction(qs, worker: str, now, create=None) -> _Claim | None:
     with transaction.atomic():
+        if create is not None:
+            qs = Job.objects.filter(pk=create().pk)
         if connection.features.has_select_for_update_skip_locked:
             qs = qs.select_for_update(skip_locked=True)
         for job in qs[:5]:
@@ -311,11 +315,14 @@ def run_now(
     kind: str, *, echo: Callable[[Job], None] | None = None, user=None, division=None, **params
 ) -> Job:
     """Enqueue and run in this process (CLI and tests), with the same records as the worker:
-    the job holds a lease, so a killed command leaves an interrupted job, not a running one."""
-    job = enqueue(kind, user=user, division=division, **params)
-    claimed = _claim(Job.objects.filter(pk=job.pk), worker_name())
-    if claimed is None:  # cannot happen: nobody else knows the job yet
-        raise RuntimeError(f"job {job.pk} could not be claimed")
+    the job holds a lease, so a killed command leaves an interrupted job, not a running one.
+    The job is created running (queued and claimed in one transaction): a worker polling at
+    that moment never takes the command's job."""
+    claimed = _claim(
+        None, worker_name(), create=lambda: enqueue(kind, user=user, division=division, **params)
+    )
+    if claimed is None:  # cannot happen: nobody else sees the job before it is claimed
+        raise RuntimeError(f"the {kind} job could not be claimed")
     return run(claimed, echo)
 
 

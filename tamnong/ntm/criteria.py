@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tamnong import tabular
+from tamnong.core import safeparse
 from tamnong.divisions.models import Division, Level
 from tamnong.rules import RuleError, checksum, may_load, uploads
 from tamnong.rules.models import Upload
@@ -601,7 +602,7 @@ def _status_comment(text: str) -> str:
 
 def read_yaml(text: str, meta: dict | None = None) -> tuple[dict, list[dict]]:
     try:
-        raw = yaml.safe_load(text)
+        raw = safeparse.yaml_load(text)
     except yaml.YAMLError as exc:
         return {}, [{"where": "YAML", "message": _("Tệp YAML không đọc được: %(e)s") % {"e": exc}}]
     if isinstance(raw, dict) and not raw.get("status_note"):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from tamnong.audit.models import AuditEvent
 from tamnong.audit.services import record
+from tamnong.core import safeparse
 from tamnong.rules import Programme, RuleError, checksum, may_load, problem, register, uploads
 from tamnong.rules.models import Upload
 
@@ -134,7 +135,7 @@ def parse_file(name: str, data: bytes) -> dict:
     lower = name.lower()
     if lower.endswith((".yaml", ".yml")):
         try:
-            return _yaml(data.decode("utf-8"))
+            return safeparse.yaml_load(data.decode("utf-8"))
         except (UnicodeDecodeError, yaml.YAMLError) as exc:
             raise crit.CriteriaError(
                 [_("Tệp YAML không đọc được: %(exc)s") % {"exc": exc}]
@@ -310,7 +311,11 @@ def _pipeline_load(path: Path | None, actor=None) -> tuple[int, int]:
     """OCOP in the pipeline: regimes, then the bundled sets, or the sets of one folder or file
     (e.g. data/ocop/26-2026, loaded as further versions beside the 148 sets)."""
     if path is not None and path.is_file():
-        checked = crit.normalise(parse_file(path.name, path.read_bytes()), decisions())
+        try:
+            content = parse_file(path.name, path.read_bytes())
+        except crit.CriteriaError as exc:
+            raise RuleError([problem(e, file=path.name) for e in exc.errors]) from None
+        checked = crit.normalise(content, decisions())
         if not checked.ok:
             raise RuleError([problem(e, file=path.name) for e in checked.errors])
         _set, created = install(checked, user=actor, source_name=path.name)

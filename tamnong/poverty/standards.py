@@ -7,13 +7,14 @@ functions: the same code serves imports (millions of rows), forms and tests.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
+
+from tamnong.core import safeparse
 
 from .models import Classification as C
 from .models import Transition as T
@@ -219,7 +220,7 @@ def _load(path: Path | None = None) -> list[tuple[str, bool]]:
     path = Path(path or DATA_FILE)
     raw = path.read_bytes()
     try:
-        data = json.loads(raw)
+        data = safeparse.json_loads(raw)
         specs = data["standards"]
     except (ValueError, KeyError, TypeError) as exc:
         raise StandardDataError(

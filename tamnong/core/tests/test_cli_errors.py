@@ -128,3 +128,113 @@ def test_a_bug_keeps_its_traceback_with_the_traceback_option(tmp_path, db, monke
     path.write_text("key: x\n", encoding="utf-8")
     with pytest.raises(RuntimeError):
         main(["import", "ntm", str(path), "--traceback"])
+
+
+# -- issue 14, item 7: every import command refuses a file that is not what it claims ------------
+BROKEN = {
+    "anh.png": b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8,
+    "hong.xlsx": bytes((i * 37 + 11) % 256 for i in range(5000)),  # named .xlsx, not a zip
+}
+
+
+def _zip_without_a_workbook() -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("x.txt", "không phải bảng tính")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("name", [*BROKEN, "nen.xlsx"])
+def test_a_broken_workbook_as_ntm_criteria_exits_with_the_input_error_code(
+    capsys, tmp_path, db, name
+):
+    path = tmp_path / name
+    path.write_bytes(BROKEN.get(name) or _zip_without_a_workbook())
+    before = CriteriaSet.objects.count()
+    code, output = run(capsys, "import", "ntm", str(path))
+    assert code == 2
+    assert "Traceback" not in output and "không nạp gì" in output.lower()
+    assert CriteriaSet.objects.count() == before
+
+
+@pytest.mark.parametrize("kind", ["households", "ocop"])
+@pytest.mark.parametrize("name", list(BROKEN))
+def test_a_file_that_is_not_a_table_exits_with_the_input_error_code(
+    capsys, tmp_path, personas, kind, name
+):
+    path = tmp_path / name
+    path.write_bytes(BROKEN[name])
+    code, output = run(capsys, "import", kind, str(path), "--user", "coordinator")
+    assert code == 2
+    assert "Traceback" not in output and "không phải là bảng tính" in output
+    assert Household.objects.count() == 0 and Producer.objects.count() == 0
+
+
+DEEP = "[" * 50_000  # a YAML/JSON document nested 50 000 levels deep
+
+
+def test_a_deeply_nested_yaml_as_ntm_criteria_is_a_syntax_error(capsys, tmp_path, db):
+    path = tmp_path / "bo.yaml"
+    path.write_text(DEEP, encoding="utf-8")
+    code, output = run(capsys, "import", "ntm", str(path))
+    assert code == 2
+    assert "RecursionError" not in output and "lồng nhau quá sâu" in output
+
+
+@pytest.mark.parametrize(
+    "argv, name",
+    [
+        (["divisions", "apply-change"], "doi.yaml"),
+        (["rules", "load", "ocop"], "bo.yaml"),
+        (["rules", "load", "poverty"], "chuan.json"),
+    ],
+)
+def test_a_deeply_nested_rule_or_change_file_is_refused_in_vietnamese(
+    capsys, tmp_path, db, argv, name
+):
+    path = tmp_path / name
+    path.write_text(DEEP, encoding="utf-8")
+    code, output = run(capsys, *argv, str(path))
+    assert code == 2
+    assert "RecursionError" not in output and "lồng nhau quá sâu" in output
+
+
+def test_a_deeply_nested_ocop_criteria_upload_does_not_kill_the_process(tmp_path):
+    """The C YAML loader overflowed the stack on such a file: the web worker died (SIGSEGV)."""
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    script = (
+        "import django; django.setup()\n"
+        "from tamnong.ocop.criteria import CriteriaError\n"
+        "from tamnong.ocop.rules import parse_file\n"
+        "try:\n"
+        "    parse_file('bo.yaml', b'[' * 200_000)\n"
+        "except CriteriaError as exc:\n"
+        "    print(exc)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "tamnong.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-500:]
+    assert "lồng nhau quá sâu" in done.stdout
+
+
+def test_bad_input_is_a_vietnamese_line_even_with_debug(capsys, tmp_path, settings):
+    from tamnong.cli import guarded
+
+    settings.DEBUG = True
+    with pytest.raises(SystemExit) as exit_:
+        guarded(lambda: (tmp_path / "khong-co.yaml").read_bytes(), ["rules", "load"])
+    assert exit_.value.code == 2
+    assert "Không đọc được tệp" in capsys.readouterr().err

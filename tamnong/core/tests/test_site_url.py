@@ -45,6 +45,7 @@ def test_a_localhost_site_url_in_production_is_a_deploy_warning(settings):
     from tamnong.core.checks import site_url_check
 
     settings.SITE_URL = "http://127.0.0.1:8000"
+    settings.SITE_URL_IS_DEFAULT = False  # set, but to a local address
     settings.PRODUCTION = True
     found = site_url_check(None)
     assert [w.id for w in found] == ["tamnong.W001"] and isinstance(found[0], checks.Warning)

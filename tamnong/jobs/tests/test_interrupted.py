@@ -242,3 +242,38 @@ def test_on_sqlite_the_lock_file_tells_a_dead_worker_at_once(db):
     services._claims.pop(job.pk).release(forget_lease=False)
     assert not leases.lock_held(job.pk)
     assert leases.is_dead(Job.objects.get(pk=job.pk))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_polling_while_a_command_starts_its_job_never_takes_it(monkeypatch):
+    """`tamnong import` runs its job itself; a worker that polled between the job's creation and
+    its claim took it, and the command failed ("could not be claimed", seen by bench/faults.py)."""
+    import threading
+
+    from django.db import OperationalError, connections
+
+    taken: list = []
+    real_enqueue = services.enqueue
+
+    def enqueue_then_a_worker_polls(*args, **kwargs):
+        job = real_enqueue(*args, **kwargs)
+
+        def worker():
+            try:
+                taken.append(services.claim_next("worker-b"))
+            except OperationalError:  # SQLite's shared in-memory test database: table locked
+                taken.append(None)
+            finally:
+                connections.close_all()
+
+        poll = threading.Thread(target=worker)
+        poll.start()
+        poll.join(2)  # on SQLite it waits for the command's transaction
+        enqueue_then_a_worker_polls.poll = poll
+        return job
+
+    monkeypatch.setattr(services, "enqueue", enqueue_then_a_worker_polls)
+    done = services.run_now("test.remember", n=7)
+    enqueue_then_a_worker_polls.poll.join(60)
+    assert done.status == Job.Status.DONE and done.worker != "worker-b"
+    assert taken == [None] and CALLS == [7]

@@ -68,11 +68,13 @@ class Command(BaseCommand):
 
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"Không có tệp {file}")
+            raise CommandError(f"Không có tệp {file}", returncode=2)
         try:
             plan, mv = apply_file(SYSTEM, path, dry_run=dry_run)
         except ChangeError as exc:
-            raise CommandError("Không áp dụng được:\n  " + "\n  ".join(exc.errors)) from None
+            raise CommandError(
+                "Không áp dụng được:\n  " + "\n  ".join(exc.errors), returncode=2
+            ) from None
         self.stdout.write(plan.name or plan.key)
         for line in plan.lines():
             self.stdout.write(f"  {line}")

@@ -57,7 +57,7 @@ class Command(BaseCommand):
         for p in problems:
             self.stderr.write(f"{p['where']}: {p['message']}")
         if problems:
-            raise CommandError(f"{len(problems)} lỗi; không nạp gì.")
+            raise CommandError(f"{len(problems)} lỗi; không nạp gì.", returncode=2)
         base = criteria.latest(spec["key"])
         for change in criteria.changes(spec, base.payload if base else None):
             self.stdout.write(f"{change['what']}: {change['before']} → {change['after']}")

@@ -23,12 +23,14 @@ class Command(BaseCommand):
     def handle(self, *args, file, user, partial, rejected, **opts):
         path = Path(file)
         if not path.is_file():
-            raise CommandError(_("Không có tệp %(file)s.") % {"file": file})
+            raise CommandError(_("Không có tệp %(file)s.") % {"file": file}, returncode=2)
         actor = None
         if user:
             actor = User.objects.filter(username=user).first()
             if actor is None:
-                raise CommandError(_("Không có người dùng %(user)s.") % {"user": user})
+                raise CommandError(
+                    _("Không có người dùng %(user)s.") % {"user": user}, returncode=2
+                )
         job = run_now(
             "ocop.import",
             echo=lambda j: self.stdout.write(progress_line(j)),
@@ -52,6 +54,6 @@ class Command(BaseCommand):
             Path(rejected).write_text(rejected_csv(run), encoding="utf-8")
         if not run.committed:
             raise CommandError(
-                _("Không ghi dữ liệu: %(value)s lỗi.") % {"value": len(run.rejected)}
+                _("Không ghi dữ liệu: %(value)s lỗi.") % {"value": len(run.rejected)}, returncode=2
             )
         self.stdout.write(self.style.SUCCESS("Đã nhập."))

@@ -26,12 +26,12 @@ class Command(BaseCommand):
         if user:
             actor = get_user_model().objects.filter(username=user).first()
             if actor is None:
-                raise CommandError(_("Không có người dùng %(u)s.") % {"u": user})
+                raise CommandError(_("Không có người dùng %(u)s.") % {"u": user}, returncode=2)
         from pathlib import Path
 
         src = Path(file)
         if not src.is_file():
-            raise CommandError(_("Không có tệp %(f)s.") % {"f": file})
+            raise CommandError(_("Không có tệp %(f)s.") % {"f": file}, returncode=2)
         # the job reads the file in place: it owns no file, so it removes none
         with context.acting(context.cli_actor(actor)):
             job = run_now(
@@ -52,12 +52,13 @@ class Command(BaseCommand):
                     % {"row": row, "col": col, "reason": reason}
                 )
             if not result.get("rejected"):  # the file itself was refused
-                raise CommandError(job.message)
+                raise CommandError(job.message, returncode=2)
             raise CommandError(
                 _(
                     "Tệp bị từ chối: %(n)s dòng có lỗi, không ghi dữ liệu nào. Báo cáo lỗi: %(report)s"
                 )
-                % {"n": result["rejected"], "report": result["error_report"]}
+                % {"n": result["rejected"], "report": result["error_report"]},
+                returncode=2,
             )
         self.stdout.write(
             _("Đã nhập %(rows)s dòng (năm %(years)s, %(communes)s xã).")

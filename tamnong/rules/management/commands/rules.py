@@ -37,4 +37,6 @@ class Command(BaseCommand):
                     for key, version, digest, source in p.versions():
                         self.stdout.write(f"{p.key}\t{key}\tv{version}\t{digest[:12]}\t{source}")
         except rules.RuleError as exc:
-            raise CommandError("\n".join(rules.RuleError.text(p) for p in exc.problems)) from exc
+            raise CommandError(
+                "\n".join(rules.RuleError.text(p) for p in exc.problems), returncode=2
+            ) from exc
