@@ -775,26 +775,43 @@ def _cell_out(value: str | None):
     return int(number) if number == number.to_integral_value() else float(number)
 
 
+def _xlsx_cell(value):
+    """A cell as the template's reader takes it: empty is None, a whole number an int."""
+    if value == "":
+        return None
+    if value.__class__ is float and value.is_integer():
+        return int(value)
+    return value
+
+
 def read_xlsx(content: bytes) -> tuple[dict, list[dict]]:
     """Read a filled template; every problem names the sheet, row and column."""
-    from openpyxl import load_workbook
-
+    # through the one tabular layer: a file that is not a workbook, a password-protected one, a zip
+    # bomb or an over-long cell is refused in Vietnamese before anything is unpacked; formulas give
+    # their saved value, never evaluated
     try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many types for a bad file
-        return {}, [{"where": "tệp", "message": _("Không đọc được tệp Excel (.xlsx).")}]
-    missing_sheets = [s for s in SHEETS if s not in wb.sheetnames]
-    if missing_sheets:
-        return {}, [
-            {
-                "where": "tệp",
-                "message": _("Thiếu trang: %(s)s (hãy dùng tệp mẫu).")
-                % {"s": ", ".join(missing_sheets)},
-            }
-        ]
+        names = tabular.open_table(content, name="bo-tieu-chi.xlsx").sheets
+        missing_sheets = [s for s in SHEETS if s not in names]
+        if missing_sheets:
+            return {}, [
+                {
+                    "where": "tệp",
+                    "message": _("Thiếu trang: %(s)s (hãy dùng tệp mẫu).")
+                    % {"s": ", ".join(missing_sheets)},
+                }
+            ]
+        sheets = {
+            name: [
+                [_xlsx_cell(v) for v in row]
+                for row in tabular.open_table(content, name="bo-tieu-chi.xlsx", sheet=name)
+            ]
+            for name in SHEETS
+        }
+    except tabular.FileRefused as exc:
+        return {}, [{"where": "tệp", "message": _("Không đọc được tệp Excel: %(e)s") % {"e": exc}}]
     problems: list[dict] = []
     raw: dict = {}
-    for row in wb[SHEETS[0]].iter_rows(min_row=2, values_only=True):
+    for row in sheets[SHEETS[0]][1:]:
         if row and row[0]:
             raw[str(row[0]).strip()] = row[1] if len(row) > 1 else None
     raw["years"] = [raw.pop("year_from", None), raw.pop("year_to", None)]
@@ -802,15 +819,15 @@ def read_xlsx(content: bytes) -> tuple[dict, list[dict]]:
     raw["synthetic"] = syn is True or tabular.yes_no_word(str(syn or "")) is True
     raw["columns"] = [
         {"code": str(r[0]).strip(), "name": str(r[1] or "").strip()}
-        for r in wb[SHEETS[1]].iter_rows(min_row=2, values_only=True)
+        for r in sheets[SHEETS[1]][1:]
         if r and r[0]
     ]
     raw["bands"] = [
         {"code": r[0], "label": r[1], "min": r[2], "max": r[3]}
-        for r in wb[SHEETS[2]].iter_rows(min_row=2, values_only=True)
+        for r in sheets[SHEETS[2]][1:]
         if r and r[0]
     ]
-    rows = list(wb[SHEETS[3]].iter_rows(values_only=True))
+    rows = sheets[SHEETS[3]]
     if len(rows) < 2:
         return {}, [{"where": SHEETS[3], "message": _("Thiếu dòng tiêu đề (dòng 2 là mã cột).")}]
     header = [str(h).strip() if h is not None else "" for h in rows[1]]

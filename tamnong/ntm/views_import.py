@@ -66,7 +66,19 @@ def import_results(request):
         y = form.cleaned_data["year"]
         communes = bulk.communes_in_scope(request.user, y)
         return _xlsx(bulk.template_xlsx(cs, y, communes), f"ket-qua-{cs.key}-{y}.xlsx")
-    return render(request, "ntm/import_results.html", {"form": form, "sets": sets}, status=status)
+    # the template's form beside the upload's: its own ids (one page, no id twice)
+    template_form = forms.ResultsUploadForm(
+        request.GET if request.GET.get("template") else None,
+        sets=sets,
+        initial={"year": year},
+        auto_id="mau_%s",
+    )
+    return render(
+        request,
+        "ntm/import_results.html",
+        {"form": form, "template_form": template_form, "sets": sets},
+        status=status,
+    )
 
 
 @guarded
@@ -95,4 +107,14 @@ def import_profiles(request):
         y, kind = form.cleaned_data["year"], form.cleaned_data["classification"]
         communes = bulk.communes_in_scope(request.user, y)
         return _xlsx(bulk.profiles_template_xlsx(y, kind, communes), f"phan-loai-xa-{y}.xlsx")
-    return render(request, "ntm/import_profiles.html", {"form": form}, status=status)
+    template_form = forms.ProfilesUploadForm(
+        request.GET if request.GET.get("template") else None,
+        initial={"year": year},
+        auto_id="mau_%s",
+    )
+    return render(
+        request,
+        "ntm/import_profiles.html",
+        {"form": form, "template_form": template_form},
+        status=status,
+    )

@@ -85,6 +85,11 @@ FORBIDDEN: dict[str, set[str]] = {
         )
     },
     "ocop:session": {"canboxa", "canboxa2", "chuthe", "lanhdao", "songanh"},
+    # entering NTM results in bulk: the editing roles only (no link shown to the others)
+    **{
+        name: {"lanhdao", "trunguong", "lanhdaotw"}
+        for name in ("ntm:import_results", "ntm:import_profiles")
+    },
     # the demo's first NTM dossier is now a unit found through the lineage (Division.within),
     # outside the first commune officer's commune too
     "ntm:dossier": {"canboxa", "canboxa2", "chuthe"},

@@ -14,6 +14,7 @@ from tamnong.access.scope import Scope
 from tamnong.audit.services import record_transition
 from tamnong.divisions.models import Division, Level
 from tamnong.divisions.services import resolve, within_q
+from tamnong.tabular import cells
 
 from .. import criteria, sources
 from ..models import (
@@ -125,26 +126,29 @@ def parse_value(indicator: Indicator, raw, unit: str | None = None):
     if indicator.kind == IndicatorKind.YES_NO:
         if isinstance(raw, bool):
             return raw
-        word = str(raw).strip().lower()
-        if word in {"có", "đạt", "yes", "true", "1"}:
-            return True
-        if word in {"không", "không đạt", "no", "false", "0"}:
-            return False
-        raise NtmInputError(
-            _("Chỉ tiêu %(c)s chỉ nhận «có» hoặc «không».") % {"c": indicator.code}, indicator.code
-        )
+        # the one yes/no vocabulary of every import and form (tamnong.tabular.cells)
+        answer = cells.yes_no_word(str(raw))
+        if answer is None:
+            raise NtmInputError(
+                _("Chỉ tiêu %(c)s chỉ nhận «có» hoặc «không».") % {"c": indicator.code},
+                indicator.code,
+            )
+        return answer
     if isinstance(raw, bool):
         raise NtmInputError(
             _("Chỉ tiêu %(c)s phải nhập số.") % {"c": indicator.code}, indicator.code
         )
-    text = str(raw).strip().replace(" ", "")
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
     try:
-        number = Decimal(text)
-    except InvalidOperation:
+        if isinstance(raw, int | float | Decimal):
+            number = Decimal(str(raw))
+        else:
+            # the one number reading of every import: "1.500" is refused as ambiguous in a
+            # column with decimals, never silently 1,5 (tamnong.tabular.cells)
+            number = cells.number_text(str(raw), whole=False, decimals=True)
+    except (cells.CellError, InvalidOperation) as exc:
+        reason = str(exc) if isinstance(exc, cells.CellError) else raw
         raise NtmInputError(
-            _("Chỉ tiêu %(c)s phải nhập số (nhận «%(v)s»).") % {"c": indicator.code, "v": raw},
+            _("Chỉ tiêu %(c)s phải nhập số (%(v)s).") % {"c": indicator.code, "v": reason},
             indicator.code,
         ) from None
     if not number.is_finite() or number < 0 or number >= Decimal("1e12"):

@@ -96,11 +96,25 @@ def test_a_criterion_is_met_when_all_its_indicators_are(personas, region_set, no
     assert (a.criteria_met, a.missing, a.band, a.meets) == (3, [], "all", True)
 
 
+def test_hand_entry_reads_cells_as_every_import_does(personas, region_set, no_sources):
+    """The form and the API read a typed value with the imports' one parser (tabular.cells)."""
+    commune = personas.alice.memberships.get().division
+    a = region_assessment(personas.alice, commune)
+    services.enter_values(
+        personas.alice, a, [{"code": "1.1", "value": "x"}, {"code": "2.1", "value": "72,5"}]
+    )
+    got = values(a)
+    assert got["1.1"].value_bool is True and got["2.1"].value == Decimal("72.5")
+
+
 @pytest.mark.parametrize(
     ("item", "field", "message"),
     [
         ({"code": "2.1", "value": "bảy mươi"}, "2.1", "phải nhập số"),
         ({"code": "2.1", "value": 120}, "2.1", "từ 0 đến 100"),
+        # the one cell parser: "1.500" in a column with decimals is ambiguous, never 1,5
+        ({"code": "2.1", "value": "1.500"}, "2.1", "không rõ là số nguyên hay số thập phân"),
+        ({"code": "1.1", "value": "hình như có"}, "1.1", "«có» hoặc «không»"),
         ({"code": "2.2", "value": True}, "2.2", "phải nhập số"),
         ({"code": "1.1", "value": 5}, "1.1", "«có» hoặc «không»"),
         ({"code": "2.2", "value": 3, "unit": "m"}, "2.2", "Sai đơn vị"),

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from openpyxl import Workbook, load_workbook
 
 from tamnong.audit.models import AuditEvent
+from tamnong.conftest import CHROMIUM
 from tamnong.ntm import bulk, services
 from tamnong.ntm.models import Assessment, CommuneProfile, IndicatorValue
 
@@ -513,3 +514,58 @@ def test_an_unknown_header_is_mapped_once_on_the_preview_and_the_mapping_is_kept
     _run_job()
     a = Assessment.objects.get(division=communes_95[0])
     assert a.values.get(indicator__code="2.1").value == Decimal(95)
+
+
+@pytest.mark.skipif(
+    CHROMIUM is None, reason="browser tests skipped: Debian package 'chromium' is not installed"
+)
+@pytest.mark.django_db(transaction=True)
+def test_the_preview_and_the_saved_mapping_work_in_a_browser(
+    browser, live_server, personas, region_set, no_sources, communes_95, tmp_path, settings
+):
+    """Issue 13, in headless Chromium: upload, the preview's column mapping (a dropdown), saved for
+    the next upload of the same shape, then the confirmation writes the assessments."""
+    from tamnong.tabular.models import ColumnMapping
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    for d in communes_95[:2]:
+        services.set_profile(personas.coordinator, d, YEAR, classification="region", column="dbsh")
+    path = tmp_path / "ket-qua.csv"
+    path.write_text("Tên xã;2.2;Tỷ lệ đường bê tông\nHòa Bình 1;1;95\nHòa Bình 2;2;80\n", "utf-8")
+    context = browser.new_context(locale="vi-VN")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "coordinator")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]:has-text('Đăng nhập')")
+    page.wait_for_url(f"{live_server.url}/")
+
+    def upload():
+        page.goto(f"{live_server.url}/ntm/nhap/ket-qua/")
+        form = page.locator("form:has(input[name=file])")  # the upload form, not the template's
+        form.locator("select[name=set_key]").select_option("test-vung")
+        form.locator("input[name=year]").fill(str(YEAR))
+        form.locator("input[name=file]").set_input_files(str(path))
+        form.locator("button[type=submit]").first.click()
+        page.wait_for_url("**/nhap/xem/**")
+        _run_job()  # the dry run
+        page.reload()
+
+    upload()
+    mapping = page.locator("#column-mapping")
+    assert "Tỷ lệ đường bê tông" in mapping.inner_text()
+    unknown = page.locator("tr.unmatched", has_text="Tỷ lệ đường bê tông")
+    assert unknown.count() == 1  # the header no synonym knows, shown to the user in yellow
+    unknown.locator("select").select_option("i:2.1")  # mapped once, with the dropdown
+    page.locator("#column-mapping tr", has_text="Tên xã").locator("select").select_option("commune")
+    page.click("#column-mapping button[type=submit]")
+    _run_job()
+    assert ColumnMapping.objects.filter(import_key="ntm-results").exists()
+
+    upload()  # the same shape again: read with the saved mapping, nothing left to map
+    assert page.locator("tr.unmatched").count() == 0
+    page.click("#confirm-import")
+    _run_job()
+    a = Assessment.objects.get(division=communes_95[0])
+    assert a.values.get(indicator__code="2.1").value == Decimal(95)
+    context.close()

@@ -104,6 +104,22 @@ def test_the_excel_template_round_trips(db):
     assert checksum(parsed) == checksum(cs.payload)
 
 
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"PK\x03\x04 not really a zip", "không phải là bảng tính"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "không phải là bảng tính"),
+    ],
+)
+def test_a_criteria_file_that_is_not_a_workbook_is_refused_by_the_one_reader(content, reason):
+    """The criteria upload reads through tamnong.tabular like every import: a broken file is
+    refused in Vietnamese, not by openpyxl's own exception."""
+    parsed, problems = criteria.read_xlsx(content)
+    assert parsed == {}
+    assert len(problems) == 1 and "Không đọc được tệp Excel" in problems[0]["message"]
+    assert reason in problems[0]["message"]
+
+
 def test_an_excel_upload_reports_every_bad_cell_with_row_and_column(db, personas):
     import io
 
