@@ -10,8 +10,6 @@ from tamnong.access.scope import ScopedQuerySet
 
 
 class JobQuerySet(ScopedQuerySet):
-    scope_path_field = "division__path"
-
     def visible_to(self, user, roles=None):
         # Everyone sees the jobs they started; coordinators also see those of their scope.
         scoped = super().visible_to(user, roles)

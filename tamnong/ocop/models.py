@@ -210,7 +210,6 @@ class ProducerKind(models.TextChoices):
 
 
 class ProducerQuerySet(ScopedQuerySet):
-    scope_path_field = "division__path"
     scope_producer_field = "code"
 
 
@@ -246,7 +245,6 @@ class Producer(Audited):
 
 
 class ProductQuerySet(ScopedQuerySet):
-    scope_path_field = "division__path"
     scope_producer_field = "producer__code"
 
 
@@ -615,7 +613,6 @@ def public_id() -> str:
 
 
 class CertificateQuerySet(ScopedQuerySet):
-    scope_path_field = "division__path"
     scope_producer_field = "producer__code"
 
     def valid_on(self, day: dt.date):

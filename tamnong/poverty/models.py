@@ -114,8 +114,6 @@ class ByProvinceQuerySet(ScopedQuerySet):
     """Households and review records: every scoped query also names the provinces it reads, the
     partition key, so that PostgreSQL reads those provinces' partitions only (partitions.py)."""
 
-    scope_path_field = "division__path"
-
     def in_province(self, division):
         return self.filter(province_id=province_of(division))
 
