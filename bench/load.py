@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import BENCH_DIR, ROOT, emit, setup_django  # noqa: E402
 
 PASSWORD = "TamNong@2025"
+DB = os.environ.get("BENCH_LOAD_DB", "tn_bench_load")  # another name: two runs side by side
 # (path, is_report). {division}, {commune} are filled from the demo province.
 PAGES_BY_ROLE = {
     "dieuphoi": [
@@ -159,19 +160,19 @@ def run_users(port: int, users: int, seconds: float, pages_for, warmup: float = 
 
 
 def demo_database(engine: str, households: int, reuse: bool):
-    """The demo province in database tn_bench_load (built afresh unless `reuse`), with Django
+    """The demo province in database DB (tn_bench_load unless BENCH_LOAD_DB; built afresh unless `reuse`), with Django
     set up on it; returns (province, the commune officer's commune)."""
     if reuse:
         if engine == "postgres":
-            os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/tn_bench_load"
+            os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB}"
         else:
-            os.environ["DATABASE_URL"] = f"sqlite:///{BENCH_DIR / 'tn_bench_load.sqlite3'}"
+            os.environ["DATABASE_URL"] = f"sqlite:///{BENCH_DIR / (DB + '.sqlite3')}"
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tamnong.settings")
         import django
 
         django.setup()
     else:
-        setup_django(engine, "tn_bench_load")
+        setup_django(engine, DB)
     from django.core.management import call_command
 
     from tamnong.divisions.models import Division, Level
@@ -199,7 +200,7 @@ def start_replica() -> str:
     subprocess.run([str(ROOT / "tools" / "replica.sh"), "start"], check=True, cwd=ROOT)
     with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as p:
         target = p.execute("SELECT pg_current_wal_lsn()").fetchone()[0]
-    url = f"postgres://postgres@127.0.0.1:{REPLICA_PORT}/tn_bench_load"
+    url = f"postgres://postgres@127.0.0.1:{REPLICA_PORT}/{DB}"
     with psycopg.connect(url, autocommit=True) as r:
         for _ in range(600):
             lag = r.execute(
@@ -230,9 +231,7 @@ def cluster_cpu(replica_url: str | None) -> dict[str, dict[int, int]]:
     out = {}
     for name, url in urls.items():
         with psycopg.connect(url, autocommit=True) as c:
-            pids = c.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = 'tn_bench_load'"
-            ).fetchall()
+            pids = c.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [DB]).fetchall()
         out[name] = {pid: _ticks(pid) for (pid,) in pids}
     return out
 
