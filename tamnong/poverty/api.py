@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
+from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from tamnong.access.lookups import get_visible_or_404, resolve_division
@@ -78,11 +80,21 @@ class HouseholdOut(Schema):
     code: str
     head_name: str
     members: int
+    province: str
+    province_name: str
     commune: str
     division: str
     area: str
     ethnic_minority: bool
     policy_household: bool
+
+    @staticmethod
+    def resolve_province(obj):
+        return obj.province.code
+
+    @staticmethod
+    def resolve_province_name(obj):
+        return obj.province.name
 
     @staticmethod
     def resolve_commune(obj):
@@ -105,29 +117,57 @@ class HouseholdDetailOut(HouseholdOut):
         return list(obj.reviews.select_related("standard").order_by("year"))
 
 
-def _household(request, code: str) -> Household:
+def _household(request, code: str, province: str | None = None) -> Household:
+    """The household `code` (in province `province`, a code, when given). A code is unique
+    within a province only: a user who sees it in several provinces is told to name one (409,
+    the provinces listed); `GET /households?code=` lists them all."""
+    found = services.households_by_code(request.user, code, province)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        names = "; ".join(f"{h.province.code} {h.province.name}" for h in found)
+        raise HttpError(
+            409,
+            _(
+                "Mã hộ %(code)s có ở %(n)s tỉnh, thành phố (%(names)s): thêm ?province=<mã tỉnh>, "
+                "hoặc xem tất cả tại /api/v1/poverty/households?code=%(code)s."
+            )
+            % {"code": code, "n": len(found), "names": names},
+        )
+    lookup = {"code": code, **({"province__code": province} if province else {})}
     return get_visible_or_404(
-        request, Household.objects.select_related("commune", "division"), code=code
+        request, Household.objects.select_related("commune", "division", "province"), **lookup
     )
 
 
 @router.get("/households", response=list[HouseholdOut], summary="Danh sách hộ (theo phạm vi)")
 @paginate(KeysetPage, ordering=("code", "id"))
 def list_households(
-    request, division: str | None = None, q: str | None = None, map: str | None = None
+    request,
+    division: str | None = None,
+    q: str | None = None,
+    map: str | None = None,
+    code: str | None = None,
 ):
-    qs = Household.objects.visible_to(request.user).select_related("commune", "division")
+    """`q`: codes starting with it; `code`: that code exactly, in every province of your scope
+    (a code is unique within a province only; each item names its `province`)."""
+    qs = Household.objects.visible_to(request.user).select_related(
+        "commune", "division", "province"
+    )
     if division:
         div = resolve_division(request.user, division, map_key=map)
         qs = qs.filter(within_q(div, "division"))
     if q:
         qs = qs.filter(code__startswith=q)
+    if code:
+        qs = qs.filter(code=code)
     return qs
 
 
 @router.get("/households/{code}", response=HouseholdDetailOut, summary="Một hộ và các năm rà soát")
-def get_household(request, code: str):
-    return _household(request, code)
+def get_household(request, code: str, province: str | None = None):
+    """`province`: the province's code, when the code is in several provinces of your scope."""
+    return _household(request, code, province)
 
 
 class ReviewIn(Schema):
@@ -143,8 +183,8 @@ class ReviewIn(Schema):
     response=ReviewOut,
     summary="Ghi kết quả rà soát của một hộ trong một năm",
 )
-def put_review(request, code: str, year: int, payload: ReviewIn):
-    household = _household(request, code)
+def put_review(request, code: str, year: int, payload: ReviewIn, province: str | None = None):
+    household = _household(request, code, province)
     record = services.save_review(
         request.user,
         household,

@@ -357,3 +357,18 @@ def report(user, division, year: int) -> dict:
         "figures": data,
         "transition_labels": {t.value: str(t.label) for t in T},
     }
+
+
+def households_by_code(user, code: str, province: str | None = None):
+    """The households with `code` the user may see, with their province (a code is unique
+    within a province's registry only, so a user reading several provinces, a national role or
+    an administrator, may find one in each); `province` (its code) keeps one province's. In
+    the order of the provinces' codes."""
+    qs = (
+        Household.objects.visible_to(user)
+        .filter(code=code)
+        .select_related("commune", "division", "province")
+    )
+    if province:
+        qs = qs.filter(province__code=province)
+    return list(qs.order_by("province__code", "pk")[:100])

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tamnong.access.lookups import get_visible_or_404, resolve_division, subtree_q
@@ -102,32 +103,65 @@ def index(request):
 
 @login_required
 def household_list(request):
+    q = request.GET.get("q", "").strip()
+    scope = Scope.of(request.user)
+    if q and not request.GET.get("division") and (scope.is_national or scope.is_admin):
+        # The central level looks a household up by its code in every province (a code is
+        # unique within a province only); the name search stays within one unit.
+        matches = services.households_by_code(request.user, q)
+        page = Paginator(matches, 50).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "poverty/households.html",
+            {"division": None, "page": page, "q": q, "countrywide": True},
+        )
     division = _division(request, request.GET.get("division"))
     qs = (
         Household.objects.visible_to(request.user)
         .filter(within_q(division, "division"))
-        .select_related("division")
+        .select_related("division", "province")
         .order_by("code")
     )
-    q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(code__startswith=q) | qs.filter(head_name__icontains=q)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "poverty/households.html", {"division": division, "page": page, "q": q})
+    return render(
+        request,
+        "poverty/households.html",
+        {
+            "division": division,
+            "page": page,
+            "q": q,
+            "show_province": scope.is_national or scope.is_admin,
+            "division_named": bool(request.GET.get("division")),
+        },
+    )
 
 
-def _household(request, code) -> Household:
+def _household(request, code) -> Household | list[Household]:
+    """The household `code` (in the province `?province=` names, if any); a list when the user
+    sees one with that code in several provinces (they choose)."""
+    found = services.households_by_code(request.user, code, request.GET.get("province") or None)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        return found
+    lookup = {"code": code}
+    if request.GET.get("province"):
+        lookup["province__code"] = request.GET["province"]
     return get_visible_or_404(
         request,
         Household.objects.select_related("commune", "division"),
-        code=code,
         what=f"household {code}",
+        **lookup,
     )
 
 
 @login_required
 def household_detail(request, code: str):
     hh = _household(request, code)
+    if isinstance(hh, list):
+        return render(request, "poverty/household_choices.html", {"code": code, "matches": hh})
     can_edit = Scope.of(request.user).can_edit(hh.division)
     year = _year(request)
     form = ReviewForm(request.POST or None, initial={"year": year, "members": hh.members})
@@ -146,7 +180,9 @@ def household_detail(request, code: str):
                     form.add_error(field if field in form.fields else None, errors)
             else:
                 messages.success(request, _("Đã lưu kết quả rà soát."))
-                return redirect("poverty:household", code=hh.code)
+                return redirect(
+                    f"{reverse('poverty:household', args=[hh.code])}?province={hh.province.code}"
+                )
         status = 400
     reviews = hh.reviews.select_related("standard").order_by("-year")
     return render(

@@ -151,14 +151,27 @@ def _sheet_name(title: str, used: set[str]) -> str:
     return name
 
 
-def to_pdf(summary: Summary, agency: str | None = None, number: str = "      /BC-UBND") -> bytes:
-    """A4 report with the national motto header, agency, number, place and date."""
+def to_pdf(
+    summary: Summary,
+    agency: str | None = None,
+    number: str = "      /BC-UBND",
+    *,
+    place: str | None = None,
+    signer: str | None = None,
+    landscape: bool = False,
+) -> bytes:
+    """A4 report with the national motto header, agency, number, place and date. A province's
+    report is issued by its People's Committee in its own name; `agency`, `place` and `signer`
+    name another issuer (the central level's report has no province). `landscape` lays wide
+    tables (one row a province, a dozen figures) across the page: the first column wider, the
+    others equal, numbers right-aligned."""
     from reportlab.graphics.charts.barcharts import VerticalBarChart
     from reportlab.graphics.charts.legends import Legend
     from reportlab.graphics.shapes import Drawing
     from reportlab.lib import colors
-    from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
+    from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
     from reportlab.lib.pagesizes import A4
+    from reportlab.lib.pagesizes import landscape as turned
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import cm
     from reportlab.pdfbase import pdfmetrics
@@ -192,14 +205,21 @@ def to_pdf(summary: Summary, agency: str | None = None, number: str = "      /BC
         keepWithNext=True,
     )
     cell = ParagraphStyle("cell", parent=base, fontSize=9, leading=11, alignment=0)
+    if landscape:
+        cell = ParagraphStyle("cell", parent=cell, fontSize=8, leading=10)
+    number_cell = ParagraphStyle("num", parent=cell, alignment=TA_RIGHT)
+    pagesize = turned(A4) if landscape else A4
+    left, right = (2 * cm, 2 * cm) if landscape else (3 * cm, 2 * cm)
+    frame_width = pagesize[0] - left - right
     caption = ParagraphStyle(
         "caption", parent=base, keepWithNext=True
     )  # a title stays with its table
 
     division = summary.division
     province = division.province or division
-    place = re.sub(r"^(Tỉnh|Thành phố)\s+", "", province.name)
+    place = place or re.sub(r"^(Tỉnh|Thành phố)\s+", "", province.name)
     agency = agency or f"UBND {province.name.upper()}"
+    signer = signer or f"TM. {agency}"
     today = report_day(summary.generated_at)
     header = Table(
         [
@@ -239,17 +259,23 @@ def to_pdf(summary: Summary, agency: str | None = None, number: str = "      /BC
         for table in sec.tables:
             story.append(Paragraph(f"<b>{_esc(table.title)}</b>", caption))
             data = [[Paragraph(f"<b>{_esc(c)}</b>", cell) for c in table.columns]]
+            numeric = set(table.numeric) if landscape else set()
             for row in table.rows:
                 data.append(
                     [
                         Paragraph(
                             _esc(formatting.cell(v)),
-                            cell,
+                            number_cell if i in numeric else cell,
                         )
-                        for v in row
+                        for i, v in enumerate(row)
                     ]
                 )
-            t = Table(data, repeatRows=1, hAlign="LEFT")
+            widths = None
+            if landscape and len(table.columns) > 1:
+                first = min(4.5 * cm, frame_width / 4)
+                rest = (frame_width - first) / (len(table.columns) - 1)
+                widths = [first] + [rest] * (len(table.columns) - 1)
+            t = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
             t.setStyle(
                 TableStyle(
                     [
@@ -298,7 +324,7 @@ def to_pdf(summary: Summary, agency: str | None = None, number: str = "      /BC
             [
                 [
                     Paragraph("<b><i>Nơi nhận:</i></b><br/>- Như trên;<br/>- Lưu: VT.", cell),
-                    Paragraph(f"<b>TM. {_esc(agency)}</b>", center),
+                    Paragraph(f"<b>{_esc(signer)}</b>", center),
                 ]
             ],
             colWidths=[8 * cm, 9 * cm],
@@ -308,9 +334,9 @@ def to_pdf(summary: Summary, agency: str | None = None, number: str = "      /BC
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
         buf,
-        pagesize=A4,
-        leftMargin=3 * cm,
-        rightMargin=2 * cm,
+        pagesize=pagesize,
+        leftMargin=left,
+        rightMargin=right,
         topMargin=2 * cm,
         bottomMargin=2 * cm,
         title=f"Báo cáo tổng kết {division.name} {summary.period}",

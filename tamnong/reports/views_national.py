@@ -80,6 +80,8 @@ def summary(request):
     if request.GET.get("format") == "json":
         body = json.dumps(data.as_dict(), ensure_ascii=False, indent=1)
         return HttpResponse(body, content_type="application/json; charset=utf-8")
+    if request.GET.get("format") in {"pdf", "xlsx"}:
+        return _download(data, request.GET["format"])
     return render(
         request,
         "reports/national_summary.html",
@@ -93,6 +95,23 @@ def summary(request):
             "defaulted": not request.GET.get("period"),
         },
     )
+
+
+def _download(data, fmt: str) -> HttpResponse:
+    """The report as PDF or Excel, by the province summary report's renderers."""
+    from . import national_outputs as outputs
+
+    name = outputs.file_name(data)
+    if fmt == "pdf":
+        response = HttpResponse(outputs.to_pdf(data), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+    else:
+        response = HttpResponse(
+            outputs.to_xlsx(data),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
 
 
 @login_required

@@ -114,3 +114,54 @@ def parse_date(text: str, what: str) -> dt.date:
                 _("%(what)s «%(text)s» không hợp lệ (ví dụ 2025-12-14 hoặc 14/12/2025).")
                 % {"what": what, "text": text}
             ) from None
+
+
+KINDS = ("mof-ntp", "ocop-national")
+
+
+def province_by_code(code: str) -> Division:
+    """The current province with `code` (404 when there is none: a commune's code included)."""
+    from django.http import Http404
+
+    code = (code or "").strip()
+    division = (
+        Division.objects.resolved()
+        .filter(level=Level.PROVINCE, code=code)
+        .select_related("map")
+        .first()
+        if code
+        else None
+    )
+    if division is None:
+        raise Http404
+    return division
+
+
+def produce(user, kind: str, province: Division, *, year: str = "", cutoff: str | None = None):
+    """(module, document, file name) of exchange file `kind` for `province`, from the text
+    parameters of the page, the API and the command (`year` for mof-ntp, `cutoff` for both).
+    Bad input raises ValidationError naming the parameter; the gate PermissionDenied."""
+    from ..summary import Period
+    from . import mof_ntp, ocop_national
+
+    day = None
+    if cutoff:
+        try:
+            day = parse_date(cutoff, _("Ngày chốt số liệu"))
+        except ValidationError as exc:
+            raise ValidationError({"cutoff": exc.messages}) from None
+    if kind == "mof-ntp":
+        try:
+            period = Period.parse(year or "")
+        except ValueError as exc:
+            raise ValidationError({"year": [str(exc)]}) from None
+        document = mof_ntp.build(user, province, period, day)
+        return mof_ntp, document, f"bao-cao-ctmtqg-{province.code}-{period.start}-{period.end}"
+    if kind == "ocop-national":
+        document = ocop_national.build(user, province, day)
+        return (
+            ocop_national,
+            document,
+            f"san-pham-ocop-{province.code}-{document['report']['date']}",
+        )
+    raise ValueError(kind)

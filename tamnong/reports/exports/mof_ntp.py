@@ -280,8 +280,14 @@ def build(user, division: Division, period: Period, cutoff: dt.date | None = Non
 
 
 # -- Excel ------------------------------------------------------------------------------------
-from .workbook import Column, new_workbook, save, vn_date, write_sheet  # noqa: E402
+from .workbook import INFO_SHEET, Column, data_sheet, exchange_workbook, save  # noqa: E402
 
+# allocated, disbursed and the rate: the last columns of the detail and of the summary sheet
+DISBURSEMENT_COLUMNS = [
+    Column("Vốn phân bổ (triệu đồng)", "money", 20),
+    Column("Vốn giải ngân (triệu đồng)", "money", 20),
+    Column("Tỷ lệ giải ngân", "percent", 14),
+]
 FUNDING_COLUMNS = [
     Column("STT", "int", 6),
     Column("Năm", "year", 8),
@@ -291,17 +297,13 @@ FUNDING_COLUMNS = [
     Column("Nguồn vốn", width=30),
     Column("Ngân sách nhà nước", width=12),
     Column("Cấp thực hiện", width=26),
-    Column("Vốn phân bổ (triệu đồng)", "money", 20),
-    Column("Vốn giải ngân (triệu đồng)", "money", 20),
-    Column("Tỷ lệ giải ngân", "percent", 14),
+    *DISBURSEMENT_COLUMNS,
 ]
 SUMMARY_COLUMNS = [
     Column("Tổng hợp theo", width=20),
     Column("Mã", width=14),
     Column("Tên", width=44),
-    Column("Vốn phân bổ (triệu đồng)", "money", 20),
-    Column("Vốn giải ngân (triệu đồng)", "money", 20),
-    Column("Tỷ lệ giải ngân", "percent", 14),
+    *DISBURSEMENT_COLUMNS,
 ]
 RESULT_COLUMNS = [
     Column("Năm", "year", 8),
@@ -313,49 +315,11 @@ RESULT_COLUMNS = [
     Column("Ngày số liệu", "date", 14),
 ]
 SHEETS = (
-    "Thông tin báo cáo",
+    INFO_SHEET,
     "Biểu 01. Vốn chi tiết",
     "Biểu 02. Vốn tổng hợp",
     "Biểu 03. Kết quả thực hiện",
 )
-
-
-def header_block(document: dict, unit_text: str | None) -> list[tuple[str, str]]:
-    report, division = document["report"], document["reporting_unit"]
-    block = [
-        ("Đơn vị báo cáo", f"Ủy ban nhân dân {division['name']} (mã {division['code']})"),
-        ("Cơ quan nhận báo cáo", report["recipient"]),
-    ]
-    if "period" in report:
-        p = report["period"]
-        period = (
-            f"Năm {p['end']}" if p["start"] == p["end"] else f"Giai đoạn {p['start']}–{p['end']}"
-        )
-        block.append(("Kỳ báo cáo", period))
-        c = report["cutoff"]
-        block.append(("Thời gian chốt số liệu", f"Từ {vn_date(c['from'])} đến {vn_date(c['to'])}"))
-    else:
-        block.append(("Ngày chốt số liệu", vn_date(report["date"])))
-    block.append(("Mẫu biểu", f"{document['schema']}, phiên bản {document['template_version']}"))
-    if unit_text:
-        block.append(("Đơn vị tính", unit_text))
-    return block
-
-
-def info_rows(document: dict) -> list[tuple[str, str]]:
-    report = document["report"]
-    return [
-        ("Tên báo cáo", report["title"]),
-        ("Căn cứ", "; ".join(report["legal_basis"])),
-        ("Nội dung báo cáo", report["content"]),
-        ("Đối tượng thực hiện báo cáo", report["reporter"]),
-        *header_block(document, None)[:1],
-        ("Cơ quan nhận báo cáo", report["recipient"]),
-        ("Phương thức gửi, nhận", report["method"]),
-        ("Tần suất", report["frequency"]),
-        *header_block(document, None)[2:],
-        ("Lập lúc", vn_date(report["generated_at"]) + " " + report["generated_at"][11:16]),
-    ]
 
 
 def result_rows(document: dict) -> list[list]:
@@ -456,8 +420,7 @@ def result_rows(document: dict) -> list[list]:
 
 def to_xlsx(document: dict) -> bytes:
     f = document["funding"]
-    wb = new_workbook(SHEETS[0], info_rows(document))
-    block = header_block(document, f["unit"])
+    wb = exchange_workbook(document)
     lines = [
         [
             i,
@@ -490,7 +453,7 @@ def to_xlsx(document: dict) -> bytes:
             t["disbursement_rate"],
         ]
     )
-    write_sheet(wb, SHEETS[1], block, FUNDING_COLUMNS, lines)
+    data_sheet(wb, document, SHEETS[1], FUNDING_COLUMNS, lines, unit_text=f["unit"])
     groups = (
         ("by_year", "Năm"),
         ("by_component", "Nội dung"),
@@ -505,6 +468,6 @@ def to_xlsx(document: dict) -> bytes:
     summary.append(
         ["Tổng cộng", None, None, t["allocated"], t["disbursed"], t["disbursement_rate"]]
     )
-    write_sheet(wb, SHEETS[2], block, SUMMARY_COLUMNS, summary)
-    write_sheet(wb, SHEETS[3], header_block(document, None), RESULT_COLUMNS, result_rows(document))
+    data_sheet(wb, document, SHEETS[2], SUMMARY_COLUMNS, summary, unit_text=f["unit"])
+    data_sheet(wb, document, SHEETS[3], RESULT_COLUMNS, result_rows(document))
     return save(wb)

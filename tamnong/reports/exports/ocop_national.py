@@ -165,8 +165,7 @@ def build(user, division: Division, on: dt.date | None = None) -> dict:
 
 
 # -- Excel ------------------------------------------------------------------------------------
-from .mof_ntp import header_block, info_rows  # noqa: E402
-from .workbook import Column, new_workbook, save, write_sheet  # noqa: E402
+from .workbook import INFO_SHEET, Column, data_sheet, exchange_workbook, save  # noqa: E402
 
 PRODUCT_COLUMNS = [
     Column("STT", "int", 6),
@@ -190,11 +189,11 @@ PRODUCT_COLUMNS = [
     Column("Tình trạng", width=22),
     Column("Quy định áp dụng", width=26),
 ]
-SHEETS = ("Thông tin báo cáo", "Danh sách sản phẩm OCOP")
+SHEETS = (INFO_SHEET, "Danh sách sản phẩm OCOP")
 
 
 def to_xlsx(document: dict) -> bytes:
-    wb = new_workbook(SHEETS[0], info_rows(document))
+    wb = exchange_workbook(document)
     rows = [
         [
             i,
@@ -220,5 +219,5 @@ def to_xlsx(document: dict) -> bytes:
         ]
         for i, p in enumerate(document["products"], start=1)
     ]
-    write_sheet(wb, SHEETS[1], header_block(document, None), PRODUCT_COLUMNS, rows)
+    data_sheet(wb, document, SHEETS[1], PRODUCT_COLUMNS, rows)
     return save(wb)

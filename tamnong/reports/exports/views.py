@@ -12,8 +12,7 @@ from tamnong.access.scope import Scope
 from tamnong.audit.services import record_denied
 from tamnong.divisions.models import Division, Level
 
-from ..summary import Period
-from . import EXPORT_ROLES, XLSX, mof_ntp, ocop_national, parse_date, to_json
+from . import EXPORT_ROLES, KINDS, XLSX, produce, province_by_code, to_json
 
 
 def export_provinces(user) -> list[Division]:
@@ -23,46 +22,22 @@ def export_provinces(user) -> list[Division]:
     return [d for d in qs.order_by("code")[:100] if scope.covers(d, EXPORT_ROLES)]
 
 
-def _province(request) -> Division:
-    code = (request.GET.get("province") or "").strip()
-    division = (
-        Division.objects.resolved()
-        .filter(level=Level.PROVINCE, code=code)
-        .select_related("map")
-        .first()
-        if code
-        else None
-    )
-    if division is None:
-        raise Http404
-    return division
-
-
 @login_required
 def download(request, kind: str):
-    if kind not in {"mof-ntp", "ocop-national"}:
+    if kind not in KINDS:
         raise Http404
-    province = _province(request)
+    province = province_by_code(request.GET.get("province"))
     fmt = request.GET.get("format", "json")
     if fmt not in {"json", "xlsx"}:
         raise Http404
     try:
-        cutoff = (
-            parse_date(request.GET["cutoff"], "Ngày chốt số liệu")
-            if request.GET.get("cutoff")
-            else None
+        module, document, name = produce(
+            request.user,
+            kind,
+            province,
+            year=request.GET.get("year", ""),
+            cutoff=request.GET.get("cutoff") or None,
         )
-        if kind == "mof-ntp":
-            try:
-                period = Period.parse(request.GET.get("year", ""))
-            except ValueError as exc:
-                raise ValidationError(str(exc)) from None
-            module, document = mof_ntp, mof_ntp.build(request.user, province, period, cutoff)
-            name = f"bao-cao-ctmtqg-{province.code}-{period.start}-{period.end}"
-        else:
-            module = ocop_national
-            document = ocop_national.build(request.user, province, cutoff)
-            name = f"san-pham-ocop-{province.code}-{document['report']['date']}"
     except PermissionDenied:
         record_denied(request, f"export {kind} {province.code}", province)
         raise

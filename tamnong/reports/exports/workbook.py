@@ -97,6 +97,60 @@ def new_workbook(info_title: str, info: list[tuple[str, str]]):
     return wb
 
 
+# -- the header of an exchange document's workbook (both files) ------------------------------
+INFO_SHEET = "Thông tin báo cáo"
+
+
+def header_block(document: dict, unit_text: str | None) -> list[tuple[str, str]]:
+    report, division = document["report"], document["reporting_unit"]
+    block = [
+        ("Đơn vị báo cáo", f"Ủy ban nhân dân {division['name']} (mã {division['code']})"),
+        ("Cơ quan nhận báo cáo", report["recipient"]),
+    ]
+    if "period" in report:
+        p = report["period"]
+        period = (
+            f"Năm {p['end']}" if p["start"] == p["end"] else f"Giai đoạn {p['start']}–{p['end']}"
+        )
+        block.append(("Kỳ báo cáo", period))
+        c = report["cutoff"]
+        block.append(("Thời gian chốt số liệu", f"Từ {vn_date(c['from'])} đến {vn_date(c['to'])}"))
+    else:
+        block.append(("Ngày chốt số liệu", vn_date(report["date"])))
+    block.append(("Mẫu biểu", f"{document['schema']}, phiên bản {document['template_version']}"))
+    if unit_text:
+        block.append(("Đơn vị tính", unit_text))
+    return block
+
+
+def info_rows(document: dict) -> list[tuple[str, str]]:
+    report = document["report"]
+    return [
+        ("Tên báo cáo", report["title"]),
+        ("Căn cứ", "; ".join(report["legal_basis"])),
+        ("Nội dung báo cáo", report["content"]),
+        ("Đối tượng thực hiện báo cáo", report["reporter"]),
+        *header_block(document, None)[:1],
+        ("Cơ quan nhận báo cáo", report["recipient"]),
+        ("Phương thức gửi, nhận", report["method"]),
+        ("Tần suất", report["frequency"]),
+        *header_block(document, None)[2:],
+        ("Lập lúc", vn_date(report["generated_at"]) + " " + report["generated_at"][11:16]),
+    ]
+
+
+def exchange_workbook(document: dict):
+    """The workbook of an exchange document: its first sheet the regime's fixed elements."""
+    return new_workbook(INFO_SHEET, info_rows(document))
+
+
+def data_sheet(
+    wb, document: dict, title: str, columns: list[Column], rows, unit_text: str | None = None
+) -> None:
+    """One data sheet of `document`: the header block (unit of measure `unit_text`), the table."""
+    write_sheet(wb, title, header_block(document, unit_text), columns, rows)
+
+
 def save(wb) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)

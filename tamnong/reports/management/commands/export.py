@@ -9,8 +9,6 @@ from tamnong.accounts.models import User
 from tamnong.divisions.models import Level
 from tamnong.divisions.services import find_unit
 from tamnong.reports import exports
-from tamnong.reports.exports import mof_ntp, ocop_national
-from tamnong.reports.summary import Period
 
 USAGE = """tamnong export mof-ntp --province 01 --year 2025 [--cutoff 2025-12-14] [--format json|xlsx] [-o FILE]
 tamnong export ocop-national --province 01 [--cutoff 2026-06-30] [--format json|xlsx] [-o FILE]"""
@@ -47,19 +45,10 @@ class Command(BaseCommand):
             user = User.objects.filter(username=o["as_user"]).first()
             if user is None:
                 raise CommandError(f"Không có người dùng {o['as_user']}.", returncode=2)
-        cutoff = exports.parse_date(o["cutoff"], "Ngày chốt số liệu") if o["cutoff"] else None
         try:
-            if o["kind"] == "mof-ntp":
-                try:
-                    period = Period.parse(o["year"])
-                except ValueError as exc:
-                    raise CommandError(str(exc), returncode=2) from None
-                module, document = mof_ntp, mof_ntp.build(user, province, period, cutoff)
-                name = f"bao-cao-ctmtqg-{province.code}-{period.start}-{period.end}"
-            else:
-                module = ocop_national
-                document = ocop_national.build(user, province, cutoff)
-                name = f"san-pham-ocop-{province.code}-{document['report']['date']}"
+            module, document, name = exports.produce(
+                user, o["kind"], province, year=o.get("year") or "", cutoff=o["cutoff"]
+            )
         except PermissionDenied as exc:
             raise CommandError(str(exc), returncode=2) from None
         if o["format"] == "json":
