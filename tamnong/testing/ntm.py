@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 
 import pytest
 
@@ -191,3 +192,27 @@ def no_sources(monkeypatch):
 
     monkeypatch.setattr(sources, "fetch", fake_fetch)
     return state
+
+
+def assess(user, commune, year, met: int, no_sources):
+    """An assessment meeting exactly `met` of the 3 test criteria (1, then 2, then 3)."""
+    from tamnong.ntm import services
+
+    services.set_profile(user, commune, year, classification="region", column="tdmnpb")
+    if met >= 3:
+        no_sources["poverty"][(commune.pk, year)] = "1"
+        no_sources["ocop"].append(
+            {
+                "division": commune,
+                "issued": dt.date(year, 1, 1),
+                "expires": dt.date(year + 3, 1, 1),
+                "stars": 3,
+            }
+        )
+    a = services.start_assessment(user, commune, year, "test-vung")
+    items = [
+        {"code": "1.1", "value": met >= 1},
+        {"code": "2.1", "value": 90 if met >= 2 else 10},
+        {"code": "2.2", "value": 0},
+    ]
+    return services.enter_values(user, a, items)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -27,4 +28,27 @@ def fund(division, year, component, source, allocated, disbursed, catalog):
         source=catalog["source"][source],
         allocated=Decimal(allocated),
         disbursed=Decimal(disbursed),
+    )
+
+
+@pytest.fixture
+def demo(geo):
+    """The demo province built on the test map (no households)."""
+    from tamnong.demo.services import build
+
+    return build(province_code=geo.province.code, households=0, say=lambda _m: None)
+
+
+def check_schema(key: str, document: dict) -> None:
+    """The published schema file, read here, not through the exporter's own check."""
+    import json
+
+    import jsonschema
+    from django.conf import settings
+
+    schemas = Path(settings.BASE_DIR) / "docs" / "schemas"
+    schema = json.loads((schemas / f"{key}.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(
+        document
     )

@@ -201,7 +201,7 @@ def test_undo_refused_on_the_page_gives_a_vietnamese_message(geo, media, client,
 def test_an_ocop_list_import_records_its_records_and_can_be_undone(geo, personas):
     from tamnong.ocop import importer
     from tamnong.ocop.models import Certificate, Dossier, Producer, Product
-    from tamnong.ocop.tests.test_import_and_figures import GOOD, csv_bytes
+    from tamnong.testing.ocop_rows import GOOD, csv_bytes
 
     run = importer.import_file(personas.coordinator, "ocop.csv", csv_bytes(GOOD))
     assert run.committed, run.rejected

@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from tamnong.accounts.models import User
 from tamnong.core import backup
 from tamnong.jobs import services as jobs
-from tamnong.jobs.tests.test_jobs import count  # noqa: F401  registers "test.count"
+from tamnong.testing.jobs import count  # noqa: F401  registers "test.count"
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

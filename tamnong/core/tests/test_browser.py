@@ -72,7 +72,7 @@ def test_village_form_shows_field_errors_and_then_saves(page, live_server, perso
 def test_job_progress_bar_updates_live(page, live_server, personas):
     from tamnong.conftest import PASSWORD
     from tamnong.jobs import services
-    from tamnong.jobs.tests.test_jobs import count  # noqa: F401  registers "test.count"
+    from tamnong.testing.jobs import count  # noqa: F401  registers "test.count"
 
     job = services.enqueue("test.count", user=personas.alice, upto=3)
     login(page, live_server, "alice", PASSWORD)

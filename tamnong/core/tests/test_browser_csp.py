@@ -42,7 +42,7 @@ def test_the_dashboard_draws_its_charts_under_the_policy(page, live_server, pers
 
 def test_an_htmx_update_and_a_filter_submit_run_under_the_policy(page, live_server, personas):
     from tamnong.jobs import services
-    from tamnong.jobs.tests.test_jobs import count  # noqa: F401  registers "test.count"
+    from tamnong.testing.jobs import count  # noqa: F401  registers "test.count"
 
     job = services.enqueue("test.count", user=personas.alice, upto=3)
     login(page, live_server, "alice")

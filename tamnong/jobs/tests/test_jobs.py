@@ -3,22 +3,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from tamnong.jobs import registry, services
+from tamnong.jobs import services
 from tamnong.jobs.models import Job
-
-
-@registry.job("test.count", "Đếm thử")
-def count(progress, upto: int = 5, fail_at: int | None = None):
-    for i in range(1, upto + 1):
-        if i == fail_at:
-            raise ValueError(f"Dòng {i} không hợp lệ")
-        progress(i, upto, f"đã đếm {i}", force=True)
-    return {"counted": upto}
-
-
-@registry.daily("test.daily", "Việc hằng ngày thử")
-def daily_job(progress, day: str):
-    return {"day": day}
+from tamnong.testing.jobs import count, daily_job  # noqa: F401  registers test.count, test.daily
 
 
 def test_the_worker_runs_queued_jobs_in_order_with_progress(db):

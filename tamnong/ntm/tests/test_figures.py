@@ -6,28 +6,7 @@ from django.core.exceptions import PermissionDenied
 from tamnong.ntm import services
 from tamnong.ntm.figures import figures, figures_xlsx
 from tamnong.ntm.models import RecognitionKind, TargetMetric
-
-
-def assess(user, commune, year, met: int, no_sources):
-    """An assessment meeting exactly `met` of the 3 test criteria (1, then 2, then 3)."""
-    services.set_profile(user, commune, year, classification="region", column="tdmnpb")
-    if met >= 3:
-        no_sources["poverty"][(commune.pk, year)] = "1"
-        no_sources["ocop"].append(
-            {
-                "division": commune,
-                "issued": dt.date(year, 1, 1),
-                "expires": dt.date(year + 3, 1, 1),
-                "stars": 3,
-            }
-        )
-    a = services.start_assessment(user, commune, year, "test-vung")
-    items = [
-        {"code": "1.1", "value": met >= 1},
-        {"code": "2.1", "value": 90 if met >= 2 else 10},
-        {"code": "2.2", "value": 0},
-    ]
-    return services.enter_values(user, a, items)
+from tamnong.testing.ntm import assess
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@ say which year is shown."""
 
 import pytest
 
-from tamnong.reports.tests.test_summary_outputs import demo  # noqa: F401 – the demo province
-
 
 @pytest.mark.parametrize(
     "url",

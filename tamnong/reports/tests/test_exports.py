@@ -7,29 +7,15 @@ import datetime as dt
 import io
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from tamnong.access.actors import SYSTEM
 from tamnong.reports.exports import ExportInvalid, mof_ntp, ocop_national, validate
 from tamnong.reports.summary import Period, build_summary
-from tamnong.testing.reports import fund
+from tamnong.testing.reports import check_schema, fund
 
-SCHEMAS = Path(settings.BASE_DIR) / "docs" / "schemas"
 CUTOFF = dt.date(2025, 12, 31)  # the day the summary report of 2025 counts OCOP products on
-
-
-def check_schema(key: str, document: dict) -> None:
-    """The published schema file, read here, not through the exporter's own check."""
-    import jsonschema
-
-    schema = json.loads((SCHEMAS / f"{key}.schema.json").read_text(encoding="utf-8"))
-    jsonschema.Draft202012Validator.check_schema(schema)
-    jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(
-        document
-    )
 
 
 @pytest.fixture

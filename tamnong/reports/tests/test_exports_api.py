@@ -9,8 +9,7 @@ import pytest
 from tamnong.access.actors import SYSTEM
 from tamnong.reports.exports import mof_ntp, ocop_national, to_json
 from tamnong.reports.summary import Period
-from tamnong.reports.tests.test_exports import check_schema
-from tamnong.testing.reports import fund
+from tamnong.testing.reports import check_schema, fund
 
 API = "/api/v1/reports/exports"
 

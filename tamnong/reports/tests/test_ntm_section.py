@@ -1,8 +1,8 @@
 """The NTM section reproduces figures like "29 communes meet 19 criteria, 5 meet 15–18 …; the
 province averages 12.81 criteria per commune, +0.36 on the previous year" from assessments."""
 
-from tamnong.ntm.tests.test_figures import assess
 from tamnong.reports.summary import Period, build_summary, paragraph_text
+from tamnong.testing.ntm import assess
 
 
 def ntm_section(user, division, period):

@@ -1,8 +1,6 @@
 """Issue 11, defect 8: the NTM trend never joins figures of different criteria sets (19
 criteria, then 10): one series per set."""
 
-from tamnong.reports.tests.test_summary_outputs import demo  # noqa: F401 – the demo province
-
 
 def test_the_ntm_trend_has_one_series_per_criteria_set(demo):  # noqa: F811
     from tamnong.reports.dashboard import build_dashboard

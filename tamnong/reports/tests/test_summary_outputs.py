@@ -7,13 +7,6 @@ import io
 import pytest
 
 
-@pytest.fixture
-def demo(geo):
-    from tamnong.demo.services import build
-
-    return build(province_code=geo.province.code, households=0, say=lambda _m: None)
-
-
 def test_the_summary_workbook_keeps_diacritics_numbers_and_frozen_headers(demo, client):
     from openpyxl import load_workbook
 

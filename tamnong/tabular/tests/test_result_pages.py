@@ -142,7 +142,7 @@ def _ocop_file(media, name: str, data: bytes):
 
 def test_the_ocop_result_is_in_vietnamese_sentences(geo, personas, client, media):
     from tamnong.ocop.models import Certificate
-    from tamnong.ocop.tests.test_import_and_figures import GOOD, csv_bytes
+    from tamnong.testing.ocop_rows import GOOD, csv_bytes
 
     client.login(username="coordinator", password="Mat-khau-thu-1")
     pending, html = _preview(client, "/ocop/nhap/", _ocop_file(media, "ocop.csv", csv_bytes(GOOD)))
@@ -161,7 +161,7 @@ def test_an_ocop_file_that_is_not_a_spreadsheet_and_a_rejected_ocop_file(
     geo, personas, client, media
 ):
     from tamnong.ocop.models import ImportRun
-    from tamnong.ocop.tests.test_import_and_figures import GOOD, csv_bytes
+    from tamnong.testing.ocop_rows import GOOD, csv_bytes
 
     client.login(username="coordinator", password="Mat-khau-thu-1")
     _pending, html = _preview(
