@@ -38,11 +38,24 @@ def _xlsx(content: bytes, name: str) -> HttpResponse:
     return response
 
 
+def _upload(request, form, key: str, fields: tuple[str, ...]):
+    """A posted upload: kept with its params and sent to the one preview; None (with the reason
+    shown) when the form is wrong or has no file, the page then shown again."""
+    from tamnong.tabular import preview
+
+    if form.is_valid() and form.cleaned_data["file"]:
+        params = {name: form.cleaned_data[name] for name in fields}
+        pending = preview.stash(form.cleaned_data["file"], key, request.user, params)
+        preview.say_uploaded(request, pending)
+        return redirect("tabular:preview", pk=pending.pk)
+    if form.is_valid():
+        messages.error(request, _("Chưa chọn tệp."))
+    return None
+
+
 @guarded
 def import_results(request):
     _require_editor(request.user)
-    from tamnong.tabular import preview
-
     sets = _commune_sets()
     year = timezone.localdate().year
     form = forms.ResultsUploadForm(
@@ -53,13 +66,9 @@ def import_results(request):
     )
     status = 200
     if request.method == "POST":
-        if form.is_valid() and form.cleaned_data["file"]:
-            params = {"set_key": form.cleaned_data["set_key"], "year": form.cleaned_data["year"]}
-            pending = preview.stash(form.cleaned_data["file"], "ntm-results", request.user, params)
-            preview.say_uploaded(request, pending)
-            return redirect("tabular:preview", pk=pending.pk)
-        if form.is_valid():
-            messages.error(request, _("Chưa chọn tệp."))
+        uploaded = _upload(request, form, "ntm-results", ("set_key", "year"))
+        if uploaded:
+            return uploaded
         status = 400
     elif request.GET.get("template") and form.is_valid():
         cs = criteria.latest(form.cleaned_data["set_key"])
@@ -84,24 +93,15 @@ def import_results(request):
 @guarded
 def import_profiles(request):
     _require_editor(request.user)
-    from tamnong.tabular import preview
-
     year = timezone.localdate().year
     form = forms.ProfilesUploadForm(
         request.POST or request.GET or None, request.FILES or None, initial={"year": year}
     )
     status = 200
     if request.method == "POST":
-        if form.is_valid() and form.cleaned_data["file"]:
-            params = {
-                "year": form.cleaned_data["year"],
-                "classification": form.cleaned_data["classification"],
-            }
-            pending = preview.stash(form.cleaned_data["file"], "ntm-profiles", request.user, params)
-            preview.say_uploaded(request, pending)
-            return redirect("tabular:preview", pk=pending.pk)
-        if form.is_valid():
-            messages.error(request, _("Chưa chọn tệp."))
+        uploaded = _upload(request, form, "ntm-profiles", ("year", "classification"))
+        if uploaded:
+            return uploaded
         status = 400
     elif request.GET.get("template") and form.is_valid():
         y, kind = form.cleaned_data["year"], form.cleaned_data["classification"]
