@@ -595,7 +595,7 @@ def certificate_pdf(request, certificate_id: int):
 )
 def revoke(request, certificate_id: int, payload: RevocationIn):
     cert = _get(request, Certificate, certificate_id)
-    services.revoke(request.user, cert, **payload.dict(exclude={"signer"}))
+    services.revoke(request.user, cert, **payload.dict())
     return 201, Certificate.objects.get(pk=cert.pk)
 
 
