@@ -77,6 +77,16 @@ def _division_of(obj):
     return None
 
 
+def require_role(request: HttpRequest, roles, what: str) -> Scope:
+    """The user's scope when they hold one of `roles` somewhere; else the refusal is logged
+    (`what`) and answered 403. For the pages a role opens (members, an upload form)."""
+    scope = Scope.of(request.user)
+    if not scope.has_role(*roles):
+        record_denied(request, what)
+        raise PermissionDenied
+    return scope
+
+
 def covers_unit(user, division: Division | None) -> bool:
     """The user's scope reaches the unit, or the current unit it is counted under."""
     scope = Scope.of(user)

@@ -7,6 +7,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tamnong.access.lookups import require_role
 from tamnong.access.roles import MANAGER_ROLES
 from tamnong.access.scope import Scope
 from tamnong.audit.services import record_denied
@@ -89,10 +90,7 @@ def _manageable_divisions(scope: Scope):
 
 @login_required
 def members(request):
-    scope = Scope.of(request.user)
-    if not scope.has_role(*MANAGER_ROLES):
-        record_denied(request, "members")
-        raise PermissionDenied
+    scope = require_role(request, MANAGER_ROLES, "members")
     divisions = _manageable_divisions(scope).filter(level__in=[Level.PROVINCE, Level.COMMUNE])
     form = MembershipForm(request.POST or None, divisions=divisions, national=scope.is_admin)
     status = 200

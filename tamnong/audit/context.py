@@ -6,11 +6,24 @@ import contextvars
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.db.models import TextChoices
+from django.utils.translation import gettext_lazy as _
+
+
+class Origin(TextChoices):
+    """Where an action came from, as the audit trail stores it and a person reads it."""
+
+    WEB = "web", _("trang web")
+    API = "api", _("API")
+    CLI = "cli", _("dòng lệnh")
+    JOB = "job", _("tác vụ nền")
+    SYSTEM = "system", _("hệ thống")
+
 
 @dataclass(frozen=True)
 class Actor:
     user: object | None = None
-    origin: str = "system"  # web, api, cli, job, system
+    origin: str = Origin.SYSTEM
     ip: str | None = None
     user_agent: str = ""
     path: str = ""
@@ -54,4 +67,4 @@ def cli_actor(user=None) -> Actor:
     except (KeyError, OSError):  # no name for this uid (a container)
         name = ""
     label = f"dòng lệnh ({name})" if name else "dòng lệnh"
-    return Actor(user=user, origin="cli", name="" if user is not None else label)
+    return Actor(user=user, origin=Origin.CLI, name="" if user is not None else label)

@@ -151,18 +151,11 @@ def rows(events) -> list[dict]:
     return out
 
 
-# Where an event came from, as a person reads it.
-ORIGINS = {
-    "web": _("trang web"),
-    "api": _("API"),
-    "cli": _("dòng lệnh"),
-    "job": _("tác vụ nền"),
-    "system": _("hệ thống"),
-}
-
-
 def origin(code: str) -> str:
-    return str(ORIGINS.get(code, code))
+    """Where an event came from, as a person reads it (an unknown code as it is)."""
+    from .context import Origin
+
+    return str(Origin(code).label) if code in Origin.values else code
 
 
 def import_changes_url(event) -> str:

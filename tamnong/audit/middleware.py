@@ -11,7 +11,7 @@ def request_actor(request, user) -> context.Actor:
     """The acting user and where the request came from, for the audit trail."""
     return context.Actor(
         user=user if user is not None and user.is_authenticated else None,
-        origin="api" if request.path.startswith("/api/") else "web",
+        origin=context.Origin.API if request.path.startswith("/api/") else context.Origin.WEB,
         ip=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:255],
         path=request.path[:255],

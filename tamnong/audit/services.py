@@ -106,6 +106,24 @@ def record_denied(request, what: str, division=None) -> AuditEvent:
     )
 
 
+def denials_recorded(view, prefix: str = ""):
+    """A view whose PermissionDenied (raised by the services on an out-of-scope write) is logged
+    as a refusal (`<prefix><METHOD> <path>`) before it becomes the 403."""
+    from functools import wraps
+
+    from django.core.exceptions import PermissionDenied
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied:
+            record_denied(request, f"{prefix}{request.method} {request.path}")
+            raise
+
+    return wrapper
+
+
 class Audited(models.Model):
     """Base for domain records: every save and delete writes an audit event with before/after."""
 

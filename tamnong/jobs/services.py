@@ -124,7 +124,7 @@ class _SideWriter(threading.Thread):
 
 
 # the origins a job keeps from whoever queued it (a daily job is the system's: "job")
-_ASKERS = frozenset({"web", "api", "cli"})
+_ASKERS = frozenset({context.Origin.WEB, context.Origin.API, context.Origin.CLI})
 
 
 def enqueue(
@@ -280,7 +280,9 @@ def run(job: Job, echo: Callable[[Job], None] | None = None) -> Job:
     try:
         kind = registry.get(job.kind)
         progress = Progress(job, echo)
-        actor = context.Actor(user=job.created_by, origin=job.origin or "job", name=job.actor_name)
+        actor = context.Actor(
+            user=job.created_by, origin=job.origin or context.Origin.JOB, name=job.actor_name
+        )
         try:
             with context.acting(actor):
                 result = kind.func(progress, **job.params)

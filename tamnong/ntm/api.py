@@ -95,9 +95,28 @@ def get_set(request, key: str, version: int | None = None):
     return cs
 
 
-class ProfileIn(Schema):
+class UnitYearIn(Schema):
+    """What one unit records for one year (its region/group, its targets)."""
+
     division_id: int
     year: int
+
+
+class UnitYearOut(Schema):
+    id: int
+    division_id: int
+    year: int
+
+
+def _for_unit_year(request, service, payload: UnitYearIn):
+    """The write of one unit's year: the unit through the access gate, then the service with
+    the payload's other fields (its input errors answered 422)."""
+    division = _division(request, payload.division_id)
+    rest = payload.dict(exclude={"division_id", "year"})
+    return _call(service, request.user, division, payload.year, **rest)
+
+
+class ProfileIn(UnitYearIn):
     classification: str
     column: str
     special: bool = False
@@ -105,10 +124,7 @@ class ProfileIn(Schema):
     note: str = ""
 
 
-class ProfileOut(Schema):
-    id: int
-    division_id: int
-    year: int
+class ProfileOut(UnitYearOut):
     classification: str
     column: str
     special: bool
@@ -117,20 +133,7 @@ class ProfileOut(Schema):
 
 @router.post("/profiles", response={200: ProfileOut}, summary="Ghi vùng/nhóm của xã trong một năm")
 def set_profile(request, payload: ProfileIn):
-    division = _division(request, payload.division_id)
-    try:
-        return services.set_profile(
-            request.user,
-            division,
-            payload.year,
-            classification=payload.classification,
-            column=payload.column,
-            special=payload.special,
-            decision_ref=payload.decision_ref,
-            note=payload.note,
-        )
-    except services.NtmInputError as exc:
-        raise _invalid(exc) from None
+    return _for_unit_year(request, services.set_profile, payload)
 
 
 class ValueOut(Schema):
@@ -499,19 +502,14 @@ def open_unit_dossier(request, payload: UnitDossierIn):
     )
 
 
-class TargetIn(Schema):
-    division_id: int
-    year: int
+class TargetIn(UnitYearIn):
     metric: str
     value: Decimal
     reading: str = "cumulative"
     note: str = ""
 
 
-class TargetOut(Schema):
-    id: int
-    division_id: int
-    year: int
+class TargetOut(UnitYearOut):
     metric: str
     reading: str
     value: Decimal
@@ -519,17 +517,7 @@ class TargetOut(Schema):
 
 @router.post("/targets", response=TargetOut, summary="Kế hoạch năm của một đơn vị")
 def set_target(request, payload: TargetIn):
-    division = _division(request, payload.division_id)
-    return _call(
-        services.set_target,
-        request.user,
-        division,
-        payload.year,
-        payload.metric,
-        payload.value,
-        payload.note,
-        payload.reading,
-    )
+    return _for_unit_year(request, services.set_target, payload)
 
 
 @router.get("/figures", summary="Số liệu NTM của một đơn vị trong một năm")

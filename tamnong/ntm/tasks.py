@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from tamnong.core.formatting import number
 from tamnong.jobs.registry import job
 from tamnong.tabular.display import result_view
-from tamnong.tabular.preview import ImportSpec, register
+from tamnong.tabular.preview import register_import
 
 
 def _actor(user_id):
@@ -69,108 +69,64 @@ def _finish(progress, outcome, *, preview: bool) -> dict:
     return out
 
 
-def _results(progress, path, user_id, file_name, mapping, set_key, year, *, dry_run):
-    from .bulk import import_results
+def _bulk_jobs(kind: str, importer: str, labels: tuple[str, str], describe, params: dict) -> None:
+    """The two jobs of one bulk import, `ntm.<kind>_import` (writes) and `ntm.<kind>_preview`
+    (checks only): the same run of `bulk.<importer>` with the upload's own params (`params`:
+    their names and defaults), its outcome told the same way."""
 
-    outcome = import_results(
-        _actor(user_id),
-        Path(path),
-        name=file_name or Path(path).name,
-        set_key=set_key,
-        year=year,
-        mapping=mapping,
-        dry_run=dry_run,
-        progress=progress,
-    )
-    return _finish(progress, outcome, preview=dry_run)
+    def make(dry_run: bool):
+        def run(progress, path: str, user_id=None, file_name="", mapping=None, **given) -> dict:
+            from . import bulk
 
+            unknown = set(given) - set(params)
+            if unknown:
+                raise TypeError(f"unexpected params {sorted(unknown)}")
+            outcome = getattr(bulk, importer)(
+                _actor(user_id),
+                Path(path),
+                name=file_name or Path(path).name,
+                mapping=mapping,
+                dry_run=dry_run,
+                progress=progress,
+                **{name: given.get(name, default) for name, default in params.items()},
+            )
+            return _finish(progress, outcome, preview=dry_run)
 
-@job("ntm.results_import", "Nhập kết quả nông thôn mới các xã", describe=describe_results)
-def import_results(
-    progress, path: str, user_id=None, file_name="", mapping=None, set_key="", year=0
-) -> dict:
-    return _results(progress, path, user_id, file_name, mapping, set_key, year, dry_run=False)
+        return run
 
-
-@job("ntm.results_preview", "Kiểm tra tệp kết quả nông thôn mới", describe=describe_results)
-def preview_results(
-    progress, path: str, user_id=None, file_name="", mapping=None, set_key="", year=0
-) -> dict:
-    return _results(progress, path, user_id, file_name, mapping, set_key, year, dry_run=True)
-
-
-def _profiles(progress, path, user_id, file_name, mapping, year, classification, *, dry_run):
-    from .bulk import import_profiles
-
-    outcome = import_profiles(
-        _actor(user_id),
-        Path(path),
-        name=file_name or Path(path).name,
-        year=year,
-        classification=classification,
-        mapping=mapping,
-        dry_run=dry_run,
-        progress=progress,
-    )
-    return _finish(progress, outcome, preview=dry_run)
+    job(f"ntm.{kind}_import", labels[0], describe=describe)(make(False))
+    job(f"ntm.{kind}_preview", labels[1], describe=describe)(make(True))
 
 
-@job("ntm.profiles_import", "Nhập phân loại vùng/nhóm các xã", describe=describe_profiles)
-def import_profiles(
-    progress, path: str, user_id=None, file_name="", mapping=None, year=0, classification=""
-) -> dict:
-    return _profiles(
-        progress, path, user_id, file_name, mapping, year, classification, dry_run=False
-    )
-
-
-@job("ntm.profiles_preview", "Kiểm tra tệp phân loại vùng/nhóm", describe=describe_profiles)
-def preview_profiles(
-    progress, path: str, user_id=None, file_name="", mapping=None, year=0, classification=""
-) -> dict:
-    return _profiles(
-        progress, path, user_id, file_name, mapping, year, classification, dry_run=True
-    )
-
-
-def _result_columns(params: dict):
-    from .bulk import result_columns
-
-    return result_columns(params)
-
-
-def _profile_columns():
-    from .bulk import PROFILE_COLUMNS
-
-    return PROFILE_COLUMNS
-
-
-def _limits():
-    from .bulk import LIMITS
-
-    return LIMITS
-
-
-register(
-    ImportSpec(
-        key="ntm-results",
-        title=gettext_lazy("Nhập kết quả nông thôn mới các xã"),
-        columns=lambda: _result_columns({}),
-        columns_for=_result_columns,
-        preview_job="ntm.results_preview",
-        commit_job="ntm.results_import",
-        upload_url="ntm:import_results",
-        limits=_limits,
-    )
+_bulk_jobs(
+    "results",
+    "import_results",
+    ("Nhập kết quả nông thôn mới các xã", "Kiểm tra tệp kết quả nông thôn mới"),
+    describe_results,
+    {"set_key": "", "year": 0},
 )
-register(
-    ImportSpec(
-        key="ntm-profiles",
-        title=gettext_lazy("Nhập phân loại vùng/nhóm các xã"),
-        columns=_profile_columns,
-        preview_job="ntm.profiles_preview",
-        commit_job="ntm.profiles_import",
-        upload_url="ntm:import_profiles",
-        limits=_limits,
-    )
+_bulk_jobs(
+    "profiles",
+    "import_profiles",
+    ("Nhập phân loại vùng/nhóm các xã", "Kiểm tra tệp phân loại vùng/nhóm"),
+    describe_profiles,
+    {"year": 0, "classification": ""},
+)
+
+
+register_import(
+    "ntm-results",
+    gettext_lazy("Nhập kết quả nông thôn mới các xã"),
+    jobs="ntm.results_",
+    upload_url="ntm:import_results",
+    limits="tamnong.ntm.bulk.LIMITS",
+    read_columns="tamnong.ntm.bulk.result_columns",
+)
+register_import(
+    "ntm-profiles",
+    gettext_lazy("Nhập phân loại vùng/nhóm các xã"),
+    jobs="ntm.profiles_",
+    upload_url="ntm:import_profiles",
+    limits="tamnong.ntm.bulk.LIMITS",
+    columns="tamnong.ntm.bulk.PROFILE_COLUMNS",
 )

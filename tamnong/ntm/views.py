@@ -4,11 +4,9 @@ assessments and the recognition workflow. Thin: every rule lives in services."""
 from __future__ import annotations
 
 import json
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -21,7 +19,7 @@ from tamnong.access.lookups import default_division, get_visible_or_404, visible
 from tamnong.access.roles import EDITOR_ROLES
 from tamnong.access.scope import Scope
 from tamnong.accounts.models import Role
-from tamnong.audit.services import record_denied
+from tamnong.audit.services import denials_recorded
 from tamnong.core import datacache, storedfiles
 from tamnong.divisions.models import Division, Level
 from tamnong.divisions.services import within_q
@@ -41,17 +39,8 @@ from .models import (
 
 
 def guarded(view):
-    """Log and refuse out-of-scope writes (services raise PermissionDenied)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied:
-            record_denied(request, f"ntm {request.method} {request.path}")
-            raise
-
-    return login_required(wrapper)
+    """Signed-in only; out-of-scope writes (services raise PermissionDenied) logged and refused."""
+    return login_required(denials_recorded(view, "ntm "))
 
 
 def _visible_division(request, pk) -> Division:

@@ -38,83 +38,83 @@ def _xlsx(content: bytes, name: str) -> HttpResponse:
     return response
 
 
-@guarded
-def import_results(request):
-    _require_editor(request.user)
+def _upload(request, form, key: str, fields: tuple[str, ...]):
+    """A posted upload: kept with its params and sent to the one preview; None (with the reason
+    shown) when the form is wrong or has no file, the page then shown again."""
     from tamnong.tabular import preview
 
-    sets = _commune_sets()
+    if form.is_valid() and form.cleaned_data["file"]:
+        params = {name: form.cleaned_data[name] for name in fields}
+        pending = preview.stash(form.cleaned_data["file"], key, request.user, params)
+        preview.say_uploaded(request, pending)
+        return redirect("tabular:preview", pk=pending.pk)
+    if form.is_valid():
+        messages.error(request, _("Chưa chọn tệp."))
+    return None
+
+
+def _import_page(request, form_class, *, key, fields, page, template, **form_kwargs):
+    """One bulk-import page: a posted upload goes to its preview; `?template=1` downloads the
+    template (`template(cleaned_data, communes)` gives its bytes and name) of the communes in
+    the user's scope; else the page, with the template's form beside the upload's (its own ids:
+    one page, no id twice)."""
+    _require_editor(request.user)
     year = timezone.localdate().year
-    form = forms.ResultsUploadForm(
+    form = form_class(
         request.POST or request.GET or None,
         request.FILES or None,
-        sets=sets,
         initial={"year": year},
+        **form_kwargs,
     )
     status = 200
     if request.method == "POST":
-        if form.is_valid() and form.cleaned_data["file"]:
-            params = {"set_key": form.cleaned_data["set_key"], "year": form.cleaned_data["year"]}
-            pending = preview.stash(form.cleaned_data["file"], "ntm-results", request.user, params)
-            preview.say_uploaded(request, pending)
-            return redirect("tabular:preview", pk=pending.pk)
-        if form.is_valid():
-            messages.error(request, _("Chưa chọn tệp."))
+        uploaded = _upload(request, form, key, fields)
+        if uploaded:
+            return uploaded
         status = 400
     elif request.GET.get("template") and form.is_valid():
-        cs = criteria.latest(form.cleaned_data["set_key"])
-        y = form.cleaned_data["year"]
-        communes = bulk.communes_in_scope(request.user, y)
-        return _xlsx(bulk.template_xlsx(cs, y, communes), f"ket-qua-{cs.key}-{y}.xlsx")
-    # the template's form beside the upload's: its own ids (one page, no id twice)
-    template_form = forms.ResultsUploadForm(
+        communes = bulk.communes_in_scope(request.user, form.cleaned_data["year"])
+        return _xlsx(*template(form.cleaned_data, communes))
+    template_form = form_class(
         request.GET if request.GET.get("template") else None,
-        sets=sets,
         initial={"year": year},
         auto_id="mau_%s",
+        **form_kwargs,
     )
-    return render(
+    context = {"form": form, "template_form": template_form, **form_kwargs}
+    return render(request, page, context, status=status)
+
+
+def _results_template(data, communes) -> tuple[bytes, str]:
+    cs, y = criteria.latest(data["set_key"]), data["year"]
+    return bulk.template_xlsx(cs, y, communes), f"ket-qua-{cs.key}-{y}.xlsx"
+
+
+def _profiles_template(data, communes) -> tuple[bytes, str]:
+    y, kind = data["year"], data["classification"]
+    return bulk.profiles_template_xlsx(y, kind, communes), f"phan-loai-xa-{y}.xlsx"
+
+
+@guarded
+def import_results(request):
+    return _import_page(
         request,
-        "ntm/import_results.html",
-        {"form": form, "template_form": template_form, "sets": sets},
-        status=status,
+        forms.ResultsUploadForm,
+        key="ntm-results",
+        fields=("set_key", "year"),
+        page="ntm/import_results.html",
+        template=_results_template,
+        sets=_commune_sets(),
     )
 
 
 @guarded
 def import_profiles(request):
-    _require_editor(request.user)
-    from tamnong.tabular import preview
-
-    year = timezone.localdate().year
-    form = forms.ProfilesUploadForm(
-        request.POST or request.GET or None, request.FILES or None, initial={"year": year}
-    )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid() and form.cleaned_data["file"]:
-            params = {
-                "year": form.cleaned_data["year"],
-                "classification": form.cleaned_data["classification"],
-            }
-            pending = preview.stash(form.cleaned_data["file"], "ntm-profiles", request.user, params)
-            preview.say_uploaded(request, pending)
-            return redirect("tabular:preview", pk=pending.pk)
-        if form.is_valid():
-            messages.error(request, _("Chưa chọn tệp."))
-        status = 400
-    elif request.GET.get("template") and form.is_valid():
-        y, kind = form.cleaned_data["year"], form.cleaned_data["classification"]
-        communes = bulk.communes_in_scope(request.user, y)
-        return _xlsx(bulk.profiles_template_xlsx(y, kind, communes), f"phan-loai-xa-{y}.xlsx")
-    template_form = forms.ProfilesUploadForm(
-        request.GET if request.GET.get("template") else None,
-        initial={"year": year},
-        auto_id="mau_%s",
-    )
-    return render(
+    return _import_page(
         request,
-        "ntm/import_profiles.html",
-        {"form": form, "template_form": template_form},
-        status=status,
+        forms.ProfilesUploadForm,
+        key="ntm-profiles",
+        fields=("year", "classification"),
+        page="ntm/import_profiles.html",
+        template=_profiles_template,
     )

@@ -4,10 +4,7 @@ dossier of a district, town or province. Thin: the rules are in services and res
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,28 +12,16 @@ from django.utils.translation import gettext as _
 
 from tamnong.access.roles import CENTRAL_ROLES
 from tamnong.access.scope import Scope
-from tamnong.audit.services import record_denied
 from tamnong.divisions.models import Division, Level
 from tamnong.divisions.services import within_q
 
 from . import forms, services
 from .figures import figures
 from .models import Dossier, Recognition
+from .views import guarded
 
 
-def _guarded(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied:
-            record_denied(request, f"ntm {request.method} {request.path}")
-            raise
-
-    return login_required(wrapper)
-
-
-@_guarded
+@guarded
 def recognitions(request, pk: int):
     division = get_object_or_404(Division.objects.select_related("map"), pk=pk)
     scope = Scope.of(request.user)

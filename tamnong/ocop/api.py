@@ -18,6 +18,7 @@ from pydantic import Field
 
 from tamnong.access.lookups import get_visible_or_404
 from tamnong.accounts.models import User
+from tamnong.core.endpoints import detail, listing
 from tamnong.core.pagination import Router
 from tamnong.divisions.models import Division
 
@@ -294,10 +295,7 @@ class CriteriaSetDetail(CriteriaSetOut):
 # -- registry --------------------------------------------------------------------------------------
 
 
-@router.get("/producers", response=list[ProducerOut], summary="Chủ thể OCOP trong phạm vi")
-def list_producers(request, q: str = ""):
-    qs = Producer.objects.visible_to(request.user).order_by("name")
-    return qs.filter(name__icontains=q) if q else qs
+listing(router, "/producers", Producer, list[ProducerOut], "Chủ thể OCOP trong phạm vi", by="name")
 
 
 @router.post("/producers", response={201: ProducerOut}, summary="Đăng ký chủ thể")
@@ -308,9 +306,7 @@ def create_producer(request, payload: ProducerIn):
     return 201, services.create_producer(request.user, division=division, **data)
 
 
-@router.get("/producers/{producer_id}", response=ProducerOut)
-def get_producer(request, producer_id: int):
-    return _get(request, Producer, producer_id)
+detail(router, "/producers/{producer_id}", Producer, ProducerOut)
 
 
 @router.patch(
@@ -324,10 +320,7 @@ def update_producer(request, producer_id: int, payload: ProducerPatch):
     return services.update_producer(request.user, producer, **data)
 
 
-@router.get("/products", response=list[ProductOut], summary="Sản phẩm trong phạm vi")
-def list_products(request, q: str = ""):
-    qs = Product.objects.visible_to(request.user).order_by("name")
-    return qs.filter(name__icontains=q) if q else qs
+listing(router, "/products", Product, list[ProductOut], "Sản phẩm trong phạm vi", by="name")
 
 
 @router.post("/products", response={201: ProductOut}, summary="Thêm sản phẩm")
@@ -340,9 +333,7 @@ def create_product(request, payload: ProductIn):
     return 201, services.create_product(request.user, producer, **data)
 
 
-@router.get("/products/{product_id}", response=ProductOut)
-def get_product(request, product_id: int):
-    return _get(request, Product, product_id)
+detail(router, "/products/{product_id}", Product, ProductOut)
 
 
 @router.post("/products/{product_id}/channels", response={201: dict}, summary="Thêm kênh phân phối")
@@ -363,15 +354,17 @@ def open_dossier(request, payload: OcopDossierIn):
     )
 
 
-@router.get("/dossiers", response=list[OcopDossierOut])
-def list_dossiers(request, state: str = ""):
-    qs = Dossier.objects.visible_to(request.user).select_related("regime", "criteria_set")
-    return qs.filter(state=state) if state else qs
+listing(
+    router,
+    "/dossiers",
+    Dossier,
+    list[OcopDossierOut],
+    filters={"state": "state"},
+    select=["regime", "criteria_set"],
+)
 
 
-@router.get("/dossiers/{dossier_id}", response=OcopDossierOut)
-def get_dossier(request, dossier_id: int):
-    return _get(request, Dossier, dossier_id)
+detail(router, "/dossiers/{dossier_id}", Dossier, OcopDossierOut)
 
 
 @router.put(
@@ -509,9 +502,7 @@ def create_session(request, payload: SessionIn):
     )
 
 
-@router.get("/sessions/{session_id}", response=SessionOut)
-def get_session(request, session_id: int):
-    return _get(request, CouncilSession, session_id)
+detail(router, "/sessions/{session_id}", CouncilSession, SessionOut)
 
 
 @router.post("/sessions/{session_id}/dossiers", response=SessionOut, summary="Đưa hồ sơ vào phiên")
@@ -579,9 +570,7 @@ def list_certificates(request, valid_on: dt.date | None = None):
     return qs.valid_on(valid_on) if valid_on else qs
 
 
-@router.get("/certificates/{certificate_id}", response=CertificateOut)
-def get_certificate(request, certificate_id: int):
-    return _get(request, Certificate, certificate_id)
+detail(router, "/certificates/{certificate_id}", Certificate, CertificateOut)
 
 
 @router.get("/certificates/{certificate_id}/pdf", summary="Giấy chứng nhận (PDF)")
@@ -595,7 +584,7 @@ def certificate_pdf(request, certificate_id: int):
 )
 def revoke(request, certificate_id: int, payload: RevocationIn):
     cert = _get(request, Certificate, certificate_id)
-    services.revoke(request.user, cert, **payload.dict(exclude={"signer"}))
+    services.revoke(request.user, cert, **payload.dict())
     return 201, Certificate.objects.get(pk=cert.pk)
 
 

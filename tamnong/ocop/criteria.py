@@ -3,7 +3,9 @@
 A set arrives as a YAML document (the files under data/ocop/148/, see their README) or as an Excel
 workbook made from the template (`set_to_xlsx` / `parse_xlsx`). `normalise` checks it against the
 decision's part maxima (data/ocop/regimes.yaml) and returns the canonical content stored, frozen, in a
-`CriteriaSet` version, with blocking errors and known defects (warnings) in words.
+`CriteriaSet` version, with blocking errors and known defects (warnings) in words; each defect also
+carries a `DefectCode`, which alone decides whether the set is incomplete (the words may be
+translated or reworded).
 
 Scoring a sheet and combining the members' sheets into a star rank are pure functions of that content
 and of the regime's star bands, so a past result is reproducible from the version it pinned.
@@ -16,6 +18,7 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
@@ -30,6 +33,25 @@ class CriteriaError(ValueError):
         self.errors = errors
 
 
+class DefectCode(StrEnum):
+    # the set cannot score a sheet: a part's criteria do not add up to its maximum, or an option
+    # has no points (blank or impossible in the source); no new dossier is opened on it
+    INCOMPLETE = "incomplete"
+    # known, but the set still scores (the best option of a criterion below its maximum)
+    NOTE = "note"
+
+
+class Defect(str):
+    """A known defect of a set: its message (translated; shown and stored as text) and its code."""
+
+    code: DefectCode
+
+    def __new__(cls, message: str, code: DefectCode = DefectCode.NOTE) -> Defect:
+        defect = super().__new__(cls, message)
+        defect.code = code
+        return defect
+
+
 @dataclass
 class Checked:
     content: dict
@@ -40,6 +62,11 @@ class Checked:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def gaps(self) -> list[Defect]:
+        """The defects that make the set incomplete (by their code)."""
+        return [w for w in self.warnings if getattr(w, "code", None) == DefectCode.INCOMPLETE]
 
 
 def _num(value: Any) -> Decimal | None:
@@ -167,10 +194,13 @@ def normalise(raw: dict, decisions: dict[str, dict]) -> Checked:
         total = part_max_sum(criteria_out)
         if pmax and total != pmax:
             warnings.append(
-                _(
-                    "Phần %(pcode)s: tổng điểm tối đa các tiêu chí là %(value)s, phần này tối đa %(value2)s — bộ tiêu chí chưa đầy đủ, cần bổ sung từ văn bản gốc."
+                Defect(
+                    _(
+                        "Phần %(pcode)s: tổng điểm tối đa các tiêu chí là %(value)s, phần này tối đa %(value2)s — bộ tiêu chí chưa đầy đủ, cần bổ sung từ văn bản gốc."
+                    )
+                    % {"pcode": pcode, "value": _plain(total), "value2": _plain(pmax)},
+                    DefectCode.INCOMPLETE,
                 )
-                % {"pcode": pcode, "value": _plain(total), "value2": _plain(pmax)}
             )
         parts_out.append(
             {
@@ -188,7 +218,6 @@ def normalise(raw: dict, decisions: dict[str, dict]) -> Checked:
                 % {"value": _plain(stated)}
             )
     source_issues = [str(i) for i in (raw.get("issues") or [])]
-    complete = not any("chưa đầy đủ" in w for w in warnings)
     content = {
         "decision": decision,
         "decision_date": decision_date,
@@ -204,7 +233,9 @@ def normalise(raw: dict, decisions: dict[str, dict]) -> Checked:
         "issues": source_issues,
         "parts": parts_out,
     }
-    return Checked(content, errors, warnings, complete)
+    checked = Checked(content, errors, warnings)
+    checked.complete = not checked.gaps
+    return checked
 
 
 def _criterion(
@@ -236,14 +267,17 @@ def _criterion(
             # loads, marked incomplete, until an administrator loads the corrected one.
             written = opt.get("points_as_written")
             warnings.append(
-                _("%(where)s: lựa chọn %(i)s «%(value)s» chưa có điểm (")
-                % {"where": where, "i": i, "value": str(opt.get("text") or "").strip()[:80]}
-                + (
-                    _("nguồn ghi «%(written)s»") % {"written": written}
-                    if written not in (None, "")
-                    else _("ô trống trong nguồn")
+                Defect(
+                    _("%(where)s: lựa chọn %(i)s «%(value)s» chưa có điểm (")
+                    % {"where": where, "i": i, "value": str(opt.get("text") or "").strip()[:80]}
+                    + (
+                        _("nguồn ghi «%(written)s»") % {"written": written}
+                        if written not in (None, "")
+                        else _("ô trống trong nguồn")
+                    )
+                    + _(") — bộ tiêu chí chưa đầy đủ, cần bổ sung từ văn bản gốc."),
+                    DefectCode.INCOMPLETE,
                 )
-                + _(") — bộ tiêu chí chưa đầy đủ, cần bổ sung từ văn bản gốc.")
             )
             options.append(
                 {

@@ -5,6 +5,7 @@ from tamnong.core.widgets import DateInput
 from tamnong.divisions.models import Division, Level
 
 from .models import Channel, Dossier, DossierFile, Producer, ProducerKind, Seat
+from .services.registry import PRODUCER_FIELDS
 
 
 class ProducerForm(forms.ModelForm):
@@ -14,16 +15,7 @@ class ProducerForm(forms.ModelForm):
 
     class Meta:
         model = Producer
-        fields = [
-            "name",
-            "kind",
-            "registration_no",
-            "representative",
-            "division",
-            "address",
-            "phone",
-            "email",
-        ]
+        fields = list(PRODUCER_FIELDS)  # what an officer may correct, the same in the service
 
     def __init__(self, *args, divisions=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -156,6 +156,9 @@ class CriteriaSet(models.Model):
         ),
     )
     defects = models.JSONField(_("lỗi đã biết"), default=list)
+    # the defects that make it incomplete (decided by their code when it was checked): what a
+    # refused new dossier is told
+    gaps = models.JSONField(_("chỗ còn thiếu"), default=list)
     content = models.JSONField(_("nội dung"))
     checksum = models.CharField(max_length=64)
     source_name = models.CharField(_("tệp nguồn"), max_length=255, blank=True)

@@ -175,6 +175,7 @@ def install(checked: crit.Checked, *, user=None, source_name: str = "") -> tuple
         confidence=content["confidence"],
         complete=checked.complete,
         defects=checked.warnings + [f"Nguồn: {i}" for i in content["issues"]],
+        gaps=checked.gaps,
         content=content,
         checksum=digest,
         source_name=source_name[:255],

@@ -3,7 +3,7 @@ import datetime as dt
 from django.utils.translation import gettext_lazy
 
 from tamnong.jobs.registry import daily, job
-from tamnong.tabular.preview import ImportSpec, register
+from tamnong.tabular.preview import register_import
 
 from . import services
 
@@ -101,26 +101,11 @@ def preview_list(
     return _import(progress, path, user_id, file_name, mapping, dry_run=True)
 
 
-def _columns():
-    from .importer import COLUMNS
-
-    return COLUMNS
-
-
-def _limits():
-    from .importer import LIMITS
-
-    return LIMITS
-
-
-register(
-    ImportSpec(
-        key="ocop",
-        title=gettext_lazy("Nhập danh sách OCOP"),
-        columns=_columns,
-        preview_job="ocop.preview",
-        commit_job="ocop.import",
-        upload_url="ocop:import",
-        limits=_limits,
-    )
+register_import(
+    "ocop",
+    gettext_lazy("Nhập danh sách OCOP"),
+    jobs="ocop.",
+    upload_url="ocop:import",
+    limits="tamnong.ocop.importer.LIMITS",
+    columns="tamnong.ocop.importer.COLUMNS",
 )

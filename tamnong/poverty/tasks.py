@@ -8,7 +8,7 @@ from tamnong.access.actors import SYSTEM
 from tamnong.core.formatting import number
 from tamnong.jobs.registry import job
 from tamnong.tabular.display import result_view
-from tamnong.tabular.preview import ImportSpec, register
+from tamnong.tabular.preview import register_import
 
 from .importing import import_file
 
@@ -98,26 +98,11 @@ def preview_households(
     return out
 
 
-def _columns():
-    from .importing.columns import read_columns
-
-    return read_columns()
-
-
-def _limits():
-    from .importing.run import LIMITS
-
-    return LIMITS
-
-
-register(
-    ImportSpec(
-        key="poverty",
-        title=gettext_lazy("Nhập kết quả rà soát hộ nghèo, cận nghèo"),
-        columns=_columns,
-        preview_job="poverty.preview",
-        commit_job="poverty.import",
-        upload_url="poverty:import",
-        limits=_limits,
-    )
+register_import(
+    "poverty",
+    gettext_lazy("Nhập kết quả rà soát hộ nghèo, cận nghèo"),
+    jobs="poverty.",
+    upload_url="poverty:import",
+    limits="tamnong.poverty.importing.run.LIMITS",
+    columns="tamnong.poverty.importing.columns.read_columns",
 )

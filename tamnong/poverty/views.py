@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from tamnong.access.lookups import get_visible_or_404, resolve_division, subtree_q
+from tamnong.access.lookups import get_visible_or_404, require_role, resolve_division, subtree_q
 from tamnong.access.roles import EDITOR_ROLES
 from tamnong.access.scope import Scope
 from tamnong.audit.services import record_denied
@@ -202,10 +202,7 @@ def household_detail(request, code: str):
 # -- import ---------------------------------------------------------------------------------
 @login_required
 def import_upload(request):
-    scope = Scope.of(request.user)
-    if not scope.has_role(*EDITOR_ROLES):
-        record_denied(request, "poverty import")
-        raise PermissionDenied
+    require_role(request, EDITOR_ROLES, "poverty import")
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         from tamnong.tabular import preview

@@ -51,6 +51,54 @@ def register(spec: ImportSpec) -> ImportSpec:
     return spec
 
 
+def _deferred(dotted: str, *, call: bool = False) -> Callable:
+    """What `dotted` names, imported only when asked (an app's importer is heavy and imports this
+    layer, so its tasks module names it by path); with `call`, the result of calling it."""
+
+    def get(*args):
+        from django.utils.module_loading import import_string
+
+        target = import_string(dotted)
+        return target(*args) if call else target
+
+    return get
+
+
+def register_import(
+    key: str,
+    title,
+    *,
+    jobs: str,
+    upload_url: str,
+    limits: str,
+    columns: str = "",
+    read_columns: str = "",
+) -> ImportSpec:
+    """An app's import, declared once: `jobs` is the prefix of its two job kinds (`<jobs>preview`
+    checks, `<jobs>import` writes); `limits` is a dotted path to a value, `columns` to the
+    columns or to a function of no argument that reads them, and `read_columns` to a function of
+    the pending's params (when the columns depend on what the upload form asked: a column per
+    indicator of one criteria set)."""
+    columns_for = _deferred(read_columns, call=True) if read_columns else None
+
+    def fixed_columns():
+        found = _deferred(columns)()
+        return found() if callable(found) else found
+
+    return register(
+        ImportSpec(
+            key=key,
+            title=title,
+            columns=fixed_columns if columns else (lambda: columns_for({})),
+            columns_for=columns_for,
+            preview_job=f"{jobs}preview",
+            commit_job=f"{jobs}import",
+            upload_url=upload_url,
+            limits=_deferred(limits),
+        )
+    )
+
+
 def spec_for(key: str) -> ImportSpec:
     if key not in SPECS:
         from django.utils.module_loading import autodiscover_modules

@@ -65,7 +65,7 @@ def open_dossier(
                 "set": cs.product_set,
                 "decision": cs.decision,
                 "version": cs.version,
-                "defects": "; ".join(d for d in cs.defects if "chưa đầy đủ" in d),
+                "defects": "; ".join(cs.gaps),
             },
         )
     previous = current_certificate(product, day)

@@ -53,38 +53,54 @@ def send_expiry_notices(today: dt.date | None = None) -> dict:
         .filter(expires_on__lte=today + dt.timedelta(days=longest), expiry_notice__isnull=True)
         .select_related("product", "producer", "division", "regime")
     )
-    certificates = notified = mails = 0
-    for cert in candidates:
+
+    def message(cert):
         days = (cert.expires_on - today).days
         if days > cert.regime.notice_days:
+            return None
+        facts = _facts(cert, stars=cert.stars, days=days)
+        title = (
+            _("Giấy chứng nhận OCOP %(number)s (%(product)s) hết hiệu lực ngày %(expires)s") % facts
+        )
+        body = (
+            _(
+                "Sản phẩm «%(product)s» của %(producer)s (%(stars)s sao) có giấy chứng nhận "
+                "số %(number)s hết hiệu lực ngày %(expires)s (còn %(days)s ngày). "
+                "Chủ thể cần nộp hồ sơ đánh giá lại (phiếu đăng ký và báo cáo cập nhật kết quả 3 năm)."
+            )
+            % facts
+        )
+        return title, body
+
+    return _send(candidates, ExpiryNotice, "expiry", today, message)
+
+
+def _facts(cert, **more) -> dict:
+    return {
+        "number": cert.number,
+        "product": cert.product,
+        "producer": cert.producer,
+        "expires": vn_date(cert.expires_on),
+        **more,
+    }
+
+
+def _send(candidates, notice, key: str, today: dt.date, message) -> dict:
+    """Each certificate whose `message(cert)` is a (title, body): its notice (`notice`, one per
+    certificate) recorded with its in-app notices, then the e-mail; what was sent."""
+    certificates = notified = mails = 0
+    for cert in candidates:
+        told = message(cert)
+        if told is None:
             continue
+        title, body = told
         with transaction.atomic():
-            _notice, created = ExpiryNotice.objects.get_or_create(
+            _notice, created = notice.objects.get_or_create(
                 certificate=cert, defaults={"sent_on": today}
             )
             if not created:
                 continue
-            facts = {
-                "number": cert.number,
-                "product": cert.product,
-                "producer": cert.producer,
-                "stars": cert.stars,
-                "expires": vn_date(cert.expires_on),
-                "days": days,
-            }
-            title = (
-                _("Giấy chứng nhận OCOP %(number)s (%(product)s) hết hiệu lực ngày %(expires)s")
-                % facts
-            )
-            body = (
-                _(
-                    "Sản phẩm «%(product)s» của %(producer)s (%(stars)s sao) có giấy chứng nhận "
-                    "số %(number)s hết hiệu lực ngày %(expires)s (còn %(days)s ngày). "
-                    "Chủ thể cần nộp hồ sơ đánh giá lại (phiếu đăng ký và báo cáo cập nhật kết quả 3 năm)."
-                )
-                % facts
-            )
-            new, emails = _notify(cert, "expiry", title, body)
+            new, emails = _notify(cert, key, title, body)
             notified += new
             certificates += 1
         mails += _mail(cert, title, body, emails)
@@ -142,35 +158,21 @@ def send_reevaluation_notices(today: dt.date | None = None) -> dict:
         .filter(~models.Exists(filed))
         .select_related("product", "producer", "division")
     )
-    certificates = notified = mails = 0
-    for cert in candidates:
+
+    def message(cert):
         window = reevaluation_window(cert, on=today)
         if window is None or window.early:
-            continue
-        with transaction.atomic():
-            _notice, created = ReevaluationNotice.objects.get_or_create(
-                certificate=cert, defaults={"sent_on": today}
+            return None
+        facts = _facts(cert, window=window.describe())
+        title = _("Đã đến thời hạn nộp hồ sơ đánh giá lại sản phẩm OCOP «%(product)s»") % facts
+        body = (
+            _(
+                "Giấy chứng nhận OCOP số %(number)s của sản phẩm «%(product)s» (%(producer)s) "
+                "hết hiệu lực ngày %(expires)s. Hồ sơ đánh giá lại (Mẫu 01, Mẫu 02 cập nhật) "
+                "được nộp %(window)s."
             )
-            if not created:
-                continue
-            facts = {
-                "number": cert.number,
-                "product": cert.product,
-                "producer": cert.producer,
-                "window": window.describe(),
-                "expires": vn_date(cert.expires_on),
-            }
-            title = _("Đã đến thời hạn nộp hồ sơ đánh giá lại sản phẩm OCOP «%(product)s»") % facts
-            body = (
-                _(
-                    "Giấy chứng nhận OCOP số %(number)s của sản phẩm «%(product)s» (%(producer)s) "
-                    "hết hiệu lực ngày %(expires)s. Hồ sơ đánh giá lại (Mẫu 01, Mẫu 02 cập nhật) "
-                    "được nộp %(window)s."
-                )
-                % facts
-            )
-            new, emails = _notify(cert, "reevaluation", title, body)
-            notified += new
-            certificates += 1
-        mails += _mail(cert, title, body, emails)
-    return {"certificates": certificates, "notified": notified, "emails": mails}
+            % facts
+        )
+        return title, body
+
+    return _send(candidates, ReevaluationNotice, "reevaluation", today, message)

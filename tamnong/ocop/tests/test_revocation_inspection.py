@@ -204,3 +204,38 @@ def test_the_api_takes_the_ground_and_the_day_of_the_finding(cert, personas, cli
     )
     assert r.status_code == 201 and r.json()["status"] == "revoked"
     assert Revocation.objects.get().ground == "c"
+
+
+def test_the_api_records_the_signer_of_the_revocation(cert, personas, client):
+    from .test_api import post
+
+    data = {
+        "number": "8/QĐ-UBND",
+        "signed_on": "2026-09-10",
+        "issuer": "UBND tỉnh Tỉnh Mới",
+        "signer": "Nguyễn Văn Ký",
+        "ground": "c",
+        "found_on": "2026-09-02",
+    }
+    r = post(client, personas.coordinator, f"/certificates/{cert.pk}/revocation", data)
+    assert r.status_code == 201, r.content
+    assert Revocation.objects.get().decision.signer == "Nguyễn Văn Ký"
+
+
+def test_the_revocation_form_records_the_signer(cert, personas, client):
+    c = login(client, personas.coordinator)
+    r = c.post(
+        f"/ocop/giay-chung-nhan/{cert.pk}/",
+        {
+            "action": "revoke",
+            "number": "9/QĐ-UBND",
+            "signed_on": "10/09/2026",
+            "issuer": "UBND tỉnh Tỉnh Mới",
+            "signer": "Trần Thị Ký",
+            "ground": "d",
+            "found_on": "01/09/2026",
+            "reason": "",
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[-2000:]
+    assert Revocation.objects.get().decision.signer == "Trần Thị Ký"

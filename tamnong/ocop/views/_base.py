@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 
 from tamnong.access.lookups import get_visible_or_404
-from tamnong.audit.services import record_denied
+from tamnong.audit.services import denials_recorded
 
 from .. import criteria as crit
 
@@ -24,15 +22,7 @@ def _visible(request, model, pk, **related):
 
 
 def _denied(view):
-    @wraps(view)
-    def inner(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied:
-            record_denied(request, f"{request.method} {request.path}")
-            raise
-
-    return inner
+    return denials_recorded(view)
 
 
 def _sheet_answers(post, content: dict) -> dict:

@@ -67,6 +67,7 @@ def certificate_detail(request, pk: int):
                         number=data["number"],
                         signed_on=data["signed_on"],
                         issuer=data["issuer"],
+                        signer=data["signer"],
                         **{k: data[k] for k in ("ground", "found_on", "late_reason") if k in data},
                     )
             except ValidationError as exc:

@@ -146,6 +146,16 @@ def product_photo(request, pk: int):
     return storedfiles.send(product.photo, name, inline=True)
 
 
+def _added(request, product, form, add, said: str):
+    """One of the product page's small forms (a channel, a fair): when valid, added, said (with
+    its name) and back to the page; else None (the page again, with the form's errors)."""
+    if not form.is_valid():
+        return None
+    add(request.user, product, **form.cleaned_data)
+    messages.success(request, said % {"name": form.cleaned_data["name"]})
+    return redirect("ocop:product", pk=product.pk)
+
+
 @login_required
 @_denied
 def product_detail(request, pk: int):
@@ -166,24 +176,14 @@ def product_detail(request, pk: int):
         try:
             if action == "channel":
                 channel_form = forms.ChannelForm(request.POST, auto_id=ids["channel"])
-                if channel_form.is_valid():
-                    services.add_channel(request.user, product, **channel_form.cleaned_data)
-                    messages.success(
-                        request,
-                        _("Đã thêm kênh phân phối %(name)s.")
-                        % {"name": channel_form.cleaned_data["name"]},
-                    )
-                    return redirect("ocop:product", pk=pk)
+                said = _("Đã thêm kênh phân phối %(name)s.")
+                if done := _added(request, product, channel_form, services.add_channel, said):
+                    return done
             elif action == "fair":
                 fair_form = forms.FairForm(request.POST, auto_id=ids["fair"])
-                if fair_form.is_valid():
-                    services.add_fair(request.user, product, **fair_form.cleaned_data)
-                    messages.success(
-                        request,
-                        _("Đã thêm hội chợ, triển lãm %(name)s.")
-                        % {"name": fair_form.cleaned_data["name"]},
-                    )
-                    return redirect("ocop:product", pk=pk)
+                said = _("Đã thêm hội chợ, triển lãm %(name)s.")
+                if done := _added(request, product, fair_form, services.add_fair, said):
+                    return done
             elif action == "open":
                 open_form = forms.OpenDossierForm(request.POST, auto_id=ids["open"])
                 if open_form.is_valid():

@@ -1,41 +1,22 @@
 """`tamnong import ntm-profiles FILE --year Y [--classification region|group] [--user NAME]`:
 the region (318/2022) or group (51/2025) of many communes, which selects their thresholds."""
 
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
-
-from tamnong.jobs.services import progress_line, run_now
-
-from .import_ntm_results import actor_id, print_result
+from ._bulk import BulkImportCommand
 
 
-class Command(BaseCommand):
+class Command(BulkImportCommand):
     help = "Nhập vùng/nhóm (phân loại chọn ngưỡng) của nhiều xã từ .xlsx/.csv."
+    preview_kind = "ntm.profiles_preview"
+    import_kind = "ntm.profiles_import"
 
-    def add_arguments(self, parser):
-        parser.add_argument("file")
+    def add_extra_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--classification", choices=["region", "group"], default="")
-        parser.add_argument("--user", help="tên đăng nhập người nhập (giới hạn theo phạm vi)")
-        parser.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi")
 
-    def handle(self, *args, file, year, classification, user, dry_run, **opts):
+    def job_params(self, opts) -> dict:
+        return {"year": opts["year"], "classification": opts["classification"]}
+
+    def describe(self, result, job):
         from tamnong.ntm.tasks import describe_profiles
 
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"Không có tệp {file}.")
-        actor = actor_id(user)
-        job = run_now(
-            "ntm.profiles_preview" if dry_run else "ntm.profiles_import",
-            echo=lambda j: self.stdout.write(progress_line(j)),
-            user=actor,
-            path=str(path.resolve()),
-            user_id=actor.pk if actor else None,
-            file_name=path.name,
-            year=year,
-            classification=classification,
-        )
-        print_result(self, job, describe_profiles)
-        self.stdout.write(self.style.SUCCESS("Đã kiểm tra." if dry_run else "Đã nhập."))
+        return describe_profiles(result, job)
