@@ -242,3 +242,40 @@ def test_the_central_decisions_page_lists_what_waits_for_the_central_level(geo, 
     client.force_login(personas.coordinator)
     assert client.get(reverse("reports:national_decisions")).status_code == 403
     assert 'id="national-dashboard"' not in client.get(reverse("reports:index")).content.decode()
+
+
+def test_the_one_pass_roll_up_equals_each_provinces_own_figures(
+    country, personas, django_assert_max_num_queries
+):
+    """`build_national` reads every province together (a few grouped queries, one NTM standing of
+    every xã); each row is still what `province_figures` — the province's own report helpers —
+    states, over one year, a five-year period and the next year."""
+    from tamnong.ocop.models import Certificate, public_id
+    from tamnong.reports.national import province_figures, provinces
+
+    leader = national("lanhdaotw", Role.NATIONAL_LEADER)
+
+    def both(period):
+        with django_assert_max_num_queries(20):  # whatever the number of provinces
+            fast = {p.division.pk: p.as_dict() for p in build_national(leader, period).provinces}
+        slow = {d.pk: province_figures(leader, d, period).as_dict() for d in provinces()}
+        return fast, slow
+
+    for period in (Period(YEAR, YEAR), Period(2021, 2025), Period(YEAR + 1, YEAR + 1)):
+        fast, slow = both(period)
+        assert fast == slow, period
+    fast, _slow = both(Period(YEAR, YEAR))
+    here, there = fast[country.province.pk], fast[country.other_province.pk]
+    assert here["poverty"]["households"] == 5 and there["poverty"]["households"] == 3
+    assert here["ocop"]["by_stars"] == {"3": 1, "4": 2, "5": 0}
+    assert here["ntm"]["communes_recognised"] == 1 == there["ntm"]["communes_recognised"]
+    assert here["ntm"]["communes"] + there["ntm"]["communes"] == 3
+
+    # a product in force under two star ranks at once (two certificates, neither replacing the
+    # other): the province is read as `figures` reads it, one product counted once
+    cert = Certificate.objects.filter(division__path__startswith=country.other_province.path)[0]
+    cert.pk, cert.number, cert.public_id, cert.stars = None, "C-dup", public_id(), 4
+    cert.save()
+    fast, slow = both(Period(YEAR, YEAR))
+    assert fast == slow
+    assert fast[country.other_province.pk]["ocop"]["valid_products"] == 2
