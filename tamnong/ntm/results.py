@@ -84,6 +84,7 @@ def scale_counts(divisions: list[Division], year: int, scale: str = "commune") -
         Division.objects.current(on=year_end(year))
         .filter(level=spec.level, kind__in=list(spec.kinds))
         .filter(_any_prefix(list(by_path)))
+        .order_by()
         .values_list("id", "path")
     )
     under: dict[int, list[int]] = defaultdict(list)  # division → its units of the scale

@@ -80,10 +80,10 @@ class Standing:
             # read the levels of both ends cost more than the table)
             of_level = {
                 row[0]: row
-                for row in Division.objects.filter(level=level).values_list(*UNIT_FIELDS)
+                for row in Division.objects.filter(level=level).order_by().values_list(*UNIT_FIELDS)
             }
             same_level = defaultdict(list)
-            for link in Lineage.objects.values_list(*link_fields[:5]):
+            for link in Lineage.objects.order_by().values_list(*link_fields[:5]):
                 if link[0] in of_level and link[1] in of_level:
                     same_level[link[0]].append((*link, level, level))
 
@@ -119,7 +119,7 @@ class Standing:
             self.units[row[0]] = Unit(*row)
         self.recs: dict[int, list[tuple[int, str, int, int | None]]] = defaultdict(list)
         recs = (
-            Recognition.objects.filter(division__level=level)
+            Recognition.objects.filter(division__level=level).order_by()
             if level
             else Recognition.objects.filter(division_id__in=ids)
         )

@@ -232,30 +232,39 @@ def _ocop_by_province(user, rows: dict[int, ProvinceFigures], on, period: Period
     certificate in force on `on` (by the certificate's unit), counted in the database by province
     and by stars. A product in force under two star ranks at once (a data anomaly) is counted as
     `figures` counts it: such a province is read through `figures`."""
-    from django.db.models import Count
+    from django.db.models import Count, Q
 
     try:
         from tamnong.ocop.models import Certificate, Regime
     except ImportError:
         return
-    valid = Certificate.objects.valid_on(on).annotate(province_key=_province_key("division__path"))
-    totals = {
-        r["province_key"]: r["n"]
-        for r in valid.values("province_key").annotate(n=Count("product", distinct=True)).order_by()
-    }
-    stars: dict[str, dict[int, int]] = {}
-    for r in (
-        valid.values("province_key", "stars").annotate(n=Count("product", distinct=True)).order_by()
-    ):
-        stars.setdefault(r["province_key"], {})[r["stars"]] = r["n"]
     ranks = [int(s) for s in Regime.star_ranks()]
+
+    def products(**where):
+        return Count("product", distinct=True, filter=Q(**where) if where else None)
+
+    counts = (
+        Certificate.objects.valid_on(on)
+        .annotate(province_key=_province_key("division__path"))
+        .values("province_key")
+        .annotate(
+            total=products(),
+            unranked=(
+                Count("product", distinct=True, filter=~Q(stars__in=ranks)) if ranks else products()
+            ),
+            **{f"s{s}": products(stars=s) for s in ranks},
+        )
+        .order_by()
+    )
+    found = {r["province_key"]: r for r in counts}
     for key, p in _by_key(rows).items():
-        counted = stars.get(key, {})
-        if sum(counted.values()) != totals.get(key, 0):
+        r = found.get(key)
+        if r is None:
+            p.ocop_valid, p.ocop_by_stars = 0, dict.fromkeys(ranks, 0)
+        elif r["unranked"] + sum(r[f"s{s}"] for s in ranks) != r["total"]:
             p.ocop_valid, p.ocop_by_stars = _ocop_of(user, p.division, on, period)
-            continue
-        p.ocop_valid = totals.get(key, 0)
-        p.ocop_by_stars = {s: counted.get(s, 0) for s in ranks}
+        else:
+            p.ocop_valid, p.ocop_by_stars = r["total"], {s: r[f"s{s}"] for s in ranks}
 
 
 def _ocop_of(user, division: Division, on, period: Period) -> tuple[int, dict[int, int]]:

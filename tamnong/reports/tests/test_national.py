@@ -261,15 +261,35 @@ def test_the_one_pass_roll_up_equals_each_provinces_own_figures(
         slow = {d.pk: province_figures(leader, d, period).as_dict() for d in provinces()}
         return fast, slow
 
-    for period in (Period(YEAR, YEAR), Period(2021, 2025), Period(YEAR + 1, YEAR + 1)):
+    from tamnong.ntm.services.recognition import record_historical
+
+    # an old commune recognised before the 2025 map: the commune it became keeps the level
+    record_historical(
+        personas.coordinator,
+        country.old_commune_chau,
+        "commune_ntm",
+        2023,
+        number="3/QĐ-UBND",
+        signed_on=dt.date(2023, 12, 1),
+        issuer="UBND huyện",
+    )
+    for period in (
+        Period(YEAR, YEAR),
+        Period(2021, 2025),
+        Period(2023, 2024),  # the old map's communes at the end of 2024
+        Period(YEAR + 1, YEAR + 1),
+    ):
         fast, slow = both(period)
         assert fast == slow, period
+    assert fast[country.province.pk]["ntm"]["communes_recognised"] == 2
     fast, _slow = both(Period(YEAR, YEAR))
     here, there = fast[country.province.pk], fast[country.other_province.pk]
     assert here["poverty"]["households"] == 5 and there["poverty"]["households"] == 3
     assert here["ocop"]["by_stars"] == {"3": 1, "4": 2, "5": 0}
-    assert here["ntm"]["communes_recognised"] == 1 == there["ntm"]["communes_recognised"]
+    assert here["ntm"]["communes_recognised"] == 2 and there["ntm"]["communes_recognised"] == 1
     assert here["ntm"]["communes"] + there["ntm"]["communes"] == 3
+    fast, _slow = both(Period(2024, 2024))
+    assert fast[country.province.pk]["ntm"]["communes_recognised"] == 1  # the old commune
 
     # a product in force under two star ranks at once (two certificates, neither replacing the
     # other): the province is read as `figures` reads it, one product counted once
