@@ -67,40 +67,55 @@ def units_on(division: Division, day: dt.date) -> list[Unit]:
     return [Unit(**row) for row in rows]
 
 
-def scale_counts(divisions: list[Division], year: int, scale: str = "commune") -> dict:
-    """For each of `divisions` (units of today's map, e.g. the provinces): (units of `scale`
-    holding its first level at the end of `year`, units of `scale` counted), the first row of
-    that scale in `results(division, year)` — for all of them from one query on the units and one
-    `Standing`, not one `results` per division. A division with no such scale that year is
-    missing from the answer."""
+def scale_counts(
+    divisions: list[Division], years, scale: str = "commune", whole_level: bool = True
+) -> dict[int, dict[int, tuple[int, int]]]:
+    """For each year and each of `divisions` (units of today's map, e.g. the provinces): (units of
+    `scale` holding its first level at the end of the year, units of `scale` counted), the first
+    row of that scale in `results(division, year)` — for all of them from one query on the units
+    per year and one `Standing` (`whole_level`: read by level, for many divisions), not one
+    `results` per division and year. A year without that scale has no entry."""
     data = levels()
-    spec = data.period(year).scales.get(scale)
-    if spec is None or not spec.chain:
-        return {}
     by_path = {d.path: d.pk for d in divisions if d.is_current}
     if len(by_path) != len(divisions):
         raise ValueError("scale_counts: divisions of today's map only")
-    rows = (
-        Division.objects.current(on=year_end(year))
-        .filter(level=spec.level, kind__in=list(spec.kinds))
-        .filter(_any_prefix(list(by_path)))
-        .order_by()
-        .values_list("id", "path")
-    )
-    under: dict[int, list[int]] = defaultdict(list)  # division → its units of the scale
-    for uid, path in rows:
-        # every prefix of the unit's path that is one of the divisions' (`within_q`)
-        cut = 0
-        while (cut := path.find("/", cut + 1)) != -1:
-            pk = by_path.get(path[: cut + 1])
-            if pk is not None:
-                under[pk].append(uid)
-    standing = Standing({u for units in under.values() for u in units}, data=data, level=spec.level)
-    first = spec.chain[0]
-    out = {}
-    for d in divisions:
-        units = under.get(d.pk, [])
-        out[d.pk] = (sum(1 for u in units if first in standing.held(u, year)), len(units))
+    specs = {y: data.period(y).scales.get(scale) for y in years}
+    specs = {y: spec for y, spec in specs.items() if spec is not None and spec.chain}
+    under: dict[int, dict[int, list[int]]] = {}  # year → division → its units of the scale
+    for year, spec in specs.items():
+        rows = (
+            Division.objects.current(on=year_end(year))
+            .filter(level=spec.level, kind__in=list(spec.kinds))
+            .filter(_any_prefix(list(by_path)))
+            .order_by()
+            .values_list("id", "path")
+        )
+        under[year] = defaultdict(list)
+        for uid, path in rows:
+            # every prefix of the unit's path that is one of the divisions' (`within_q`)
+            cut = 0
+            while (cut := path.find("/", cut + 1)) != -1:
+                pk = by_path.get(path[: cut + 1])
+                if pk is not None:
+                    under[year][pk].append(uid)
+    standings = {}
+    for level in {spec.level for spec in specs.values()}:
+        ids = {
+            u
+            for year, spec in specs.items()
+            if spec.level == level
+            for units in under[year].values()
+            for u in units
+        }
+        standings[level] = Standing(ids, data=data, level=level if whole_level else None)
+    out: dict[int, dict[int, tuple[int, int]]] = {}
+    for year, spec in specs.items():
+        standing, first = standings[spec.level], spec.chain[0]
+        out[year] = {}
+        for d in divisions:
+            units = under[year].get(d.pk, [])
+            held = sum(1 for u in units if first in standing.held(u, year))
+            out[year][d.pk] = (held, len(units))
     return out
 
 

@@ -280,14 +280,27 @@ def _ocop_of(user, division: Division, on, period: Period) -> tuple[int, dict[in
 
 def _ntm_by_province(rows: dict[int, ProvinceFigures], year: int) -> None:
     """The xã recognised NTM (or higher) at the end of `year` and the xã counted, for every
-    province from one `Standing` (`ntm.results.scale_counts`)."""
+    province: the counts NTM stores per province and year (`ntm.rollup`), else computed from one
+    `Standing` of every xã (`ntm.results.scale_counts`)."""
     try:
+        from tamnong.ntm import rollup
         from tamnong.ntm.results import scale_counts
     except ImportError:
         return
-    counts = scale_counts([p.division for p in rows.values()], year)
+    divisions = [p.division for p in rows.values()]
+    counts = rollup.stored(year, divisions)
+    if counts is None:
+        counts = scale_counts(divisions, [year], rollup.SCALE).get(year, {})
     for pk, (recognised, communes) in counts.items():
         rows[pk].ntm_communes, rows[pk].communes = recognised, communes
+
+
+def refresh() -> dict:
+    """Rebuild what the roll-up stores: the NTM counts per province and year (`ntm.rollup`; the
+    poverty and OCOP columns are counted from their tables at each reading)."""
+    from tamnong.ntm import rollup
+
+    return rollup.refresh()
 
 
 def cached_national(user, period: Period) -> National:

@@ -299,3 +299,45 @@ def test_the_one_pass_roll_up_equals_each_provinces_own_figures(
     fast, slow = both(Period(YEAR, YEAR))
     assert fast == slow
     assert fast[country.other_province.pk]["ocop"]["valid_products"] == 2
+
+
+def test_the_stored_ntm_counts_are_rebuilt_when_a_recognition_commits(
+    country, personas, django_capture_on_commit_callbacks
+):
+    """`refresh()` stores each province's NTM counts per year (`ntm.rollup`); the roll-up reads
+    them, and a recognition recorded later rebuilds its province's rows once it commits (until
+    then its own transaction reads the counts computed afresh)."""
+    from tamnong.ntm import rollup
+    from tamnong.ntm.models import StandingCount
+    from tamnong.ntm.services.recognition import record_historical
+    from tamnong.reports.national import province_figures, provinces, refresh
+
+    leader = national("lanhdaotw", Role.NATIONAL_LEADER)
+    rollup._pending().clear()  # the fixture's writes count as committed before
+    refresh()
+    assert StandingCount.objects.filter(year=YEAR).count() == len(provinces())
+    assert rollup.stored(YEAR, provinces()) is not None
+
+    def check(period) -> dict:
+        fast = {p.division.pk: p.as_dict() for p in build_national(leader, period).provinces}
+        slow = {d.pk: province_figures(leader, d, period).as_dict() for d in provinces()}
+        assert fast == slow, period
+        return fast[country.province.pk]["ntm"]
+
+    assert check(Period(YEAR, YEAR))["communes_recognised"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        record_historical(
+            personas.coordinator,
+            country.commune_c,
+            "commune_ntm",
+            YEAR,
+            number="15/QĐ-UBND",
+            signed_on=dt.date(2025, 12, 2),
+            issuer="UBND tỉnh",
+        )
+        assert rollup.stored(YEAR, provinces()) is None  # this transaction's own change
+        assert check(Period(YEAR, YEAR))["communes_recognised"] == 2
+    assert rollup.stored(YEAR, provinces()) is not None
+    assert StandingCount.objects.get(division=country.province, year=YEAR).recognised == 2
+    assert check(Period(YEAR, YEAR))["communes_recognised"] == 2
+    assert check(Period(YEAR + 1, YEAR + 1))["communes_recognised"] == 2
