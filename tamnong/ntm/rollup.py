@@ -3,25 +3,27 @@ that the central level's report reads 34 × years rows instead of the standing o
 
 - `refresh(provinces=None)` computes them (`results.scale_counts`, one Standing) for every year
   from the first of the levels data to next year, for the given provinces or all of them.
-- Every committed change to a recognition (saved or deleted, by any service, the admin or the
-  demo) refreshes its province's rows once its transaction commits; a change of the map
-  (`divisions_changed`) refreshes every province. A transaction that changed recognitions reads
-  the figures computed afresh (`stored` answers None), as the data cache does.
+- Every change to a recognition (saved or deleted, by any service, the admin or the demo)
+  deletes its province's rows in the writing transaction and rebuilds them once it commits; a
+  change of the map (`divisions_changed`) does so for every province. Until they are rebuilt
+  (and if rebuilding fails) the roll-up computes them live, so the rows never lag the data.
 - `stored(year, provinces)` answers the rows only when every province has its row of the levels
   data in force (`stamp`), else None: the caller computes them live.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 SCALE = "commune"
 ALL = 0  # in the pending set: every province
 
 _state = threading.local()
+logger = logging.getLogger(__name__)
 
 
 def stamp() -> str:
@@ -77,14 +79,9 @@ def refresh(provinces=None) -> dict:
 
 def stored(year: int, provinces) -> dict[int, tuple[int, int]] | None:
     """{province id: (recognised, units)} for `year`, when stored for every one of `provinces`
-    with today's levels data and no change of this transaction waits; else None."""
+    with today's levels data; else None."""
     from .models import StandingCount
 
-    pending = _pending()
-    if pending:
-        if transaction.get_connection().in_atomic_block:
-            return None
-        pending.clear()  # outside a transaction: what is left was rolled back
     wanted = {p.pk for p in provinces}
     found = {
         pk: (recognised, units)
@@ -104,6 +101,17 @@ def _pending() -> set[int]:
 
 
 def _touched(province_pk: int) -> None:
+    """A change to the province's recognitions (ALL: the map): its rows go at once, in the
+    writing transaction (until they are rebuilt the roll-up computes them live, and this
+    transaction reads its own change), and are rebuilt once it commits."""
+    from .models import StandingCount
+
+    try:
+        with transaction.atomic():  # (a savepoint: before the table exists, e.g. in migrate)
+            rows = StandingCount.objects.all()
+            (rows if province_pk == ALL else rows.filter(division_id=province_pk)).delete()
+    except DatabaseError:
+        return
     _pending().add(province_pk)
     transaction.on_commit(_flush)
 
@@ -114,7 +122,10 @@ def _flush() -> None:
         return
     todo = set(pending)
     pending.clear()
-    refresh(None if ALL in todo else sorted(todo))
+    try:
+        refresh(None if ALL in todo else sorted(todo))
+    except Exception:  # the rows stay missing: the roll-up computes them live
+        logger.exception("ntm.rollup: refreshing %s failed", sorted(todo))
 
 
 def on_recognition_change(sender, instance, **kwargs) -> None:
