@@ -1,12 +1,15 @@
 """The central level's roll-up (báo cáo toàn quốc): each province's headline figures side by side,
 ranked, and the country's totals.
 
-Each province row is read through the very helpers its own summary report uses
-(`sections.poverty.yearly_totals` over the poverty figure rows, `ocop.figures.figures`,
-`ntm.results.results`), for the same period and the same day, so a province's row is its report's
-figures and the country's totals are sums of the rows (the rates recomputed from the summed
-counts, never averaged). Nothing here scans households: the poverty figures are the per-village
-aggregates the poverty module keeps up to date.
+A province's row is the figures its own summary report states (`province_figures` reads them
+through the report's helpers: `sections.poverty.yearly_totals`, `ocop.figures.figures`,
+`ntm.results.results`), and the country's totals are sums of the rows (the rates recomputed from
+the summed counts, never averaged). `build_national` computes the rows of all provinces together
+in a few queries — the poverty figure rows and the OCOP certificates in force counted by province
+in the database, the NTM counts stored per province and year by `ntm.rollup` (or computed from one
+`Standing` of every xã) — and the tests hold it equal to `province_figures`. Nothing here scans
+households: the poverty figures are the per-village aggregates the poverty module keeps up to
+date. `refresh()` rebuilds what is stored.
 
 Only the national roles and administrators read it (`require_national`): a province's officer
 reads their own province's report.
