@@ -409,7 +409,9 @@ def measure_province(client, prov, runs: int) -> dict:
     return {
         "html": timings(client, base, runs),
         "json": timings(client, base + "&format=json", runs),
-        "poverty": timings(client, f"/poverty/?division={prov.pk}&year=2025", runs),
+        # the poverty pages name units by code (an id is tried only when no code matches: a
+        # province's id on the national database is the code of an old commune elsewhere)
+        "poverty": timings(client, f"/poverty/?division={prov.code}&year=2025", runs),
     }
 
 

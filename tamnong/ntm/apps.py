@@ -19,6 +19,20 @@ class NTMConfig(AppConfig):
 
         figures_changed.connect(signals.refresh_on_figures_changed, dispatch_uid="ntm.refresh")
 
+        # the national roll-up's stored NTM counts (rollup.py)
+        from django.db.models.signals import post_delete, post_save
+
+        from tamnong.core.signals import divisions_changed
+
+        from . import rollup
+        from .models import Recognition
+
+        for signal in (post_save, post_delete):
+            signal.connect(
+                rollup.on_recognition_change, sender=Recognition, dispatch_uid="ntm.rollup"
+            )
+        divisions_changed.connect(rollup.on_divisions_changed, dispatch_uid="ntm.rollup")
+
 
 def set_title(key: str) -> str:
     """An NTM criteria set's title by its key, for the audit trail ("nd-2021-xa" → its name)."""

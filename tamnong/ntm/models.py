@@ -488,3 +488,29 @@ class Target(Audited):
                 fields=["division", "year", "metric", "reading"], name="ntm_target_unique_reading"
             )
         ]
+
+
+class StandingCount(models.Model):
+    """The national roll-up's NTM columns, stored (`ntm.rollup`): for a province and a year, the
+    units of a scale (xã) holding its first level at the year's end and the units counted, as
+    `results.results` states them. Rebuilt for a province after every committed change to its
+    recognitions, for every province after a change of the map, and by `rollup.refresh()`;
+    `stamp` is the levels data they were computed with (a row of another stamp is not read)."""
+
+    division = models.ForeignKey("divisions.Division", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    scale = models.CharField(max_length=20)
+    recognised = models.PositiveIntegerField(default=0)
+    units = models.PositiveIntegerField(default=0)
+    stamp = models.CharField(max_length=80)
+
+    class Meta:
+        verbose_name = _("số đơn vị đạt chuẩn (tổng hợp toàn quốc)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["division", "year", "scale"], name="ntm_standingcount_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.division_id} – {self.year} – {self.recognised}/{self.units}"

@@ -67,6 +67,65 @@ def units_on(division: Division, day: dt.date) -> list[Unit]:
     return [Unit(**row) for row in rows]
 
 
+def scale_counts(
+    divisions: list[Division], years, scale: str = "commune", whole_level: bool = True
+) -> dict[int, dict[int, tuple[int, int]]]:
+    """For each year and each of `divisions` (units of today's map, e.g. the provinces): (units of
+    `scale` holding its first level at the end of the year, units of `scale` counted), the first
+    row of that scale in `results(division, year)` — for all of them from one query on the units
+    per year and one `Standing` (`whole_level`: read by level, for many divisions), not one
+    `results` per division and year. A year without that scale has no entry."""
+    data = levels()
+    by_path = {d.path: d.pk for d in divisions if d.is_current}
+    if len(by_path) != len(divisions):
+        raise ValueError("scale_counts: divisions of today's map only")
+    specs = {y: data.period(y).scales.get(scale) for y in years}
+    specs = {y: spec for y, spec in specs.items() if spec is not None and spec.chain}
+    under: dict[int, dict[int, list[int]]] = {}  # year → division → its units of the scale
+    for year, spec in specs.items():
+        rows = (
+            Division.objects.current(on=year_end(year))
+            .filter(level=spec.level, kind__in=list(spec.kinds))
+            .filter(_any_prefix(list(by_path)))
+            .order_by()
+            .values_list("id", "path")
+        )
+        under[year] = defaultdict(list)
+        for uid, path in rows:
+            # every prefix of the unit's path that is one of the divisions' (`within_q`)
+            cut = 0
+            while (cut := path.find("/", cut + 1)) != -1:
+                pk = by_path.get(path[: cut + 1])
+                if pk is not None:
+                    under[year][pk].append(uid)
+    standings = {}
+    for level in {spec.level for spec in specs.values()}:
+        ids = {
+            u
+            for year, spec in specs.items()
+            if spec.level == level
+            for units in under[year].values()
+            for u in units
+        }
+        standings[level] = Standing(ids, data=data, level=level if whole_level else None)
+    out: dict[int, dict[int, tuple[int, int]]] = {}
+    for year, spec in specs.items():
+        standing, first = standings[spec.level], spec.chain[0]
+        out[year] = {}
+        for d in divisions:
+            units = under[year].get(d.pk, [])
+            held = sum(1 for u in units if first in standing.held(u, year))
+            out[year][d.pk] = (held, len(units))
+    return out
+
+
+def _any_prefix(paths: list[str]) -> Q:
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(path__startswith=path)
+    return q
+
+
 def _share(part: int, whole: int) -> str | None:
     if not whole:
         return None

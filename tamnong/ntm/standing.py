@@ -58,26 +58,50 @@ class Held:
 class Standing:
     """The levels held by `units` (and by the units before them) at the end of any year."""
 
-    def __init__(self, unit_ids, *, data: Levels | None = None) -> None:
+    def __init__(self, unit_ids, *, data: Levels | None = None, level: str | None = None) -> None:
+        """`level`: the units are many units of that one level (every xã of the country): the
+        lineage, units and recognitions of that level are read whole, in three queries without
+        lists of ids, and kept for the units reached."""
         self.data = data or levels()
         self.units: dict[int, Unit] = {}
         self.preds: dict[int, list[tuple[int, str, dt.date, bool]]] = defaultdict(list)
+        link_fields = (
+            "successor_id",
+            "predecessor_id",
+            "kind",
+            "effective_date",
+            "partial",
+            "successor__level",
+            "predecessor__level",
+        )
+        of_level: dict[int, tuple] = {}
+        if level is not None:
+            # the units of the level, then the whole lineage kept between two of them (joins to
+            # read the levels of both ends cost more than the table)
+            of_level = {
+                row[0]: row
+                for row in Division.objects.filter(level=level).order_by().values_list(*UNIT_FIELDS)
+            }
+            same_level = defaultdict(list)
+            for link in Lineage.objects.order_by().values_list(*link_fields[:5]):
+                if link[0] in of_level and link[1] in of_level:
+                    same_level[link[0]].append((*link, level, level))
+
+            def links_of(frontier):
+                return [link for succ in frontier for link in same_level.get(succ, ())]
+        else:
+
+            def links_of(frontier):
+                return list(
+                    Lineage.objects.filter(successor_id__in=frontier).values_list(*link_fields)
+                )
+
         ids, frontier = set(unit_ids), set(unit_ids)
         # the lineage behind the units, step by step (a map change, then a later change …)
         for _step in range(12):
             if not frontier:
                 break
-            links = list(
-                Lineage.objects.filter(successor_id__in=frontier).values_list(
-                    "successor_id",
-                    "predecessor_id",
-                    "kind",
-                    "effective_date",
-                    "partial",
-                    "successor__level",
-                    "predecessor__level",
-                )
-            )
+            links = links_of(frontier)
             frontier = set()
             for succ, pred, kind, effective, partial, succ_level, pred_level in links:
                 if succ_level != pred_level:  # a dissolved district is no predecessor of a province
@@ -86,13 +110,24 @@ class Standing:
                 if pred not in ids:
                     frontier.add(pred)
             ids |= frontier
-        for row in Division.objects.filter(pk__in=ids).values(*UNIT_FIELDS):
-            self.units[row["id"]] = Unit(**row)
+        rows = (
+            (of_level[i] for i in ids if i in of_level)
+            if level is not None
+            else Division.objects.filter(pk__in=ids).values_list(*UNIT_FIELDS)
+        )
+        for row in rows:
+            self.units[row[0]] = Unit(*row)
         self.recs: dict[int, list[tuple[int, str, int, int | None]]] = defaultdict(list)
-        for rid, division_id, kind, year, revoked_year in Recognition.objects.filter(
-            division_id__in=ids
-        ).values_list("id", "division_id", "kind", "year", "revoked_year"):
-            self.recs[division_id].append((rid, kind, year, revoked_year))
+        recs = (
+            Recognition.objects.filter(division__level=level).order_by()
+            if level
+            else Recognition.objects.filter(division_id__in=ids)
+        )
+        for rid, division_id, kind, year, revoked_year in recs.values_list(
+            "id", "division_id", "kind", "year", "revoked_year"
+        ):
+            if division_id in ids:
+                self.recs[division_id].append((rid, kind, year, revoked_year))
         self._memo: dict[tuple[int, int, int | None], dict[str, list[Held]]] = {}
 
     def held(self, unit_id: int, year: int) -> dict[str, list[Held]]:

@@ -110,6 +110,16 @@ def province_of(division) -> int:
     return province.pk if province is not None else division.pk
 
 
+def province_q(division, prefix: str = "") -> models.Q:
+    """The partition key of the households or records under `division`, for a query that reaches
+    them through a join (`prefix`: "household__", "household__reviews__"): their province, when
+    `division` is a unit of today's map (what lies under it lies in its province); nothing for an
+    old unit (its records may lie in several provinces)."""
+    if division.is_current and division.path.strip("/").split("/")[0].isdigit():
+        return models.Q(**{f"{prefix}province_id": province_of(division)})
+    return models.Q()
+
+
 class ByProvinceQuerySet(ScopedQuerySet):
     """Households and review records: every scoped query also names the provinces it reads, the
     partition key, so that PostgreSQL reads those provinces' partitions only (partitions.py)."""
@@ -120,9 +130,7 @@ class ByProvinceQuerySet(ScopedQuerySet):
     def under_province_of(self, division):
         """Narrowed to the province of a current unit (what lies under it lies in its province);
         an old unit's records may lie in several provinces: no narrowing."""
-        if division.is_current and division.path.strip("/").split("/")[0].isdigit():
-            return self.in_province(division)
-        return self.all()
+        return self.filter(province_q(division))
 
     def visible_to(self, user, roles=None):
         from tamnong.access.scope import Scope

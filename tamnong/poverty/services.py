@@ -33,6 +33,7 @@ from .models import (
     Sponsorship,
     SponsorTarget,
     SupportRecord,
+    province_q,
 )
 from .models import Transition as T
 from .standards import ESCAPE_TRANSITIONS, Rule, classify, deprivation_mask, standard_for_year
@@ -282,7 +283,10 @@ def support_totals(user, division, year: int) -> dict:
     """Support and sponsorship totals under a division for a year (scoped to the user)."""
     if not Scope.of(user).covers(division):
         raise PermissionDenied
-    supports = SupportRecord.objects.filter(within_q(division, "household__division"), year=year)
+    # (each join to the households names their province: its partition only, partitions.py)
+    supports = SupportRecord.objects.filter(
+        within_q(division, "household__division"), province_q(division, "household__"), year=year
+    )
     by_kind = {
         row["kind"]: {"count": row["n"], "amount": row["amount"] or Decimal(0)}
         for row in supports.values("kind").annotate(n=Count("id"), amount=Sum("amount"))
@@ -291,12 +295,14 @@ def support_totals(user, division, year: int) -> dict:
     assignments = Sponsorship.objects.filter(
         Q(to_year__isnull=True) | Q(to_year__gte=year),
         within_q(division, "household__division"),
+        province_q(division, "household__"),
         from_year__lte=year,
     )
     for row in assignments.values("unit_id", "unit__name").annotate(n=Count("household")):
         units[row["unit_id"]].update(name=row["unit__name"], households=row["n"])
     escaped_rows = (
         assignments.filter(
+            province_q(division, "household__reviews__"),
             household__reviews__year=year,
             household__reviews__transition__in=ESCAPE_TRANSITIONS,
         )

@@ -1,12 +1,15 @@
 """The central level's roll-up (báo cáo toàn quốc): each province's headline figures side by side,
 ranked, and the country's totals.
 
-Each province row is read through the very helpers its own summary report uses
-(`sections.poverty.yearly_totals` over the poverty figure rows, `ocop.figures.figures`,
-`ntm.results.results`), for the same period and the same day, so a province's row is its report's
-figures and the country's totals are sums of the rows (the rates recomputed from the summed
-counts, never averaged). Nothing here scans households: the poverty figures are the per-village
-aggregates the poverty module keeps up to date.
+A province's row is the figures its own summary report states (`province_figures` reads them
+through the report's helpers: `sections.poverty.yearly_totals`, `ocop.figures.figures`,
+`ntm.results.results`), and the country's totals are sums of the rows (the rates recomputed from
+the summed counts, never averaged). `build_national` computes the rows of all provinces together
+in a few queries — the poverty figure rows and the OCOP certificates in force counted by province
+in the database, the NTM counts stored per province and year by `ntm.rollup` (or computed from one
+`Standing` of every xã) — and the tests hold it equal to `province_figures`. Nothing here scans
+households: the poverty figures are the per-village aggregates the poverty module keeps up to
+date. `refresh()` rebuilds what is stored.
 
 Only the national roles and administrators read it (`require_national`): a province's officer
 reads their own province's report.
@@ -15,6 +18,7 @@ reads their own province's report.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
@@ -170,11 +174,136 @@ def province_figures(user, division: Division, period: Period) -> ProvinceFigure
 
 
 def build_national(user, period: Period) -> National:
+    """Every province's `province_figures` for `period`, computed for all provinces together:
+    the poverty figure rows and the OCOP certificates in force counted in the database grouped by
+    province, the NTM standing of every xã of the country from one `Standing` — a few queries
+    whatever the number of provinces, never 34 copies of a province's report."""
     require_national(user)
     from .sections.ocop import _today
 
-    rows = [province_figures(user, p, period) for p in provinces()]
-    return National(period, min(period.last_day, _today()), rows, timezone.now())
+    on = min(period.last_day, _today())
+    divisions = provinces()
+    rows = {d.pk: ProvinceFigures(d) for d in divisions}
+    _poverty_by_province(user, rows, period)
+    _ocop_by_province(user, rows, on, period)
+    _ntm_by_province(rows, period.end)
+    return National(period, on, list(rows.values()), timezone.now())
+
+
+def _province_key(field: str):
+    """The first id of a records' division path ("/12/345/" → "12"), the province it counts
+    under (a current province's `within_q` is a prefix test on that path)."""
+    from django.db.models import F, Value
+    from django.db.models.functions import StrIndex, Substr
+
+    rest = Substr(F(field), 2)
+    return Substr(F(field), 2, StrIndex(rest, Value("/")) - 1)
+
+
+def _by_key(rows: dict[int, ProvinceFigures]) -> dict[str, ProvinceFigures]:
+    return {p.division.path.strip("/"): p for p in rows.values()}
+
+
+def _poverty_by_province(user, rows: dict[int, ProvinceFigures], period: Period) -> None:
+    """`yearly_totals` of each province, its latest year of the period: one grouped query."""
+    from django.db.models import Sum
+
+    try:
+        from tamnong.poverty.models import PovertyFigure
+    except ImportError:
+        return
+    qs = PovertyFigure.objects.filter(year__in=list(period.years))
+    scope_q = Scope.of(user).q(path_field="division__path")
+    if scope_q is not None:
+        qs = qs.filter(scope_q)
+    by_key = _by_key(rows)
+    for r in (
+        qs.annotate(province_key=_province_key("division__path"))
+        .values("province_key", "year")
+        .annotate(households=Sum("households"), poor=Sum("poor"), near_poor=Sum("near_poor"))
+        .order_by()
+    ):
+        p = by_key.get(r["province_key"])
+        if p is None or (p.poverty_year is not None and p.poverty_year > r["year"]):
+            continue
+        p.poverty_year = r["year"]
+        p.households, p.poor, p.near_poor = r["households"], r["poor"], r["near_poor"]
+
+
+def _ocop_by_province(user, rows: dict[int, ProvinceFigures], on, period: Period) -> None:
+    """`ocop.figures.figures(...)["valid_products"]` of each province: the products with a
+    certificate in force on `on` (by the certificate's unit), counted in the database by province
+    and by stars. A product in force under two star ranks at once (a data anomaly) is counted as
+    `figures` counts it: such a province is read through `figures`."""
+    from django.db.models import Count, Q
+
+    try:
+        from tamnong.ocop.models import Certificate, Regime
+    except ImportError:
+        return
+    ranks = [int(s) for s in Regime.star_ranks()]
+
+    def products(**where):
+        return Count("product", distinct=True, filter=Q(**where) if where else None)
+
+    counts = (
+        Certificate.objects.valid_on(on)
+        .annotate(province_key=_province_key("division__path"))
+        .values("province_key")
+        .annotate(
+            total=products(),
+            unranked=(
+                Count("product", distinct=True, filter=~Q(stars__in=ranks)) if ranks else products()
+            ),
+            **{f"s{s}": products(stars=s) for s in ranks},
+        )
+        .order_by()
+    )
+    found = {r["province_key"]: r for r in counts}
+    for key, p in _by_key(rows).items():
+        r = found.get(key)
+        if r is None:
+            p.ocop_valid, p.ocop_by_stars = 0, dict.fromkeys(ranks, 0)
+        elif r["unranked"] + sum(r[f"s{s}"] for s in ranks) != r["total"]:
+            p.ocop_valid, p.ocop_by_stars = _ocop_of(user, p.division, on, period)
+        else:
+            p.ocop_valid, p.ocop_by_stars = r["total"], {s: r[f"s{s}"] for s in ranks}
+
+
+def _ocop_of(user, division: Division, on, period: Period) -> tuple[int, dict[int, int]]:
+    from .sections.ocop import ocop_figures
+
+    ctx = ReportContext(user=user, division=division, period=period)
+    ocop = ocop_figures(ctx, on, period.first_day)
+    if ocop is None:
+        return 0, {}
+    by_stars = {int(s): n for s, n in ocop["valid_products"]["by_stars"].items()}
+    return ocop["valid_products"]["total"], by_stars
+
+
+def _ntm_by_province(rows: dict[int, ProvinceFigures], year: int) -> None:
+    """The xã recognised NTM (or higher) at the end of `year` and the xã counted, for every
+    province: the counts NTM stores per province and year (`ntm.rollup`), else computed from one
+    `Standing` of every xã (`ntm.results.scale_counts`)."""
+    try:
+        from tamnong.ntm import rollup
+        from tamnong.ntm.results import scale_counts
+    except ImportError:
+        return
+    divisions = [p.division for p in rows.values()]
+    counts = rollup.stored(year, divisions)
+    if counts is None:
+        counts = scale_counts(divisions, [year], rollup.SCALE).get(year, {})
+    for pk, (recognised, communes) in counts.items():
+        rows[pk].ntm_communes, rows[pk].communes = recognised, communes
+
+
+def refresh() -> dict:
+    """Rebuild what the roll-up stores: the NTM counts per province and year (`ntm.rollup`; the
+    poverty and OCOP columns are counted from their tables at each reading)."""
+    from tamnong.ntm import rollup
+
+    return rollup.refresh()
 
 
 def cached_national(user, period: Period) -> National:
@@ -253,124 +382,129 @@ def _ranked(items, key) -> list:
     return sorted(items, key=lambda p: (key(p), p.division.code))
 
 
+@dataclass(frozen=True)
+class Ranking:
+    """One ranking panel of the national dashboard: the provinces in `order`, a chart of
+    `series` (label, value of a province) and a table of `columns` (header, Figure of a province)
+    after the rank and the province's name."""
+
+    key: str
+    title: Callable[[National], str]
+    chart_title: Callable[[], str]
+    table_title: Callable[[], str]
+    order: Callable[[ProvinceFigures], tuple]
+    series: Callable[[], list[tuple[str, Callable[[ProvinceFigures], float]]]]
+    columns: Callable[[], list[tuple[str, Callable[[ProvinceFigures], Figure]]]]
+    percent: bool = False  # the chart's values are percentages (2 decimals)
+    counted: Callable[[ProvinceFigures], bool] = lambda p: True  # noqa: E731
+    empty: tuple[Callable[[], str], Callable[[], str]] | None = None  # (title, text) when none
+
+    def panel(self, data: National) -> Panel:
+        ranked = _ranked([p for p in data.provinces if self.counted(p)], self.order)
+        if not ranked and self.empty:
+            title, text = self.empty
+            return Panel(self.key, title(), empty=text())
+        columns = self.columns()
+        return Panel(
+            self.key,
+            self.title(data),
+            chart=Chart(
+                self.key,
+                self.chart_title(),
+                [p.division.name for p in ranked],
+                [
+                    {"label": label, "data": [value(p) for p in ranked]}
+                    for label, value in self.series()
+                ],
+                **({"decimals": 2, "unit": "%"} if self.percent else {}),
+            ),
+            table=Table(
+                self.table_title(),
+                ["#", _("Tỉnh, thành phố"), *(header for header, _cell in columns)],
+                [
+                    [i + 1, p.division.name, *(cell(p) for _header, cell in columns)]
+                    for i, p in enumerate(ranked)
+                ],
+                numeric=[0, *range(2, 2 + len(columns))],
+            ),
+        )
+
+
+def _stars_label(s: int) -> str:
+    return _("%(s)s sao") % {"s": s}
+
+
+RANKINGS = (
+    Ranking(
+        "national-poverty",
+        title=lambda data: _("Xếp hạng tỷ lệ hộ nghèo (cao nhất trước)"),
+        chart_title=lambda: _("Tỷ lệ hộ nghèo, cận nghèo theo tỉnh (%)"),
+        table_title=lambda: _("Xếp hạng tỷ lệ hộ nghèo"),
+        order=lambda p: -(p.poor_rate or 0),
+        series=lambda: [
+            (_("Hộ nghèo"), lambda p: float(p.poor_rate or 0)),
+            (_("Hộ cận nghèo"), lambda p: float(p.near_poor_rate or 0)),
+        ],
+        columns=lambda: [
+            (_("Số hộ"), lambda p: _n(p.households)),
+            (_("Hộ nghèo"), lambda p: _n(p.poor)),
+            (_("Tỷ lệ hộ nghèo"), lambda p: _pct(p.poor_rate)),
+        ],
+        percent=True,
+        counted=lambda p: bool(p.households),
+        empty=(lambda: _("Giảm nghèo"), lambda: _("Chưa có kết quả rà soát.")),
+    ),
+    Ranking(
+        "national-ocop",
+        title=lambda data: _("Xếp hạng sản phẩm OCOP còn hiệu lực"),
+        chart_title=lambda: _("Sản phẩm OCOP còn hiệu lực theo hạng sao"),
+        table_title=lambda: _("Xếp hạng sản phẩm OCOP"),
+        order=lambda p: (-p.ocop_valid, -p.ocop_by_stars.get(5, 0)),
+        series=lambda: [(_stars_label(s), lambda p, s=s: p.ocop_by_stars.get(s, 0)) for s in STARS],
+        columns=lambda: [
+            (_("Sản phẩm"), lambda p: _n(p.ocop_valid)),
+            *((f"{s}★", lambda p, s=s: _n(p.ocop_by_stars.get(s, 0))) for s in STARS),
+        ],
+    ),
+    Ranking(
+        "national-ntm",
+        title=lambda data: (
+            _("Xếp hạng tỷ lệ xã đạt chuẩn nông thôn mới năm %(y)s") % {"y": data.period.end}
+        ),
+        chart_title=lambda: _("Tỷ lệ xã đạt chuẩn nông thôn mới theo tỉnh (%)"),
+        table_title=lambda: _("Xếp hạng xã đạt chuẩn nông thôn mới"),
+        order=lambda p: (-(p.ntm_share or 0), -p.ntm_communes),
+        series=lambda: [(_("Xã đạt chuẩn NTM"), lambda p: float(p.ntm_share or 0))],
+        columns=lambda: [
+            (_("Xã đạt chuẩn"), lambda p: _n(p.ntm_communes)),
+            (_("Số xã"), lambda p: _n(p.communes)),
+            (_("Tỷ lệ"), lambda p: _pct(p.ntm_share)),
+        ],
+        percent=True,
+    ),
+)
+
+
 def panels(data: National) -> list[Panel]:
     """The national dashboard: the country's headline figures, then one ranking per programme
-    (table and chart, the chart's data beside it as a table)."""
+    (table and chart, the chart's data beside it as a table), from `RANKINGS`."""
     total = data.total
     year = total.poverty_year
-    out = [
-        Panel(
-            "national",
-            _("Toàn quốc"),
-            figures=[
-                (_("Tỉnh, thành phố"), _n(len(data.provinces))),
-                (
-                    _("Số hộ (rà soát năm %(y)s)") % {"y": year or data.period.end},
-                    _n(total.households),
-                ),
-                (_("Tỷ lệ hộ nghèo"), _pct(total.poor_rate)),
-                (_("Sản phẩm OCOP còn hiệu lực"), _n(total.ocop_valid)),
-                (_("Xã đạt chuẩn NTM"), _n(total.ntm_communes)),
-            ],
-        )
-    ]
-    provinces_ = data.provinces
-    if any(p.households for p in provinces_):
-        ranked = _ranked([p for p in provinces_ if p.households], lambda p: -(p.poor_rate or 0))
-        out.append(
-            Panel(
-                "national-poverty",
-                _("Xếp hạng tỷ lệ hộ nghèo (cao nhất trước)"),
-                chart=Chart(
-                    "national-poverty",
-                    _("Tỷ lệ hộ nghèo, cận nghèo theo tỉnh (%)"),
-                    [p.division.name for p in ranked],
-                    [
-                        {"label": _("Hộ nghèo"), "data": [float(p.poor_rate or 0) for p in ranked]},
-                        {
-                            "label": _("Hộ cận nghèo"),
-                            "data": [float(p.near_poor_rate or 0) for p in ranked],
-                        },
-                    ],
-                    decimals=2,
-                    unit="%",
-                ),
-                table=Table(
-                    _("Xếp hạng tỷ lệ hộ nghèo"),
-                    ["#", _("Tỉnh, thành phố"), _("Số hộ"), _("Hộ nghèo"), _("Tỷ lệ hộ nghèo")],
-                    [
-                        [i + 1, p.division.name, _n(p.households), _n(p.poor), _pct(p.poor_rate)]
-                        for i, p in enumerate(ranked)
-                    ],
-                    numeric=[0, 2, 3, 4],
-                ),
-            )
-        )
-    else:
-        out.append(Panel("national-poverty", _("Giảm nghèo"), empty=_("Chưa có kết quả rà soát.")))
-    ranked = _ranked(provinces_, lambda p: (-p.ocop_valid, -p.ocop_by_stars.get(5, 0)))
-    out.append(
-        Panel(
-            "national-ocop",
-            _("Xếp hạng sản phẩm OCOP còn hiệu lực"),
-            chart=Chart(
-                "national-ocop",
-                _("Sản phẩm OCOP còn hiệu lực theo hạng sao"),
-                [p.division.name for p in ranked],
-                [
-                    {
-                        "label": _("%(s)s sao") % {"s": s},
-                        "data": [p.ocop_by_stars.get(s, 0) for p in ranked],
-                    }
-                    for s in STARS
-                ],
+    headline = Panel(
+        "national",
+        _("Toàn quốc"),
+        figures=[
+            (_("Tỉnh, thành phố"), _n(len(data.provinces))),
+            (
+                _("Số hộ (rà soát năm %(y)s)") % {"y": year or data.period.end},
+                _n(total.households),
             ),
-            table=Table(
-                _("Xếp hạng sản phẩm OCOP"),
-                ["#", _("Tỉnh, thành phố"), _("Sản phẩm"), *(f"{s}★" for s in STARS)],
-                [
-                    [
-                        i + 1,
-                        p.division.name,
-                        _n(p.ocop_valid),
-                        *(_n(p.ocop_by_stars.get(s, 0)) for s in STARS),
-                    ]
-                    for i, p in enumerate(ranked)
-                ],
-                numeric=[0, 2, 3, 4, 5],
-            ),
-        )
+            (_("Tỷ lệ hộ nghèo"), _pct(total.poor_rate)),
+            (_("Sản phẩm OCOP còn hiệu lực"), _n(total.ocop_valid)),
+            (_("Xã đạt chuẩn NTM"), _n(total.ntm_communes)),
+        ],
     )
-    ranked = _ranked(provinces_, lambda p: (-(p.ntm_share or 0), -p.ntm_communes))
-    out.append(
-        Panel(
-            "national-ntm",
-            _("Xếp hạng tỷ lệ xã đạt chuẩn nông thôn mới năm %(y)s") % {"y": data.period.end},
-            chart=Chart(
-                "national-ntm",
-                _("Tỷ lệ xã đạt chuẩn nông thôn mới theo tỉnh (%)"),
-                [p.division.name for p in ranked],
-                [
-                    {
-                        "label": _("Xã đạt chuẩn NTM"),
-                        "data": [float(p.ntm_share or 0) for p in ranked],
-                    }
-                ],
-                decimals=2,
-                unit="%",
-            ),
-            table=Table(
-                _("Xếp hạng xã đạt chuẩn nông thôn mới"),
-                ["#", _("Tỉnh, thành phố"), _("Xã đạt chuẩn"), _("Số xã"), _("Tỷ lệ")],
-                [
-                    [i + 1, p.division.name, _n(p.ntm_communes), _n(p.communes), _pct(p.ntm_share)]
-                    for i, p in enumerate(ranked)
-                ],
-                numeric=[0, 2, 3, 4],
-            ),
-        )
-    )
-    return out
+    return [headline, *(ranking.panel(data) for ranking in RANKINGS)]
 
 
 def paragraphs(data: National) -> list[list]:

@@ -157,3 +157,35 @@ def test_households_follow_their_commune_into_another_province(two_provinces):
     assert moved.province_id == geo.other_province.pk
     assert {r.province_id for r in moved.reviews.all()} == {geo.other_province.pk}
     assert Household.objects.get(code="H-1", commune=geo.commune_a).province_id == geo.province.pk
+
+
+def test_every_read_of_a_provinces_poverty_page_names_its_province(two_provinces, client, settings):
+    """The page's support and sponsorship tables reach the households (and their records)
+    through joins: each join names the province too, so that on PostgreSQL the page reads that
+    province's partitions only (on the national database, scanning every province's households
+    made the page ten times slower than on a database holding the province alone)."""
+    from django.test.utils import CaptureQueriesContext
+
+    geo = two_provinces
+    mine, theirs = geo.province.pk, geo.other_province.pk
+    settings.DATA_CACHE_SECONDS = 0
+    client.force_login(geo.admin)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(f"/poverty/?division={mine}&year=2025")
+    assert response.status_code == 200 and response.context["division"] == geo.province
+    reads = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if '"poverty_household"' in q["sql"] or '"poverty_reviewrecord"' in q["sql"]
+    ]
+    assert any('"poverty_sponsorship"' in sql for sql in reads)
+    assert any('"poverty_supportrecord"' in sql for sql in reads)
+    for sql in reads:
+        assert f'"province_id" = {mine}' in sql, sql
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute("EXPLAIN " + sql)
+                plan = "\n".join(r[0] for r in cur.fetchall())
+            for table in partitions.TABLES:
+                assert f"{table}_p{theirs}" not in plan, plan
+                assert f"{table}_default" not in plan, plan

@@ -253,13 +253,15 @@ def _escaped_sustainably(totals: dict[int, dict], years: list[int]) -> dict:
 def _support(ctx: ReportContext, years) -> dict:
     from django.db.models import Count, Sum
 
-    from tamnong.poverty.models import Sponsorship, SupportRecord
+    from tamnong.poverty.models import Sponsorship, SupportRecord, province_q
 
-    rows = SupportRecord.objects.filter(
-        ctx.records_q("household__division"), year__in=list(years)
-    ).aggregate(n=Count("household", distinct=True), amount=Sum("amount"))
+    # (the households' province named: their partition only)
+    households = ctx.records_q("household__division") & province_q(ctx.division, "household__")
+    rows = SupportRecord.objects.filter(households, year__in=list(years)).aggregate(
+        n=Count("household", distinct=True), amount=Sum("amount")
+    )
     sponsored = (
-        Sponsorship.objects.filter(ctx.records_q("household__division"), from_year__lte=years[-1])
+        Sponsorship.objects.filter(households, from_year__lte=years[-1])
         .values("household")
         .distinct()
         .count()

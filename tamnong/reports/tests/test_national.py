@@ -242,3 +242,102 @@ def test_the_central_decisions_page_lists_what_waits_for_the_central_level(geo, 
     client.force_login(personas.coordinator)
     assert client.get(reverse("reports:national_decisions")).status_code == 403
     assert 'id="national-dashboard"' not in client.get(reverse("reports:index")).content.decode()
+
+
+def test_the_one_pass_roll_up_equals_each_provinces_own_figures(
+    country, personas, django_assert_max_num_queries
+):
+    """`build_national` reads every province together (a few grouped queries, one NTM standing of
+    every xã); each row is still what `province_figures` — the province's own report helpers —
+    states, over one year, a five-year period and the next year."""
+    from tamnong.ocop.models import Certificate, public_id
+    from tamnong.reports.national import province_figures, provinces
+
+    leader = national("lanhdaotw", Role.NATIONAL_LEADER)
+
+    def both(period):
+        with django_assert_max_num_queries(20):  # whatever the number of provinces
+            fast = {p.division.pk: p.as_dict() for p in build_national(leader, period).provinces}
+        slow = {d.pk: province_figures(leader, d, period).as_dict() for d in provinces()}
+        return fast, slow
+
+    from tamnong.ntm.services.recognition import record_historical
+
+    # an old commune recognised before the 2025 map: the commune it became keeps the level
+    record_historical(
+        personas.coordinator,
+        country.old_commune_chau,
+        "commune_ntm",
+        2023,
+        number="3/QĐ-UBND",
+        signed_on=dt.date(2023, 12, 1),
+        issuer="UBND huyện",
+    )
+    for period in (
+        Period(YEAR, YEAR),
+        Period(2021, 2025),
+        Period(2023, 2024),  # the old map's communes at the end of 2024
+        Period(YEAR + 1, YEAR + 1),
+    ):
+        fast, slow = both(period)
+        assert fast == slow, period
+    assert fast[country.province.pk]["ntm"]["communes_recognised"] == 2
+    fast, _slow = both(Period(YEAR, YEAR))
+    here, there = fast[country.province.pk], fast[country.other_province.pk]
+    assert here["poverty"]["households"] == 5 and there["poverty"]["households"] == 3
+    assert here["ocop"]["by_stars"] == {"3": 1, "4": 2, "5": 0}
+    assert here["ntm"]["communes_recognised"] == 2 and there["ntm"]["communes_recognised"] == 1
+    assert here["ntm"]["communes"] + there["ntm"]["communes"] == 3
+    fast, _slow = both(Period(2024, 2024))
+    assert fast[country.province.pk]["ntm"]["communes_recognised"] == 1  # the old commune
+
+    # a product in force under two star ranks at once (two certificates, neither replacing the
+    # other): the province is read as `figures` reads it, one product counted once
+    cert = Certificate.objects.filter(division__path__startswith=country.other_province.path)[0]
+    cert.pk, cert.number, cert.public_id, cert.stars = None, "C-dup", public_id(), 4
+    cert.save()
+    fast, slow = both(Period(YEAR, YEAR))
+    assert fast == slow
+    assert fast[country.other_province.pk]["ocop"]["valid_products"] == 2
+
+
+def test_the_stored_ntm_counts_are_rebuilt_when_a_recognition_commits(
+    country, personas, django_capture_on_commit_callbacks
+):
+    """`refresh()` stores each province's NTM counts per year (`ntm.rollup`); the roll-up reads
+    them, and a recognition recorded later rebuilds its province's rows once it commits (until
+    then its own transaction reads the counts computed afresh)."""
+    from tamnong.ntm import rollup
+    from tamnong.ntm.models import StandingCount
+    from tamnong.ntm.services.recognition import record_historical
+    from tamnong.reports.national import province_figures, provinces, refresh
+
+    leader = national("lanhdaotw", Role.NATIONAL_LEADER)
+    rollup._pending().clear()  # the fixture's writes count as committed before
+    refresh()
+    assert StandingCount.objects.filter(year=YEAR).count() == len(provinces())
+    assert rollup.stored(YEAR, provinces()) is not None
+
+    def check(period) -> dict:
+        fast = {p.division.pk: p.as_dict() for p in build_national(leader, period).provinces}
+        slow = {d.pk: province_figures(leader, d, period).as_dict() for d in provinces()}
+        assert fast == slow, period
+        return fast[country.province.pk]["ntm"]
+
+    assert check(Period(YEAR, YEAR))["communes_recognised"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        record_historical(
+            personas.coordinator,
+            country.commune_c,
+            "commune_ntm",
+            YEAR,
+            number="15/QĐ-UBND",
+            signed_on=dt.date(2025, 12, 2),
+            issuer="UBND tỉnh",
+        )
+        assert rollup.stored(YEAR, provinces()) is None  # this transaction's own change
+        assert check(Period(YEAR, YEAR))["communes_recognised"] == 2
+    assert rollup.stored(YEAR, provinces()) is not None
+    assert StandingCount.objects.get(division=country.province, year=YEAR).recognised == 2
+    assert check(Period(YEAR, YEAR))["communes_recognised"] == 2
+    assert check(Period(YEAR + 1, YEAR + 1))["communes_recognised"] == 2
