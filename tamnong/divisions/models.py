@@ -178,6 +178,17 @@ class Division(models.Model):
         return ", ".join(d.name for d in [self, *reversed(self.ancestors())])
 
 
+def province_id_of(division: Division) -> int:
+    """The id of the province a unit is counted under: the first id of its scope path
+    ("/12/345/" → 12); a unit that resolves nowhere ("/h678/") counts under the province it was in
+    (itself when it has none). The one reader of the path's encoding outside scope filters."""
+    first = (division.path or "").strip("/").split("/")[0]
+    if first.isdigit():
+        return int(first)
+    province = division.province
+    return province.pk if province is not None else division.pk
+
+
 class Lineage(models.Model):
     """A link from an old unit to a successor (merge, split, rename, re-code, dissolve)."""
 

@@ -32,6 +32,9 @@ class NTMConfig(AppConfig):
                 rollup.on_recognition_change, sender=Recognition, dispatch_uid="ntm.rollup"
             )
         divisions_changed.connect(rollup.on_divisions_changed, dispatch_uid="ntm.rollup")
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(rollup.after_migrate, sender=self, dispatch_uid="ntm.rollup")
 
 
 def set_title(key: str) -> str:

@@ -13,8 +13,10 @@ that the central level's report reads 34 × years rows instead of the standing o
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
+from pathlib import Path
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
@@ -27,10 +29,21 @@ logger = logging.getLogger(__name__)
 
 
 def stamp() -> str:
+    """The levels data the rows were counted by: a checksum of the manifest's content (the same on
+    every server and after a new checkout, unlike the file's time)."""
     from .levels import manifest_path
 
-    st = manifest_path().stat()
-    return f"{st.st_mtime_ns}:{st.st_size}"
+    return _stamp(str(manifest_path()), manifest_path().stat().st_mtime_ns)
+
+
+@functools.cache
+def _stamp(path: str, mtime_ns: int) -> str:
+    import yaml
+
+    from tamnong.rules import checksum
+
+    document = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    return checksum(document)[:32]
 
 
 def years() -> range:
@@ -129,11 +142,25 @@ def _flush() -> None:
 
 
 def on_recognition_change(sender, instance, **kwargs) -> None:
-    from tamnong.divisions.models import Division
+    from tamnong.divisions.models import Division, province_id_of
 
-    path = Division.objects.filter(pk=instance.division_id).values_list("path", flat=True).first()
-    first = (path or "").strip("/").split("/")[0]
-    _touched(int(first) if first.isdigit() else ALL)
+    division = Division.objects.filter(pk=instance.division_id).first()
+    _touched(province_id_of(division) if division is not None else ALL)
+
+
+def after_migrate(sender, **kwargs) -> None:
+    """After every `migrate`: the rows of every province, when they are missing or were counted by
+    other levels data (a new deployment, a new MANIFEST), so the central report never starts live."""
+    from django.db.utils import OperationalError, ProgrammingError
+
+    from .models import StandingCount
+
+    try:
+        current = StandingCount.objects.filter(scale=SCALE, stamp=stamp()).exists()
+        if not current and _provinces():
+            refresh()
+    except (OperationalError, ProgrammingError):  # a partial migrate: the table is not there yet
+        return
 
 
 def on_divisions_changed(sender, **kwargs) -> None:

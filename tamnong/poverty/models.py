@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from tamnong.access.scope import ScopedQuerySet
 from tamnong.audit.services import Audited
 from tamnong.core.storedfiles import StoredFileField, Unguessable
+from tamnong.divisions.models import province_id_of
 
 
 class Area(models.IntegerChoices):
@@ -101,13 +102,8 @@ def ProvinceField():  # noqa: N802 – a field factory, used like a field class
 
 
 def province_of(division) -> int:
-    """The id of the province a unit lies in: the first id of its path ("/12/345/" → 12); a
-    unit that resolves nowhere ("/h678/") is counted under the province it was in."""
-    first = division.path.strip("/").split("/")[0]
-    if first.isdigit():
-        return int(first)
-    province = division.province
-    return province.pk if province is not None else division.pk
+    """The id of the province a unit lies in (`divisions.models.province_id_of`)."""
+    return province_id_of(division)
 
 
 def province_q(division, prefix: str = "") -> models.Q:

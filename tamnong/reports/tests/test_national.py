@@ -341,3 +341,31 @@ def test_the_stored_ntm_counts_are_rebuilt_when_a_recognition_commits(
     assert StandingCount.objects.get(division=country.province, year=YEAR).recognised == 2
     assert check(Period(YEAR, YEAR))["communes_recognised"] == 2
     assert check(Period(YEAR + 1, YEAR + 1))["communes_recognised"] == 2
+
+
+def test_migrate_stores_the_ntm_counts_by_the_content_of_the_levels_data(country):
+    """A new deployment (`migrate` on a database whose rows were counted by other levels data, or
+    with none) stores every province's rows at once; the rows are marked by the manifest's
+    content, so a new checkout of the same data (another file time) keeps them."""
+    import os
+
+    from tamnong.ntm import rollup
+    from tamnong.ntm.levels import manifest_path
+    from tamnong.ntm.models import StandingCount
+    from tamnong.reports.national import provinces
+
+    StandingCount.objects.all().delete()
+    rollup.after_migrate(None)
+    assert rollup.stored(YEAR, provinces()) is not None
+    mark = rollup.stamp()
+    path = manifest_path()
+    st = path.stat()
+    try:
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+        assert rollup.stamp() == mark
+    finally:
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    StandingCount.objects.update(stamp="other levels data")
+    assert rollup.stored(YEAR, provinces()) is None
+    rollup.after_migrate(None)
+    assert rollup.stored(YEAR, provinces()) is not None
