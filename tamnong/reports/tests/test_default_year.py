@@ -12,8 +12,8 @@ from tamnong.reports.tests.test_summary_outputs import demo  # noqa: F401 – th
     ids=["dashboard", "summary", "poverty"],
 )
 def test_a_screen_opens_on_the_latest_year_with_records(demo, client, url):  # noqa: F811
-    from tamnong.core.scopeyears import latest_year
     from tamnong.poverty.models import ReviewRecord
+    from tamnong.reports.scopeyears import latest_year
 
     user = demo.users["dieuphoi"]
     client.force_login(user)
