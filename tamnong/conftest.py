@@ -169,9 +169,11 @@ def _fresh_data_cache():
     from tamnong.core import datacache
 
     caches["data"].clear()
+    datacache.search_store.clear()
     datacache.forget_uncommitted()
     yield
     caches["data"].clear()
+    datacache.search_store.clear()
     datacache.forget_uncommitted()
 
 

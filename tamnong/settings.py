@@ -328,3 +328,6 @@ CACHES = {
     },
 }
 DATA_CACHE_SECONDS = envint("DATA_CACHE_SECONDS", 600)
+# Visitors' searches of the public catalog: at most this many pages kept per process (a
+# least-recently-used list, core.datacache.cached_search); 0 turns it off.
+SEARCH_CACHE_ENTRIES = envint("SEARCH_CACHE_ENTRIES", 256)

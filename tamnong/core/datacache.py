@@ -16,6 +16,17 @@ Reading — the only two ways:
   numbers, dates or None that the caller took from the data (the id of a unit that exists, a
   page number it has bounded), never text a visitor typed: visitors cannot fill the cache with
   one entry per search. It refuses a text part.
+- `cached_search(kind, text, *parts, compute=f)`: the same for every visitor, for a text a
+  visitor typed (the catalog's search). The text is normalised (`search_text`: NFC, casefold,
+  whitespace collapsed, at most `SEARCH_TEXT_MAX` characters; the caller searches with the
+  normalised text, so one key is one result) and hashed into the key. Diacritics are kept: the
+  search tells "chè" from "che", so must the key. These entries are not written to the shared
+  "data" cache but to a bounded store in each process, a least-recently-used list of at most
+  `settings.SEARCH_CACHE_ENTRIES` entries (default 256; 0 turns it off): whatever visitors type,
+  a process holds at most that many search pages (a server at most workers × that many), and a
+  new search pushes out the one read longest ago. Its keys hold the programmes' versions like
+  every entry: a data change makes every older search entry unreadable (and they are pushed out
+  first, being read no more).
 A kind is "<area>.<name>"; the area says which programmes the entry reads (`READS`): an
 "ocop." entry keys on the divisions and OCOP versions, a "reports." entry on all of them.
 
@@ -43,6 +54,8 @@ import datetime as dt
 import functools
 import hashlib
 import threading
+import unicodedata
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -201,22 +214,29 @@ def _unpublished(topics: tuple[str, ...]) -> bool:
     return not pending.isdisjoint(topics)
 
 
-def _cached(kind: str, parts: tuple, compute: Callable[[], T]) -> T:
+def _key(kind: str, parts: tuple) -> str | None:
+    """The entry's key, or None when it must be computed afresh (cache off, or the open
+    transaction changed what it reads)."""
     topics = READS.get(kind.split(".", 1)[0])
     if topics is None or "." not in kind:
         raise ValueError(f"cache kind {kind!r} must be '<area>.<name>' with an area of {READS}")
-    seconds = getattr(settings, "DATA_CACHE_SECONDS", 0)
-    if not seconds or _unpublished(topics):
-        return compute()
+    if not getattr(settings, "DATA_CACHE_SECONDS", 0) or _unpublished(topics):
+        return None
     current = versions()
     stamp = ".".join(str(current.get(t, 0)) for t in topics)
     raw = repr((parts, timezone.localdate().isoformat(), translation.get_language()))
-    key = f"tn:{kind}:{_code_stamp()}:{stamp}:{hashlib.sha1(raw.encode()).hexdigest()}"
+    return f"tn:{kind}:{_code_stamp()}:{stamp}:{hashlib.sha1(raw.encode()).hexdigest()}"
+
+
+def _cached(kind: str, parts: tuple, compute: Callable[[], T]) -> T:
+    key = _key(kind, parts)
+    if key is None:
+        return compute()
     store = caches["data"]
     value = store.get(key)
     if value is None:
         value = compute()
-        store.set(key, value, seconds)
+        store.set(key, value, settings.DATA_CACHE_SECONDS)
     return value
 
 
@@ -241,6 +261,80 @@ def cached_public(kind: str, *parts, compute: Callable[[], T]) -> T:
                     "entry is keyed by ids, numbers and dates from the data, never by text"
                 )
     return _cached(kind, ("public", *parts), compute)
+
+
+SEARCH_TEXT_MAX = 80
+
+
+def search_text(text: str) -> str:
+    """A visitor's search as it is searched and keyed: NFC, casefolded, whitespace collapsed,
+    at most `SEARCH_TEXT_MAX` characters ("  Chè   THÁI " → "chè thái")."""
+    text = " ".join(unicodedata.normalize("NFC", text).casefold().split())
+    return text[:SEARCH_TEXT_MAX].rstrip()
+
+
+class SearchStore:
+    """A least-recently-used map of at most `size` entries, shared by the threads of a process
+    (the bound on the search entries, see the module's docstring)."""
+
+    def __init__(self) -> None:
+        self._entries: OrderedDict[str, tuple[float, object]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def size() -> int:
+        return max(0, getattr(settings, "SEARCH_CACHE_ENTRIES", 256))
+
+    def get(self, key: str):
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if entry[0] < timezone.now().timestamp():  # expired (DATA_CACHE_SECONDS)
+                del self._entries[key]
+                return None
+            self._entries.move_to_end(key)
+            return entry[1]
+
+    def set(self, key: str, value, seconds: int) -> None:
+        size = self.size()
+        if not size:
+            return
+        with self._lock:
+            self._entries[key] = (timezone.now().timestamp() + seconds, value)
+            self._entries.move_to_end(key)
+            while len(self._entries) > size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+search_store = SearchStore()
+
+
+def cached_search(kind: str, text: str, *parts, compute: Callable[[str], T]) -> T:
+    """`compute(search_text(text))`, kept until the data it reads change, the same for every
+    visitor, in this process's bounded store (`SearchStore`). `parts` as for `cached_public`;
+    `compute` receives the normalised text and must search with it."""
+    normal = search_text(text)
+    for part in parts:
+        for item in part if isinstance(part, tuple) else (part,):
+            if not isinstance(item, _BOUNDED):
+                raise TypeError(f"cached_search({kind!r}): {type(item).__name__} part {item!r}")
+    digest = hashlib.sha1(normal.encode()).hexdigest()
+    key = _key(kind, ("search", digest, *parts)) if SearchStore.size() else None
+    if key is None:
+        return compute(normal)
+    value = search_store.get(key)
+    if value is None:
+        value = compute(normal)
+        search_store.set(key, value, settings.DATA_CACHE_SECONDS)
+    return value
 
 
 @functools.cache

@@ -27,7 +27,7 @@ from .models import Household, ImportBatch, PovertyFigure, ReviewRound
 
 def _year(request) -> int:
     """The year asked for, else the latest year with review results in the user's scope."""
-    from tamnong.core.scopeyears import latest_year
+    from tamnong.reports.scopeyears import latest_year
 
     try:
         return int(request.GET.get("year") or latest_year(request.user, ("poverty",)))

@@ -388,7 +388,7 @@ def summary(request):
 
 def _default_year(user=None) -> int:
     """The latest year with records in the user's scope (this year when there are none)."""
-    from tamnong.core.scopeyears import latest_year
+    from tamnong.reports.scopeyears import latest_year
 
     return latest_year(user) if user is not None else timezone.localdate().year
 

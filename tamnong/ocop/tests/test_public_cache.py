@@ -1,11 +1,13 @@
 """The public catalog is cached with the reports (core.datacache), by programme version: its
 choices and unit lists follow the data at once, in every process, and visitors' searches make
-no cache entry."""
+no entry in the shared cache: they are kept in each process's bounded store of searches."""
 
 import datetime as dt
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tamnong.core import datacache
@@ -93,3 +95,76 @@ def test_searches_and_unknown_filters_make_no_cache_entry(client, geo, committed
     assert "ocop.catalog" not in stored
     client.get("/ocop/danh-muc/", {"province": geo.province.pk, "stars": "4", "page": "2"})
     assert "ocop.catalog" in stored
+
+
+def _catalog_queries(client, params) -> list[str]:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/ocop/danh-muc/", params).status_code == 200
+    return [q["sql"] for q in ctx.captured_queries]
+
+
+def _searched(queries) -> bool:
+    return any("LIKE" in sql.upper() and "ocop_certificate" in sql for sql in queries)
+
+
+def test_a_search_is_served_from_the_store_the_second_time(client, geo, personas, committed):
+    with committed():
+        install_synthetic()
+        _certified(personas, geo.commune_a, "Chè An Bình", "P-1")
+    first = _catalog_queries(client, {"q": "chè"})
+    assert _searched(first)
+    assert len(datacache.search_store) == 1
+    # the same search typed differently (case, spaces) is the same entry: no search query
+    second = _catalog_queries(client, {"q": "  CHÈ "})
+    assert not _searched(second)
+    assert len(second) < len(first)
+    assert "Chè An Bình" in client.get("/ocop/danh-muc/", {"q": "Chè"}).content.decode()
+    # diacritics are kept: "che" is another search
+    _catalog_queries(client, {"q": "che"})
+    assert len(datacache.search_store) == 2
+
+
+def test_ten_thousand_searches_keep_the_store_within_its_bound(settings, db):
+    settings.SEARCH_CACHE_ENTRIES = 50
+    computed = []
+
+    def search(text):
+        computed.append(text)
+        return f"<ul>{text}</ul>"
+
+    for i in range(10_000):
+        datacache.cached_search("ocop.catalog", f"tìm {i} " + "x" * 500, None, 1, compute=search)
+        assert len(datacache.search_store) <= 50
+    assert len(computed) == 10_000
+    assert all(len(text) <= datacache.SEARCH_TEXT_MAX for text in computed)
+    # the most recent are still there; the oldest were pushed out
+    datacache.cached_search("ocop.catalog", "tìm 9999 " + "x" * 500, None, 1, compute=search)
+    assert len(computed) == 10_000
+    datacache.cached_search("ocop.catalog", "tìm 0 " + "x" * 500, None, 1, compute=search)
+    assert len(computed) == 10_001
+
+
+def test_a_data_change_invalidates_the_searches(client, geo, personas, committed):
+    with committed():
+        install_synthetic()
+        _certified(personas, geo.commune_a, "Chè An Bình", "P-1")
+    assert "Chè Tân Cương" not in client.get("/ocop/danh-muc/", {"q": "chè"}).content.decode()
+    assert not _searched(_catalog_queries(client, {"q": "chè"}))
+    with committed():
+        _certified(personas, geo.commune_a, "Chè Tân Cương", "P-2")
+    assert _searched(_catalog_queries(client, {"q": "chè"}))
+    assert "Chè Tân Cương" in client.get("/ocop/danh-muc/", {"q": "chè"}).content.decode()
+
+
+def test_search_store_off_and_cache_off(client, geo, personas, committed, settings):
+    with committed():
+        install_synthetic()
+        _certified(personas, geo.commune_a, "Chè An Bình", "P-1")
+    settings.SEARCH_CACHE_ENTRIES = 0
+    assert _searched(_catalog_queries(client, {"q": "chè"}))
+    assert _searched(_catalog_queries(client, {"q": "chè"}))
+    assert len(datacache.search_store) == 0
+    settings.SEARCH_CACHE_ENTRIES = 256
+    settings.DATA_CACHE_SECONDS = 0
+    assert _searched(_catalog_queries(client, {"q": "chè"}))
+    assert len(datacache.search_store) == 0

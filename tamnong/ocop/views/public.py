@@ -46,9 +46,10 @@ def _unit_ids(unit: Division) -> list[int]:
     )
 
 
-# The first pages of every filter are kept (core.datacache); a text search, a deeper page or a
-# filter value that names nothing is computed for its request, so that visitors cannot fill
-# the cache with one entry per query string.
+# The first pages of every filter are kept (core.datacache); a text search in the bounded store
+# of searches (datacache.cached_search); a deeper page or a filter value that names nothing is
+# computed for its request, so that visitors cannot fill the cache with one entry per query
+# string.
 CACHED_PAGES = 10
 _UNKNOWN = -1
 
@@ -88,26 +89,34 @@ def catalog(request):
     if f["stars"] in ranks:
         qs = qs.filter(stars=int(f["stars"]))
     key.append(_key_part(f["stars"], int(f["stars"]) if f["stars"] in ranks else None))
-    if f["q"]:
-        qs = qs.filter(Q(product__name__icontains=f["q"]) | Q(producer__name__icontains=f["q"]))
     page = request.GET.get("page", "").strip() or "1"
     key.append(_key_part(page, int(page) if page.isdigit() else None))
-    bounded = not f["q"] and _UNKNOWN not in key and 1 <= key[-1] <= CACHED_PAGES
-    query = "&".join(f"{k}={v}" for k, v in f.items() if v)
+    bounded = _UNKNOWN not in key and 1 <= key[-1] <= CACHED_PAGES
 
-    def render_list():
-        page = Paginator(qs.order_by("-stars", "product__name", "id"), 24).get_page(
+    def render_list(text: str = ""):
+        found = qs
+        if text:
+            found = found.filter(
+                Q(product__name__icontains=text) | Q(producer__name__icontains=text)
+            )
+        query = "&".join(f"{k}={v}" for k, v in {**f, "q": text}.items() if v)
+        page = Paginator(found.order_by("-stars", "product__name", "id"), 24).get_page(
             request.GET.get("page")
         )
         html = render_to_string("ocop/_catalog_list.html", {"page": page, "query": query})
         return mark_safe(html)  # noqa: S308 – our template's output
 
-    # the same for every visitor: rendered once per data version and day (core.datacache)
-    list_html = (
-        datacache.cached_public("ocop.catalog", *key, compute=render_list)
-        if bounded
-        else render_list()
-    )
+    # the same for every visitor: rendered once per data version and day (core.datacache); a
+    # search is searched normalised (datacache.search_text) and kept in the bounded store of
+    # searches, so that visitors cannot grow the cache without bound
+    if f["q"] and bounded:
+        list_html = datacache.cached_search("ocop.catalog", f["q"], *key, compute=render_list)
+    elif f["q"]:
+        list_html = render_list(datacache.search_text(f["q"]))
+    elif bounded:
+        list_html = datacache.cached_public("ocop.catalog", *key, compute=render_list)
+    else:
+        list_html = render_list()
     communes = []
     if f["province"].isdigit():
         communes = Division.objects.filter(parent_id=f["province"], level=Level.COMMUNE).values(

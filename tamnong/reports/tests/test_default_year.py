@@ -10,8 +10,8 @@ import pytest
     ids=["dashboard", "summary", "poverty"],
 )
 def test_a_screen_opens_on_the_latest_year_with_records(demo, client, url):  # noqa: F811
-    from tamnong.core.scopeyears import latest_year
     from tamnong.poverty.models import ReviewRecord
+    from tamnong.reports.scopeyears import latest_year
 
     user = demo.users["dieuphoi"]
     client.force_login(user)
