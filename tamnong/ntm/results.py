@@ -132,13 +132,31 @@ def _share(part: int, whole: int) -> str | None:
     return str((Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP))
 
 
-def results(division: Division, year: int) -> dict:
-    """The recognition figures of `division` at the end of `year` (see the module docstring)."""
+def results_by_year(division: Division, years) -> dict[int, dict]:
+    """`results(division, y)` for each of `years`, reading the lineage and the recognitions once:
+    one Standing over the units of every year (a unit's levels do not depend on the others)."""
     data = levels()
+    units = {y: units_on(division, year_end(y)) for y in years}
+    standing = Standing(sorted({u.id for us in units.values() for u in us}), data=data)
+    return {y: results(division, y, units=units[y], standing=standing) for y in years}
+
+
+def results(
+    division: Division,
+    year: int,
+    *,
+    units: list[Unit] | None = None,
+    standing: Standing | None = None,
+) -> dict:
+    """The recognition figures of `division` at the end of `year` (see the module docstring).
+    `units` and `standing` are given by `results_by_year`, which shares them across years."""
+    data = standing.data if standing is not None else levels()
     period = data.period(year)
     day = year_end(year)
-    units = units_on(division, day)
-    standing = Standing([u.id for u in units], data=data)
+    if units is None:
+        units = units_on(division, day)
+    if standing is None:
+        standing = Standing([u.id for u in units], data=data)
     held = {u.id: standing.held(u.id, year) for u in units}
     before = {u.id: standing.kinds(u.id, year - 1) for u in units}
     reassessed = _reassessment(units, year, held)

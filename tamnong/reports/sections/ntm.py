@@ -168,12 +168,12 @@ def _figure(ctx: ReportContext, part):
 def _results_by_year(ctx: ReportContext, end: dict) -> Table | None:
     """The levels held at the end of each year of the period (xã, then thôn), nested: the
     figures behind "kết quả theo năm"."""
-    from tamnong.ntm.results import results
+    from tamnong.ntm.results import results_by_year
 
     years = list(ctx.period.years)
     if len(years) < 2:
         return None
-    per_year = {y: results(ctx.division, y) for y in years}
+    per_year = results_by_year(ctx.division, years)
     columns, keys = ["Năm", "Số xã"], []
     for y in years:
         for scale in per_year[y]["levels"]:
