@@ -11,7 +11,8 @@
 - `certificate(number, product, decision, regime, stars, issued)`: an unsaved OCOP certificate.
 - `seed_ocop(province, n_products, seed, tag="")`: top a province up to n OCOP products (bulk).
 - `calamine_rows(path)`: the floor of the import benches (python-calamine reading every row).
-- `import_figures(seconds, floors, repeats, ...)`: their closing figures against that floor.
+- `against_floor(run, floor, clear, check, repeat, per_second)`: an import bench's repeats,
+  each between two timings of its floor, and its closing figures.
 - `emit(bench, **fields)`: print the one JSON line that must come last.
 - `run_child(script, *argv)`: run a bench in a fresh process, return its last JSON line.
 """
@@ -182,16 +183,33 @@ def calamine_rows(path: Path) -> int:
     return n
 
 
-def import_figures(seconds, floors, repeats: int, digits: int = 2, ratio_digits: int = 2) -> dict:
-    """The closing figures of an import bench: median import and floor seconds over the repeats,
-    their ratio, peak memory and the number of repeats."""
+def against_floor(run, floor, clear, check, repeat: int, per_second: tuple[str, int],
+                  digits: int = 2, ratio_digits: int = 2) -> dict:  # fmt: skip
+    """The import benches' measure, `repeat` times: `clear()` the tables, then `run()` timed
+    between two timings of `floor()` (shared machines: the load changes during a run; their mean
+    is the floor), and `check(result, floor_result)`. Returns the closing figures: median import
+    and floor seconds, their ratio, `per_second` (name, count: the count over the median
+    import seconds), peak memory, the number of repeats."""
+    seconds, floors = [], []
+    for i in range(repeat):
+        clear()
+        read, f1 = timed(floor)
+        result, s = timed(run)
+        _, f2 = timed(floor)
+        check(result, read)
+        f = (f1 + f2) / 2
+        seconds.append(s)
+        floors.append(f)
+        print(f"run {i + 1}: import {s:.2f}s floor {f:.4f}s ratio {s / f:.2f}", file=sys.stderr)
     s, f = median(seconds), median(floors)
+    name, count = per_second
     return {
         "seconds": round(s, 2),
         "floor_seconds": round(f, digits),
         "ratio": round(s / f, ratio_digits),
+        name: round(count / s),
         "peak_rss_mb": peak_rss_mb(),
-        "repeats": repeats,
+        "repeats": repeat,
     }
 
 

@@ -23,16 +23,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import (  # noqa: E402
-    BENCH_DIR,
-    calamine_rows,
-    emit,
-    import_figures,
-    median,
-    rng,
-    setup_django,
-    timed,
-)
+from _common import BENCH_DIR, against_floor, calamine_rows, emit, rng, setup_django, timed  # noqa: E402
 
 YEAR = 2025
 KINDS = ("yes_no", "percent", "number")
@@ -146,25 +137,18 @@ def main() -> None:
     def run():
         return import_results(SYSTEM, path, name=path.name, set_key="bench-ntm", year=YEAR)
 
-    seconds, floors = [], []
-    for i in range(args.repeat):
-        clear()
-        _, f1 = timed(calamine_rows, path)
-        out, s = timed(run)
-        _, f2 = timed(calamine_rows, path)
+    def check(out, _rows):
         if not out.ok or out.created != args.communes:
             raise SystemExit(f"import refused: {out.errors[:5]}")
         assert Assessment.objects.count() == args.communes
-        f = (f1 + f2) / 2
-        seconds.append(s)
-        floors.append(f)
-        print(f"run {i + 1}: import {s:.2f}s floor {f:.4f}s ratio {s / f:.0f}", file=sys.stderr)
+
+    values = args.communes * args.indicators
+    figures = against_floor(run, lambda: calamine_rows(path), clear, check, args.repeat,
+                            ("values_per_second", values), digits=4, ratio_digits=1)  # fmt: skip
     again, rs = timed(run)
     assert again.ok and again.unchanged == args.communes, again.errors[:3]
-    figures = import_figures(seconds, floors, args.repeat, digits=4, ratio_digits=1)
-    values_per_second = round(args.communes * args.indicators / median(seconds))
     emit("ntm_import", engine=args.engine, communes=args.communes, indicators=args.indicators,
-         **figures, values_per_second=values_per_second, reimport_seconds=round(rs, 2))  # fmt: skip
+         **figures, reimport_seconds=round(rs, 2))  # fmt: skip
 
 
 if __name__ == "__main__":

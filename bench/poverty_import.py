@@ -25,16 +25,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import (  # noqa: E402
-    BENCH_DIR,
-    calamine_rows,
-    emit,
-    import_figures,
-    median,
-    rng,
-    setup_django,
-    timed,
-)
+from _common import BENCH_DIR, against_floor, calamine_rows, emit, rng, setup_django, timed  # noqa: E402
 
 PROVINCE = "99"
 COMMUNES = 100
@@ -195,30 +186,26 @@ def main() -> None:
     from tamnong.poverty.importing import import_file
     from tamnong.poverty.models import ReviewRecord
 
-    seconds, floors = [], []
-    for i in range(args.repeat):
-        clear()
-        # the floor is measured right before and right after the import (shared machines:
-        # the load changes during a run) and averaged
-        rows, f1 = timed(floor, path, above)
-        result, s = timed(import_file, path, user=SYSTEM, error_dir=BENCH_DIR)
-        _, f2 = timed(floor, path, above)
-        f = (f1 + f2) / 2
+    def check(result, rows):
         if not result.ok:
             raise SystemExit(f"import rejected: {result.error_sample[:5]}")
         assert ReviewRecord.objects.count() == rows == result.rows
-        seconds.append(s)
-        floors.append(f)
-        print(f"run {i + 1}: import {s:.2f}s floor {f:.2f}s ratio {s / f:.2f}", file=sys.stderr)
+
+    figures = against_floor(
+        lambda: import_file(path, user=SYSTEM, error_dir=BENCH_DIR),
+        lambda: floor(path, above),
+        clear,
+        check,
+        args.repeat,
+        ("rows_per_second", args.households),
+    )
     extra = {}
     if args.reimport:
         _, f = timed(floor, path, above)
         result, s = timed(import_file, path, user=SYSTEM, error_dir=BENCH_DIR)
         extra = {"reimport_seconds": round(s, 2), "reimport_ratio": round(s / f, 2)}
-    figures = import_figures(seconds, floors, args.repeat)
-    rows_per_second = round(args.households / median(seconds))
     emit("poverty_import", engine=args.engine, layout=args.layout, rows=args.households,
-         **figures, rows_per_second=rows_per_second, **extra)  # fmt: skip
+         **figures, **extra)  # fmt: skip
 
 
 if __name__ == "__main__":
