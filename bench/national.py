@@ -41,7 +41,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import BENCH_DIR, emit, peak_rss_mb, rng, setup_django  # noqa: E402
+from _common import BENCH_DIR, emit, peak_rss_mb, rng, seed_ocop, setup_django  # noqa: E402
 
 os.environ.setdefault("DATA_CACHE_SECONDS", "0")
 os.environ.setdefault("DEBUG", "0")
@@ -135,87 +135,6 @@ def ntm_data(country, only_code: str | None, seed: int) -> int:
     return made
 
 
-def seed_ocop(province, n_products: int, seed: int) -> int:
-    """n_products OCOP products of a province with producers, decisions and certificates (bulk,
-    no audit; bench/summary_report.py's generator with codes prefixed by the province)."""
-    import datetime as dt
-
-    from tamnong.decisions.models import Decision
-    from tamnong.divisions.models import Level
-    from tamnong.ocop.models import (
-        Certificate,
-        CriteriaSet,
-        Producer,
-        ProducerKind,
-        Product,
-        Regime,
-        expiry_date,
-        public_id,
-    )
-
-    have = Product.objects.filter(division__path__startswith=province.path).count()
-    missing = n_products - have
-    if missing <= 0:
-        return have
-    r = rng(seed)
-    communes = list(province.children.filter(level=Level.COMMUNE))
-    sets = list(CriteriaSet.objects.filter(superseded_at__isnull=True))
-    regime = Regime.objects.get(key="qd148-1489")
-    decisions = Decision.objects.bulk_create(
-        Decision(
-            number=f"{200 + k}/QĐ-UBND-{province.code}",
-            signed_on=dt.date(2021 + k, 9, 15),
-            issuer=f"UBND {province.name}",
-            subject="Công nhận sản phẩm OCOP",
-            kind="ocop_recognition",
-            division=province,
-        )
-        for k in range(5)
-    )
-    producers = Producer.objects.bulk_create(
-        Producer(
-            code=f"BS{province.code}-{i:06d}",
-            name=f"Chủ thể {i}",
-            kind=r.choice(ProducerKind.values),
-            division=r.choice(communes),
-        )
-        for i in range(missing // 4 + 1)
-    )
-    products = Product.objects.bulk_create(
-        Product(
-            code=f"BSP{province.code}-{i:06d}",
-            producer=producers[i % len(producers)],
-            name=f"Sản phẩm {i}",
-            set_no=(cs := r.choice(sets)).set_no,
-            product_group=cs.product_group,
-            product_subgroup=cs.product_subgroup,
-            product_set=cs.product_set,
-            division=producers[i % len(producers)].division,
-        )
-        for i in range(missing)
-    )
-    certificates = []
-    for i, p in enumerate(products):
-        k = r.randrange(5)
-        issued = dt.date(2021 + k, 9, 15)
-        certificates.append(
-            Certificate(
-                number=f"BS{province.code}-{i:06d}",
-                public_id=public_id(),
-                product=p,
-                producer=p.producer,
-                division=p.division,
-                decision=decisions[k],
-                regime=regime,
-                stars=r.choice([3, 3, 3, 4, 4, 5]),
-                issued_on=issued,
-                expires_on=expiry_date(issued, 36),
-            )
-        )
-    Certificate.objects.bulk_create(certificates, batch_size=2000)
-    return have + missing
-
-
 def top_up_ocop(country, total: int, only_code: str | None, seed: int) -> int:
     from tamnong.ocop.models import Product
 
@@ -223,7 +142,7 @@ def top_up_ocop(country, total: int, only_code: str | None, seed: int) -> int:
     for (prov, _c), n in zip(country, targets, strict=True):
         if only_code and prov.code != only_code:
             continue
-        seed_ocop(prov, n, seed + int(prov.code))
+        seed_ocop(prov, n, seed + int(prov.code), tag=prov.code)
     return Product.objects.count()
 
 

@@ -18,13 +18,12 @@ floor_seconds, ratio, values_per_second, reimport_seconds, peak_rss_mb.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import BENCH_DIR, emit, median, peak_rss_mb, rng, setup_django, timed  # noqa: E402
+from _common import BENCH_DIR, against_floor, calamine_rows, emit, rng, setup_django, timed  # noqa: E402
 
 YEAR = 2025
 KINDS = ("yes_no", "percent", "number")
@@ -59,23 +58,12 @@ def criteria_spec(n_indicators: int) -> dict:
 
 def build(n_communes: int, n_indicators: int):
     from tamnong.access.actors import SYSTEM
-    from tamnong.divisions.models import Division, Level, MapVersion
     from tamnong.ntm import criteria, services
+    from tamnong.testing.synthetic import province_with_communes
 
-    mv = MapVersion.objects.create(key="bench", name="bench", valid_from=dt.date(2025, 7, 1))
-    prov = Division.objects.create(
-        map=mv, code="99", name="Tỉnh Bench", kind="tinh", level=Level.PROVINCE, path=""
+    _province, communes = province_with_communes(
+        n_communes, commune_name="Xã Sơn Hà {i}", first=1, dated=True
     )
-    prov.path, prov.current_id = f"/{prov.pk}/", prov.pk
-    prov.save()
-    communes = Division.objects.bulk_create(
-        Division(map=mv, code=f"99{i:03d}", name=f"Xã Sơn Hà {i}", kind="xa",
-                 level=Level.COMMUNE, parent=prov, path="", valid_from=mv.valid_from)
-        for i in range(1, n_communes + 1)
-    )  # fmt: skip
-    for c in communes:
-        c.path, c.current_id = f"{prov.path}{c.pk}/", c.pk
-    Division.objects.bulk_update(communes, ["path", "current"])
     spec, problems = criteria.normalize(criteria_spec(n_indicators), strict=False)
     problems += criteria.validate(spec)
     if problems:
@@ -120,16 +108,6 @@ def workbook(n_communes: int, n_indicators: int, seed: int) -> Path:
     return path
 
 
-def floor(path: Path) -> int:
-    import python_calamine
-
-    sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-    n = 0
-    for _row in sheet.iter_rows():
-        n += 1
-    return n
-
-
 def clear() -> None:
     from tamnong.audit.models import AuditEvent
     from tamnong.ntm.models import Assessment, IndicatorValue
@@ -159,35 +137,18 @@ def main() -> None:
     def run():
         return import_results(SYSTEM, path, name=path.name, set_key="bench-ntm", year=YEAR)
 
-    seconds, floors = [], []
-    for i in range(args.repeat):
-        clear()
-        _, f1 = timed(floor, path)
-        out, s = timed(run)
-        _, f2 = timed(floor, path)
+    def check(out, _rows):
         if not out.ok or out.created != args.communes:
             raise SystemExit(f"import refused: {out.errors[:5]}")
         assert Assessment.objects.count() == args.communes
-        f = (f1 + f2) / 2
-        seconds.append(s)
-        floors.append(f)
-        print(f"run {i + 1}: import {s:.2f}s floor {f:.4f}s ratio {s / f:.0f}", file=sys.stderr)
+
+    values = args.communes * args.indicators
+    figures = against_floor(run, lambda: calamine_rows(path), clear, check, args.repeat,
+                            ("values_per_second", values), digits=4, ratio_digits=1)  # fmt: skip
     again, rs = timed(run)
     assert again.ok and again.unchanged == args.communes, again.errors[:3]
-    s, f = median(seconds), median(floors)
-    emit(
-        "ntm_import",
-        engine=args.engine,
-        communes=args.communes,
-        indicators=args.indicators,
-        seconds=round(s, 2),
-        floor_seconds=round(f, 4),
-        ratio=round(s / f, 1),
-        values_per_second=round(args.communes * args.indicators / s),
-        reimport_seconds=round(rs, 2),
-        peak_rss_mb=peak_rss_mb(),
-        repeats=args.repeat,
-    )
+    emit("ntm_import", engine=args.engine, communes=args.communes, indicators=args.indicators,
+         **figures, reimport_seconds=round(rs, 2))  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import BENCH_DIR, emit, median, peak_rss_mb, rng, setup_django, timed  # noqa: E402
+from _common import BENCH_DIR, against_floor, calamine_rows, emit, rng, setup_django, timed  # noqa: E402
 
 PROVINCE = "99"
 COMMUNES = 100
@@ -33,93 +33,85 @@ VILLAGES = 10
 YEAR = 2025
 
 
-def workbook(n: int, seed: int) -> Path:
-    path = BENCH_DIR / f"poverty-{n}-{seed}.xlsx"
-    if path.exists():
-        return path
-    from openpyxl import Workbook
-
-    from tamnong.poverty.importing import HEADERS
-
+def households(n: int, seed: int):
+    """The deterministic households of both layouts, one sequence of random draws: (number,
+    code, commune number, village number, members, income, deprived indicators, ethnic,
+    housing area)."""
     r = rng(seed)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Ho")
-    ws.append(HEADERS)
     for i in range(n):
         c = i % COMMUNES + 1
         v = r.randint(1, VILLAGES)
         # incomes: most households above the line, a few percent poor / near-poor
         income = int(r.lognormvariate(14.9, 0.45)) // 1000 * 1000
         k = r.choices((0, 1, 2, 3, 4, 5), (50, 20, 12, 9, 6, 3))[0]
-        deprived = ",".join(str(x) for x in sorted(r.sample(range(1, 13), k))) if k else ""
+        deprived = sorted(r.sample(range(1, 13), k)) if k else []
         members = r.randint(1, 8)
-        ws.append(
-            [f"{PROVINCE}.{c:03d}.{i:07d}", YEAR, f"{PROVINCE}{c:03d}",
-             f"{PROVINCE}{c:03d}.{v:03d}", f"Hộ {i}", members, "",
-             "Có" if r.random() < 0.3 else "", "", income, r.randint(8, 120), deprived]
-        )  # fmt: skip
+        ethnic = r.random() < 0.3
+        housing = r.randint(8, 120)
+        yield i, f"{PROVINCE}.{c:03d}.{i:07d}", c, v, members, income, deprived, ethnic, housing
+
+
+def cached_workbook(path: Path, sheet: str, rows) -> Path:
+    """`path` when a previous run wrote it (var/bench/), else a write-only workbook of `rows`
+    in a sheet named `sheet`, saved there."""
+    if path.exists():
+        return path
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet)
+    for row in rows:
+        ws.append(row)
     tmp = path.with_suffix(".tmp.xlsx")
     wb.save(tmp)
     tmp.rename(path)
     return path
 
 
-INDICATORS = [
-    ("Việc làm", ["Việc làm", "Người phụ thuộc trong hộ gia đình"]),
-    ("Y tế", ["Dinh dưỡng", "Bảo hiểm y tế"]),
-    ("Giáo dục", ["Trình độ giáo dục của người lớn", "Tình trạng đi học của trẻ em"]),
-    ("Nhà ở", ["Chất lượng nhà ở", "Diện tích nhà ở bình quân đầu người"]),
-    ("Nước sinh hoạt và vệ sinh", ["Nguồn nước sinh hoạt", "Nhà tiêu hợp vệ sinh"]),
-    ("Thông tin", ["Sử dụng dịch vụ viễn thông", "Phương tiện phục vụ tiếp cận thông tin"]),
-]
+def workbook(n: int, seed: int) -> Path:
+    from tamnong.poverty.importing import HEADERS
+
+    def rows():
+        yield HEADERS
+        for i, code, c, v, members, income, deprived, ethnic, housing in households(n, seed):
+            yield [code, YEAR, f"{PROVINCE}{c:03d}", f"{PROVINCE}{c:03d}.{v:03d}", f"Hộ {i}",
+                   members, "", "Có" if ethnic else "", "", income, housing,
+                   ",".join(map(str, deprived))]  # fmt: skip
+
+    return cached_workbook(BENCH_DIR / f"poverty-{n}-{seed}.xlsx", "Ho", rows())
 
 
 MINISTRY_ABOVE = 7  # title (2 rows), a blank row, the header (3 rows), the column numbers
 
 
 def ministry_workbook(n: int, seed: int) -> Path:
-    """The households of `workbook(n, seed)` in the ministry's layout (same random draws)."""
-    path = BENCH_DIR / f"poverty-ministry-{n}-{seed}.xlsx"
-    if path.exists():
-        return path
-    from openpyxl import Workbook
+    """The households of `workbook(n, seed)` in the ministry's layout (the same households; the
+    template's housing area is not in the form)."""
+    from tamnong.testing.poverty import MINISTRY_INDICATORS
 
-    r = rng(seed)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("DS ho ngheo")
     before = ["STT", "Họ và tên chủ hộ", "Mã số hộ", "Xã/phường", "Thôn/ấp/bản",
               "Số nhân khẩu", "Thu nhập bình quân đầu người/tháng (đồng)"]  # fmt: skip
     after = ["Khu vực", "Dân tộc thiểu số", "Hộ chính sách", "Ghi chú"]
-    n_ind = sum(len(names) for _d, names in INDICATORS)
-    ws.append(["UBND TỈNH BENCH", "", "", "", "", "", "", "", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"])
-    ws.append(["DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO NĂM 2025"])
-    ws.append([])
-    ws.append(before + ["Các chỉ số thiếu hụt dịch vụ xã hội cơ bản"] + [""] * (n_ind - 1) + after)
+    n_ind = sum(len(names) for _d, names in MINISTRY_INDICATORS)
     dims, leaves = [], []
-    for dim, names in INDICATORS:
+    for dim, names in MINISTRY_INDICATORS:
         dims += [dim] + [""] * (len(names) - 1)
         leaves += names
-    ws.append([""] * len(before) + dims + [""] * len(after))
-    ws.append([""] * len(before) + leaves + [""] * len(after))
-    ws.append([f"({i})" for i in range(1, len(before) + n_ind + len(after) + 1)])
-    for i in range(n):
-        c = i % COMMUNES + 1
-        v = r.randint(1, VILLAGES)
-        income = int(r.lognormvariate(14.9, 0.45)) // 1000 * 1000
-        k = r.choices((0, 1, 2, 3, 4, 5), (50, 20, 12, 9, 6, 3))[0]
-        deprived = set(r.sample(range(1, 13), k)) if k else set()
-        members = r.randint(1, 8)
-        ethnic = "x" if r.random() < 0.3 else ""
-        r.randint(8, 120)  # the template's housing area: drawn to keep the same households
-        marks = ["x" if d in deprived else "" for d in range(1, n_ind + 1)]
-        ws.append(
-            [i + 1, f"Hộ {i}", f"{PROVINCE}.{c:03d}.{i:07d}", f"Xã {c}", f"Thôn {v}", members,
-             income, *marks, "", ethnic, "", ""]
-        )  # fmt: skip
-    tmp = path.with_suffix(".tmp.xlsx")
-    wb.save(tmp)
-    tmp.rename(path)
-    return path
+
+    def rows():
+        yield ["UBND TỈNH BENCH", "", "", "", "", "", "", "", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]
+        yield ["DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO NĂM 2025"]
+        yield []
+        yield before + ["Các chỉ số thiếu hụt dịch vụ xã hội cơ bản"] + [""] * (n_ind - 1) + after
+        yield [""] * len(before) + dims + [""] * len(after)
+        yield [""] * len(before) + leaves + [""] * len(after)
+        yield [f"({k})" for k in range(1, len(before) + n_ind + len(after) + 1)]
+        for i, code, c, v, members, income, deprived, ethnic, _area in households(n, seed):
+            marks = ["x" if d in deprived else "" for d in range(1, n_ind + 1)]
+            yield [i + 1, f"Hộ {i}", code, f"Xã {c}", f"Thôn {v}", members, income, *marks, "",
+                   "x" if ethnic else "", "", ""]  # fmt: skip
+
+    return cached_workbook(BENCH_DIR / f"poverty-ministry-{n}-{seed}.xlsx", "DS ho ngheo", rows())
 
 
 def province() -> None:
@@ -153,13 +145,7 @@ def province() -> None:
 def floor(path: Path, above: int = 1) -> int:
     """Read every row with python-calamine alone; the number of data rows (`above`: the rows
     of the title block and the header)."""
-    import python_calamine
-
-    sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-    n = 0
-    for _row in sheet.iter_rows():
-        n += 1
-    return n - above
+    return calamine_rows(path) - above
 
 
 def clear() -> None:
@@ -200,40 +186,26 @@ def main() -> None:
     from tamnong.poverty.importing import import_file
     from tamnong.poverty.models import ReviewRecord
 
-    seconds, floors = [], []
-    for i in range(args.repeat):
-        clear()
-        # the floor is measured right before and right after the import (shared machines:
-        # the load changes during a run) and averaged
-        rows, f1 = timed(floor, path, above)
-        result, s = timed(import_file, path, user=SYSTEM, error_dir=BENCH_DIR)
-        _, f2 = timed(floor, path, above)
-        f = (f1 + f2) / 2
+    def check(result, rows):
         if not result.ok:
             raise SystemExit(f"import rejected: {result.error_sample[:5]}")
         assert ReviewRecord.objects.count() == rows == result.rows
-        seconds.append(s)
-        floors.append(f)
-        print(f"run {i + 1}: import {s:.2f}s floor {f:.2f}s ratio {s / f:.2f}", file=sys.stderr)
+
+    figures = against_floor(
+        lambda: import_file(path, user=SYSTEM, error_dir=BENCH_DIR),
+        lambda: floor(path, above),
+        clear,
+        check,
+        args.repeat,
+        ("rows_per_second", args.households),
+    )
     extra = {}
     if args.reimport:
         _, f = timed(floor, path, above)
         result, s = timed(import_file, path, user=SYSTEM, error_dir=BENCH_DIR)
         extra = {"reimport_seconds": round(s, 2), "reimport_ratio": round(s / f, 2)}
-    s, f = median(seconds), median(floors)
-    emit(
-        "poverty_import",
-        engine=args.engine,
-        layout=args.layout,
-        rows=args.households,
-        seconds=round(s, 2),
-        floor_seconds=round(f, 2),
-        ratio=round(s / f, 2),
-        rows_per_second=round(args.households / s),
-        peak_rss_mb=peak_rss_mb(),
-        repeats=args.repeat,
-        **extra,
-    )
+    emit("poverty_import", engine=args.engine, layout=args.layout, rows=args.households,
+         **figures, **extra)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ Prints one JSON line last: bench, engine, p95_ms_html, p95_ms_json, pdf_ms, rati
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import statistics
@@ -27,7 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import BENCH_DIR, certificate, emit, rng, run_child, setup_django  # noqa: E402
+from _common import BENCH_DIR, emit, run_child, seed_ocop, setup_django  # noqa: E402
 
 # Every request computes its figures: the data cache (tamnong/core/datacache.py) would otherwise
 # answer repeated requests from memory. This measures the work done after any change of data.
@@ -35,70 +34,6 @@ os.environ.setdefault("DATA_CACHE_SECONDS", "0")
 
 PROVINCE = "25"
 PERIOD = "2021-2025"
-
-
-def seed_ocop(province, n_products: int, seed: int) -> int:
-    """Top up the demo's OCOP registry to n_products products with certificates (bulk, no audit)."""
-    from tamnong.decisions.models import Decision
-    from tamnong.divisions.models import Level
-    from tamnong.ocop.models import (
-        Certificate,
-        CriteriaSet,
-        Producer,
-        ProducerKind,
-        Product,
-        Regime,
-    )
-
-    have = Product.objects.filter(division__path__startswith=province.path).count()
-    missing = n_products - have
-    if missing <= 0:
-        return have
-    r = rng(seed)
-    communes = list(province.children.filter(level=Level.COMMUNE))
-    sets = list(CriteriaSet.objects.filter(superseded_at__isnull=True))
-    regime = Regime.objects.get(key="qd148-1489")
-    decisions = Decision.objects.bulk_create(
-        Decision(
-            number=f"{200 + k}/QĐ-UBND",
-            signed_on=dt.date(2021 + k, 9, 15),
-            issuer=f"UBND {province.name}",
-            subject="Công nhận sản phẩm OCOP",
-            kind="ocop_recognition",
-            division=province,
-        )
-        for k in range(5)
-    )
-    producers = Producer.objects.bulk_create(
-        Producer(
-            code=f"BS-{i:06d}",
-            name=f"Chủ thể {i}",
-            kind=r.choice(ProducerKind.values),
-            division=r.choice(communes),
-        )
-        for i in range(missing // 4 + 1)
-    )
-    products = Product.objects.bulk_create(
-        Product(
-            code=f"BSP-{i:06d}",
-            producer=producers[i % len(producers)],
-            name=f"Sản phẩm {i}",
-            set_no=(cs := r.choice(sets)).set_no,
-            product_group=cs.product_group,
-            product_subgroup=cs.product_subgroup,
-            product_set=cs.product_set,
-            division=producers[i % len(producers)].division,
-        )
-        for i in range(missing)
-    )
-    certificates = []
-    for i, p in enumerate(products):
-        k = r.randrange(5)
-        issued = dt.date(2021 + k, 9, 15)
-        stars = r.choice([3, 3, 3, 4, 4, 5])
-        certificates.append(certificate(f"BS-{i:06d}", p, decisions[k], regime, stars, issued))
-    Certificate.objects.bulk_create(certificates, batch_size=2000)
-    return have + missing
 
 
 def reuse(engine: str, households: int):

@@ -227,3 +227,36 @@ def browser():
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def pages(browser):
+    """`pages(base_url, username=None, timeout_ms=30_000, **context_args)`: a page in a fresh
+    browser context of its own (Vietnamese locale; `context_args`, e.g. a viewport), closed at
+    the end of the test; logged in through the login form when a user is named (the form must
+    land on the home page, without an error)."""
+    from urllib.parse import urlsplit
+
+    contexts = []
+
+    def make(base_url: str, username: str | None = None, timeout_ms=30_000, **context_args):
+        context = browser.new_context(locale="vi-VN", **context_args)
+        context.set_default_timeout(timeout_ms)
+        context.set_default_navigation_timeout(timeout_ms)
+        contexts.append(context)
+        page = context.new_page()
+        if username:
+            page.goto(f"{base_url}/accounts/login/")
+            page.fill("#id_username", username)
+            page.fill("#id_password", PASSWORD)
+            with page.expect_navigation() as nav:
+                page.click("button[type=submit]:has-text('Đăng nhập')")
+            response = nav.value
+            errors = page.locator("main .messages .error, main .errorlist").all_inner_texts()
+            assert response is not None and response.status == 200 and not errors, errors
+            assert urlsplit(page.url).path == "/", page.url
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()

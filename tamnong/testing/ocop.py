@@ -137,15 +137,16 @@ def registration_file(name: str = "phieu-dang-ky.pdf", size: int = 100) -> Simpl
     return SimpleUploadedFile(name, b"%PDF-1.4 " + b"x" * size, content_type="application/pdf")
 
 
-def producer_and_product(geo, personas, set_no: int = SYNTHETIC_SET_NO, code: str = "P-1"):
-    producer = services.create_producer(
-        personas.alice,
-        division=geo.commune_a,
-        name="HTX Chè An Bình",
-        kind="cooperative",
-        code=code,
-        email="htx@example.org",
+def cooperative(geo, personas, name: str = "HTX Chè An Bình", code: str = "P-1", **fields):
+    """A cooperative of Xã An Bình (producer_ref `code`, the `producer` persona's), recorded by
+    the commune officer; `fields`: more of the producer's fields."""
+    return services.create_producer(
+        personas.alice, division=geo.commune_a, name=name, kind="cooperative", code=code, **fields
     )
+
+
+def producer_and_product(geo, personas, set_no: int = SYNTHETIC_SET_NO, code: str = "P-1"):
+    producer = cooperative(geo, personas, code=code, email="htx@example.org")
     product = services.create_product(
         personas.producer, producer, name="Chè xanh An Bình", set_no=set_no
     )
@@ -175,6 +176,17 @@ def council(geo, personas, n: int = 5, day=dt.date(2025, 10, 1), prefix: str = "
         personas.coordinator, division=geo.province, name="Phiên 1/2025", held_on=day, seats=seats
     )
     return session, members
+
+
+def dossier_in_session(geo, personas, **council_args):
+    """The synthetic set installed, a product's dossier forwarded by the commune and put in a new
+    council session (`council(**council_args)`), nothing scored yet: (session, dossier, members)."""
+    install_synthetic()
+    _producer, product = producer_and_product(geo, personas)
+    dossier = forwarded_dossier(geo, personas, product)
+    session, members = council(geo, personas, **council_args)
+    services.add_to_session(personas.coordinator, session, [dossier])
+    return session, dossier, members
 
 
 def through_council(geo, personas, dossier, sheet: dict | None = None, **council_args):

@@ -1,4 +1,5 @@
-"""Poverty test builders: write a household import file from rows."""
+"""Poverty test builders: write a household import file from rows; the ministry form's indicators
+(bench/poverty_import.py uses them too)."""
 
 from __future__ import annotations
 
@@ -32,3 +33,15 @@ def write_csv(path: Path, rows: list[list], headers: list[str] = HEADERS) -> Pat
         w.writerow(headers)
         w.writerows(rows)
     return path
+
+
+# The deprivation indicators of the ministry's review form, by dimension, in the form's column
+# order (data/poverty/mappings/danh-sach-ho-ngheo-can-ngheo.json reads them).
+MINISTRY_INDICATORS = [
+    ("Việc làm", ["Việc làm", "Người phụ thuộc trong hộ gia đình"]),
+    ("Y tế", ["Dinh dưỡng", "Bảo hiểm y tế"]),
+    ("Giáo dục", ["Trình độ giáo dục của người lớn", "Tình trạng đi học của trẻ em"]),
+    ("Nhà ở", ["Chất lượng nhà ở", "Diện tích nhà ở bình quân đầu người"]),
+    ("Nước sinh hoạt và vệ sinh", ["Nguồn nước sinh hoạt", "Nhà tiêu hợp vệ sinh"]),
+    ("Thông tin", ["Sử dụng dịch vụ viễn thông", "Phương tiện phục vụ tiếp cận thông tin"]),
+]

@@ -10,10 +10,7 @@ from tamnong.conftest import PASSWORD
 from tamnong.ocop import services
 from tamnong.testing.ocop import (
     answers,
-    council,
-    forwarded_dossier,
-    install_synthetic,
-    producer_and_product,
+    dossier_in_session,
 )
 
 RUN_THE_SESSION = {"admin", "coordinator", "department", "secretary"}
@@ -22,11 +19,7 @@ SEE_THE_DOSSIER = RUN_THE_SESSION | {"alice", "producer", "council", "leader", "
 
 @pytest.fixture
 def in_session(geo, personas):
-    install_synthetic()
-    _producer, product = producer_and_product(geo, personas)
-    dossier = forwarded_dossier(geo, personas, product)
-    session, members = council(geo, personas)
-    services.add_to_session(personas.coordinator, session, [dossier])
+    session, dossier, members = dossier_in_session(geo, personas)
     services.submit_sheet(members[0], session, dossier, answers(), "")
     return session, dossier, members
 

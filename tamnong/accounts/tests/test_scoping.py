@@ -7,18 +7,15 @@ from tamnong.access.scope import Scope
 from tamnong.accounts.models import Membership, Role
 from tamnong.audit.context import Actor, acting
 from tamnong.decisions.models import Decision
+from tamnong.testing.decisions import decision as record
 
 
 def decision(division, number):
     with acting(Actor(origin="test")):
-        return Decision.objects.create(
-            number=number,
-            signed_on=dt.date(2025, 8, 1),
-            issuer="UBND",
-            subject="Công nhận",
+        return record(
+            division, number, signed_on=dt.date(2025, 8, 1), issuer="UBND", subject="Công nhận",
             kind="test",
-            division=division,
-        )
+        )  # fmt: skip
 
 
 @pytest.fixture

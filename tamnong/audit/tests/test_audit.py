@@ -7,23 +7,12 @@ from tamnong.audit.context import Actor, acting
 from tamnong.audit.models import AuditEvent
 from tamnong.audit.services import record_transition
 from tamnong.decisions.models import Decision, ImmutableError
-
-
-def make_decision(geo, number="12/QĐ-UBND", **extra):
-    return Decision.objects.create(
-        number=number,
-        signed_on=dt.date(2025, 9, 1),
-        issuer="UBND tỉnh",
-        subject="Công nhận xã NTM",
-        kind="ntm.recognition",
-        division=geo.commune_a,
-        **extra,
-    )
+from tamnong.testing.decisions import decision
 
 
 def test_creating_a_record_logs_who_when_what_and_from_where(personas, geo):
     with acting(Actor(user=personas.coordinator, origin="web", ip="10.0.0.7", user_agent="thử")):
-        d = make_decision(geo)
+        d = decision(geo.commune_a)
     event = AuditEvent.objects.get(model="decisions.Decision", object_id=str(d.pk))
     assert event.action == "create"
     assert event.actor == personas.coordinator
@@ -33,7 +22,7 @@ def test_creating_a_record_logs_who_when_what_and_from_where(personas, geo):
 
 
 def test_issued_decisions_cannot_be_changed_or_deleted(personas, geo):
-    d = make_decision(geo)
+    d = decision(geo.commune_a)
     d.subject = "Sửa lén"
     with pytest.raises(ImmutableError):
         d.save()
@@ -43,11 +32,11 @@ def test_issued_decisions_cannot_be_changed_or_deleted(personas, geo):
 
 
 def test_a_correction_is_a_new_version_pointing_to_the_old(personas, geo):
-    first = make_decision(geo)
+    first = decision(geo.commune_a)
     with pytest.raises(Exception, match="lý do"):
-        make_decision(geo, number="12b/QĐ-UBND", supersedes=first)
-    second = make_decision(
-        geo, number="15/QĐ-UBND", supersedes=first, correction_reason="Sai tên xã"
+        decision(geo.commune_a, number="12b/QĐ-UBND", supersedes=first)
+    second = decision(
+        geo.commune_a, number="15/QĐ-UBND", supersedes=first, correction_reason="Sai tên xã"
     )
     first.refresh_from_db()
     assert first.is_superseded and first.superseded_by == second
@@ -56,7 +45,7 @@ def test_a_correction_is_a_new_version_pointing_to_the_old(personas, geo):
 
 
 def test_transitions_are_logged_with_before_and_after_state(personas, geo):
-    d = make_decision(geo)
+    d = decision(geo.commune_a)
     with acting(Actor(user=personas.alice, origin="web")):
         record_transition(d, "draft", "submitted", note="gửi tỉnh")
     event = AuditEvent.objects.get(action="transition")
@@ -68,7 +57,7 @@ def test_transitions_are_logged_with_before_and_after_state(personas, geo):
 
 
 def test_events_are_append_only(personas, geo):
-    make_decision(geo)
+    decision(geo.commune_a)
     event = AuditEvent.objects.first()
     event.note = "x"
     with pytest.raises(ValueError):
@@ -76,7 +65,7 @@ def test_events_are_append_only(personas, geo):
 
 
 def test_coordinators_see_the_trail_of_their_scope_only(client, personas, geo):
-    make_decision(geo)  # in the province of `coordinator`
+    decision(geo.commune_a)  # in the province of `coordinator`
     Decision.objects.create(
         number="9/QĐ",
         signed_on=dt.date(2025, 9, 1),

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from tamnong.conftest import PASSWORD, browser_tests
+from tamnong.conftest import browser_tests
 
 pytestmark = browser_tests
 
@@ -16,25 +16,9 @@ NO_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
 
 
 @pytest.fixture
-def phone(browser, live_server):
-    contexts = []
-
-    def make(username: str | None = None, viewport=PHONE):
-        context = browser.new_context(locale="vi-VN", viewport=viewport)
-        context.set_default_timeout(30_000)
-        contexts.append(context)
-        page = context.new_page()
-        if username:
-            page.goto(f"{live_server.url}/accounts/login/")
-            page.fill("#id_username", username)
-            page.fill("#id_password", PASSWORD)
-            with page.expect_navigation():
-                page.click("button[type=submit]:has-text('Đăng nhập')")
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
+def phone(pages, live_server):
+    """`phone(username=None, viewport=PHONE)`: a page of the shared `pages` fixture on a phone."""
+    return lambda username=None, viewport=PHONE: pages(live_server.url, username, viewport=viewport)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from django.db import connection, connections, transaction
 
 from tamnong.jobs import registry, services
 from tamnong.jobs.models import Job, JobLease
+from tamnong.testing.threads import race
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -25,23 +26,15 @@ def noop(progress, n: int = 0):
 def test_two_workers_draining_one_queue_run_every_job_exactly_once(settings, tmp_path):
     settings.JOBS_FILES_DIR = tmp_path
     jobs = [services.enqueue("test.noop", n=n).pk for n in range(40)]
-    barrier = threading.Barrier(2)
     claimed: dict[str, list[int]] = {"w1": [], "w2": []}
 
-    def worker(name):
-        try:
-            barrier.wait()
-            while (job := services.claim_next(name)) is not None:
-                claimed[name].append(job.pk)
-                services.run(job)
-        finally:
-            connections.close_all()
+    def drain(name):
+        while (job := services.claim_next(name)) is not None:
+            claimed[name].append(job.pk)
+            services.run(job)
 
-    threads = [threading.Thread(target=worker, args=(name,)) for name in claimed]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
+    _results, errors = race([lambda name=name: drain(name) for name in claimed], timeout=120)
+    assert errors == []
     everything = claimed["w1"] + claimed["w2"]
     assert sorted(everything) == sorted(jobs)  # each job once, none left behind
     assert Job.objects.filter(pk__in=jobs, status=Job.Status.DONE, attempts=1).count() == 40

@@ -6,12 +6,11 @@ the factories. Skipped, with the reason printed, when `chromium` is not installe
 """
 
 import re
-from urllib.parse import urlsplit
 
 import pytest
 from django.utils import timezone
 
-from tamnong.conftest import PASSWORD, browser_tests
+from tamnong.conftest import browser_tests
 
 pytestmark = browser_tests
 
@@ -20,27 +19,10 @@ WAIT_MS = 60_000
 
 
 @pytest.fixture
-def new_page(browser):
-    """`new_page(username=None)`: a page in a fresh browser context, logged in when a user is named."""
-    contexts = []
-
-    def make(live_server, username: str | None = None):
-        context = browser.new_context(locale="vi-VN")
-        context.set_default_timeout(WAIT_MS)
-        context.set_default_navigation_timeout(WAIT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        if username:
-            page.goto(f"{live_server.url}/accounts/login/")
-            page.fill("#id_username", username)
-            page.fill("#id_password", PASSWORD)
-            submit(page, "button[type=submit]:has-text('Đăng nhập')")
-            assert urlsplit(page.url).path == "/", page.url
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
+def new_page(pages):
+    """`new_page(live_server, username=None)`: a page in a fresh browser context (the shared
+    `pages` fixture), logged in when a user is named."""
+    return lambda live_server, username=None: pages(live_server.url, username, timeout_ms=WAIT_MS)
 
 
 @pytest.fixture
@@ -67,18 +49,16 @@ def submit(page, selector: str) -> None:
 
 def test_the_full_ocop_round_trip_in_chromium(new_page, live, geo, personas):
     from tamnong.accounts.models import Role
-    from tamnong.ocop import services
     from tamnong.ocop.models import Certificate, Dossier
-    from tamnong.testing.ocop import SYNTHETIC_SET_NO, install_synthetic_both, user_with
+    from tamnong.testing.ocop import (
+        SYNTHETIC_SET_NO,
+        cooperative,
+        install_synthetic_both,
+        user_with,
+    )
 
     install_synthetic_both()
-    producer = services.create_producer(
-        personas.alice,
-        division=geo.commune_a,
-        name="HTX Miến Na Rì",
-        kind="cooperative",
-        code="P-1",
-    )
+    producer = cooperative(geo, personas, name="HTX Miến Na Rì")
     members = [user_with(f"thanhvien{i}", geo.province, Role.COUNCIL_MEMBER) for i in range(5)]
     today = timezone.localdate()
 

@@ -1,8 +1,6 @@
 """Council members submitting at the same moment lose nothing (PostgreSQL: real concurrent
 transactions on separate connections; SQLite serialises writers, so the test is skipped there)."""
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -11,11 +9,9 @@ from tamnong.ocop import services
 from tamnong.ocop.models import ScoreSheet
 from tamnong.testing.ocop import (
     answers,
-    council,
-    forwarded_dossier,
-    install_synthetic,
-    producer_and_product,
+    dossier_in_session,
 )
+from tamnong.testing.threads import race
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -25,36 +21,8 @@ pytestmark = [
 ]
 
 
-def _race(calls):
-    """Run the calls in threads released together; returns (results, errors)."""
-    barrier = threading.Barrier(len(calls))
-    results, errors = [], []
-
-    def run(fn):
-        from django.db import connections
-
-        try:
-            barrier.wait()
-            results.append(fn())
-        except Exception as exc:  # collected and asserted by the test
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(fn,)) for fn in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results, errors
-
-
 def _setup(geo, personas):
-    install_synthetic()
-    _p, product = producer_and_product(geo, personas)
-    dossier = forwarded_dossier(geo, personas, product)
-    session, members = council(geo, personas, n=8)
-    services.add_to_session(personas.coordinator, session, [dossier])
+    session, dossier, members = dossier_in_session(geo, personas, n=8)
     return dossier, session, members
 
 
@@ -65,7 +33,7 @@ def test_members_submitting_at_the_same_moment_lose_nothing(geo, personas):
         (lambda m=m, c=c: services.submit_sheet(m, session, dossier, answers(c=c)))
         for m, c in zip(members, scores, strict=True)
     ]
-    results, errors = _race(calls)
+    results, errors = race(calls)
     assert errors == [] and len(results) == 8
     assert ScoreSheet.objects.filter(dossier=dossier).count() == 8
     [scored] = services.close_session(personas.secretary, session)
@@ -78,7 +46,7 @@ def test_one_member_submitting_twice_at_once_keeps_one_sheet(geo, personas):
     calls = [
         (lambda: services.submit_sheet(members[0], session, dossier, answers())) for _ in range(4)
     ]
-    results, errors = _race(calls)
+    results, errors = race(calls)
     assert len(results) == 1 and len(errors) == 3
     assert all(isinstance(e, ValidationError) and "đã nộp phiếu" in str(e) for e in errors)
     assert ScoreSheet.objects.filter(dossier=dossier).count() == 1
@@ -92,7 +60,7 @@ def test_a_sheet_racing_the_close_is_either_counted_or_refused(geo, personas):
         lambda: services.close_session(personas.secretary, session, confirm_missing=True),
         lambda: services.submit_sheet(members[6], session, dossier, answers(c=35)),
     ]
-    _results, errors = _race(calls)
+    _results, errors = race(calls)
     dossier.refresh_from_db()
     sheets = ScoreSheet.objects.filter(dossier=dossier).count()
     assert dossier.result["sheets"] == sheets  # the result always counts every stored sheet

@@ -12,10 +12,7 @@ from tamnong.ocop import services
 from tamnong.ocop.models import CouncilSession, Dossier, Regime
 from tamnong.testing.ocop import (
     answers,
-    council,
-    forwarded_dossier,
-    install_synthetic,
-    producer_and_product,
+    dossier_in_session,
     user_with,
 )
 
@@ -25,11 +22,7 @@ from .test_pages import login
 @pytest.fixture
 def three(geo, personas):
     """A session of three scoring members and one product in it."""
-    install_synthetic()
-    _producer, product = producer_and_product(geo, personas)
-    dossier = forwarded_dossier(geo, personas, product)
-    session, members = council(geo, personas, n=3)
-    services.add_to_session(personas.coordinator, session, [dossier])
+    session, dossier, members = dossier_in_session(geo, personas, n=3)
     return session, dossier, members
 
 
@@ -89,13 +82,19 @@ def test_a_low_score_states_the_minimum(three, personas):
     ]
 
 
-def test_the_session_page_shows_the_reason(client, three, personas):
+def closed_page(client, three, personas, sheet: dict, url: str) -> str:
+    """Every member of `three` submits `sheet`, the secretary closes the session; the page at
+    `url` (formatted with the session and the dossier) as the coordinator reads it."""
     session, dossier, members = three
     for m in members:
-        services.submit_sheet(m, session, dossier, answers(a=0, c=35))
+        services.submit_sheet(m, session, dossier, sheet)
     services.close_session(personas.secretary, session)
     login(client, personas.coordinator)
-    page = client.get(f"/ocop/hoi-dong/{session.pk}/").content.decode()
+    return client.get(url.format(session=session, dossier=dossier)).content.decode()
+
+
+def test_the_session_page_shows_the_reason(client, three, personas):
+    page = closed_page(client, three, personas, answers(a=0, c=35), "/ocop/hoi-dong/{session.pk}/")
     assert "Tiêu chí 1.a «Tiêu chí bắt buộc» (cần tối thiểu 10 điểm): 0/3 phiếu đạt." in page
 
 
@@ -174,11 +173,6 @@ def test_the_service_rejects_a_member_without_the_role(geo, personas):
 
 
 def test_the_dossier_page_states_the_reason_too(client, three, personas):
-    session, dossier, members = three
-    for m in members:
-        services.submit_sheet(m, session, dossier, answers(m=0, c=0))
-    services.close_session(personas.secretary, session)
-    login(client, personas.coordinator)
-    page = client.get(f"/ocop/ho-so/{dossier.pk}/").content.decode()
+    page = closed_page(client, three, personas, answers(m=0, c=0), "/ocop/ho-so/{dossier.pk}/")
     assert "Lý do không đạt" in page
     assert "Điểm trung bình 20,00 dưới 50 điểm, mức tối thiểu để đạt 3 sao." in page

@@ -6,7 +6,12 @@ from django.test import override_settings
 from django.utils import timezone
 
 from tamnong.ocop import services
-from tamnong.testing.ocop import SYNTHETIC_SET_NO, install_synthetic, quick_certificate
+from tamnong.testing.ocop import (
+    SYNTHETIC_SET_NO,
+    cooperative,
+    install_synthetic,
+    quick_certificate,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -19,12 +24,10 @@ def _fresh_cache():
 @pytest.fixture
 def registry(geo, personas):
     install_synthetic()
-    producer = services.create_producer(
-        personas.alice,
-        division=geo.commune_a,
+    producer = cooperative(
+        geo,
+        personas,
         name="HTX Rau An Bình",
-        kind="cooperative",
-        code="P-1",
         representative="Nguyễn Thị Bí Mật",
         phone="0987654321",
         email="bimat@example.org",

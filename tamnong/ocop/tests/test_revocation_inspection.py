@@ -109,15 +109,19 @@ def test_under_148_the_old_revocation_stays(geo, personas):
     assert r.ground == "" and r.found_on is None
 
 
+PERIODIC = {
+    "kind": "periodic",
+    "inspected_on": D(2027, 3, 1),
+    "authority": "province",
+    "findings": "x",
+    "maintained": True,
+}
+
+
 def test_inspections_periodic_and_ad_hoc(cert, personas):
+    findings = "Duy trì các tiêu chí; nhãn OCOP đúng quy định."
     periodic = services.record_inspection(
-        personas.coordinator,
-        cert,
-        kind="periodic",
-        inspected_on=D(2027, 3, 1),
-        authority="province",
-        findings="Duy trì các tiêu chí; nhãn OCOP đúng quy định.",
-        maintained=True,
+        personas.coordinator, cert, **{**PERIODIC, "findings": findings}
     )
     assert periodic.article == "Điều 9"
     services.record_inspection(
@@ -135,26 +139,10 @@ def test_inspections_periodic_and_ad_hoc(cert, personas):
         {"inspected_on": D(2026, 8, 1)},  # before issue
         {"findings": "  "},
     ):
-        args = {
-            "kind": "periodic",
-            "inspected_on": D(2027, 3, 1),
-            "authority": "province",
-            "findings": "x",
-            "maintained": True,
-            **bad,
-        }
         with pytest.raises(ValidationError):
-            services.record_inspection(personas.coordinator, cert, **args)
+            services.record_inspection(personas.coordinator, cert, **{**PERIODIC, **bad})
     with pytest.raises(PermissionDenied):
-        services.record_inspection(
-            personas.alice,
-            cert,
-            kind="periodic",
-            inspected_on=D(2027, 3, 1),
-            authority="province",
-            findings="x",
-            maintained=True,
-        )
+        services.record_inspection(personas.alice, cert, **PERIODIC)
     assert Inspection.objects.count() == 2
 
 

@@ -7,9 +7,7 @@ from tamnong.ocop.models import Seat
 from tamnong.testing.ocop import (
     answers,
     council,
-    forwarded_dossier,
-    install_synthetic,
-    producer_and_product,
+    dossier_in_session,
     user_with,
 )
 
@@ -26,13 +24,19 @@ def seats_of(session) -> dict[str, str]:
     return dict(session.seats.values_list("user__username", "role"))
 
 
+def seat_from_the_page(client, session, user, username: str, role: str):
+    """`user` logs in, finds the seat form on the session page and adds `username` as `role`."""
+    url = f"/ocop/hoi-dong/{session.pk}/"
+    login(client, user)
+    assert 'id="seat-form"' in client.get(url).content.decode()
+    return client.post(url, {"action": "seat", "user": pk(username), "role": role})
+
+
 def test_the_coordinator_adds_a_member_from_the_session_page(client, geo, personas):
     session, _members = council(geo, personas)
     user_with("newcomer", geo.province, Role.COUNCIL_MEMBER)
     url = f"/ocop/hoi-dong/{session.pk}/"
-    login(client, personas.coordinator)
-    assert 'id="seat-form"' in client.get(url).content.decode()
-    r = client.post(url, {"action": "seat", "user": pk("newcomer"), "role": "member"})
+    r = seat_from_the_page(client, session, personas.coordinator, "newcomer", "member")
     assert r.status_code == 302 and r["Location"] == url
     assert seats_of(session)["newcomer"] == Seat.Role.MEMBER
     assert "Đã bổ sung newcomer vào thành phần phiên." in client.get(url).content.decode()
@@ -43,10 +47,7 @@ def test_the_coordinator_adds_a_member_from_the_session_page(client, geo, person
 def test_the_session_secretary_adds_an_advisor(client, geo, personas):
     session, _members = council(geo, personas)
     user_with("tuvan", geo.province, Role.DEPARTMENT)
-    url = f"/ocop/hoi-dong/{session.pk}/"
-    login(client, personas.secretary)
-    assert 'id="seat-form"' in client.get(url).content.decode()
-    r = client.post(url, {"action": "seat", "user": pk("TUVAN"), "role": "advisor"})
+    r = seat_from_the_page(client, session, personas.secretary, "TUVAN", "advisor")
     assert r.status_code == 302
     assert seats_of(session)["tuvan"] == Seat.Role.ADVISOR
 
@@ -86,11 +87,7 @@ def test_bad_additions_are_refused_with_a_message_and_change_nothing(client, geo
 
 
 def test_once_scoring_started_only_non_scoring_seats_can_join(client, geo, personas):
-    install_synthetic()
-    _producer, product = producer_and_product(geo, personas)
-    dossier = forwarded_dossier(geo, personas, product)
-    session, members = council(geo, personas)
-    services.add_to_session(personas.coordinator, session, [dossier])
+    session, dossier, members = dossier_in_session(geo, personas)
     services.submit_sheet(members[0], session, dossier, answers())
     user_with("latecomer", geo.province, Role.COUNCIL_MEMBER)
     url = f"/ocop/hoi-dong/{session.pk}/"

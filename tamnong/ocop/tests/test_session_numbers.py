@@ -8,10 +8,7 @@ import pytest
 from tamnong.ocop import services
 from tamnong.testing.ocop import (
     answers,
-    council,
-    forwarded_dossier,
-    install_synthetic,
-    producer_and_product,
+    dossier_in_session,
 )
 
 from .test_pages import login
@@ -19,32 +16,26 @@ from .test_pages import login
 
 @pytest.fixture
 def closed_with_equal_sheets(geo, personas):
-    install_synthetic()
-    _producer, product = producer_and_product(geo, personas)
-    dossier = forwarded_dossier(geo, personas, product)
-    session, members = council(geo, personas, n=3)
-    services.add_to_session(personas.coordinator, session, [dossier])
+    session, dossier, members = dossier_in_session(geo, personas, n=3)
     for m in members:
         services.submit_sheet(m, session, dossier, answers())
     services.close_session(personas.secretary, session)
     return session, dossier
 
 
-def test_the_session_page_writes_a_zero_spread_the_vietnamese_way(
-    client, personas, closed_with_equal_sheets
+@pytest.mark.parametrize(
+    "url, spread",
+    [
+        ("/ocop/hoi-dong/{session.pk}/", "Chênh lệch cao nhất – thấp nhất: 0<"),
+        ("/ocop/ho-so/{dossier.pk}/", "Chênh lệch giữa các thành viên: 0 điểm"),
+    ],
+    ids=["session_page", "dossier_page"],
+)
+def test_the_page_writes_a_zero_spread_the_vietnamese_way(
+    client, personas, closed_with_equal_sheets, url, spread
 ):
-    session, _dossier = closed_with_equal_sheets
+    session, dossier = closed_with_equal_sheets
     login(client, personas.coordinator)
-    page = client.get(f"/ocop/hoi-dong/{session.pk}/").content.decode()
-    assert "Chênh lệch cao nhất – thấp nhất: 0<" in page
-    assert not re.search(r"\d\.\d{2}\b", re.sub(r"<[^>]+>", " ", page))
-
-
-def test_the_dossier_page_writes_a_zero_spread_the_vietnamese_way(
-    client, personas, closed_with_equal_sheets
-):
-    _session, dossier = closed_with_equal_sheets
-    login(client, personas.coordinator)
-    page = client.get(f"/ocop/ho-so/{dossier.pk}/").content.decode()
-    assert "Chênh lệch giữa các thành viên: 0 điểm" in page
+    page = client.get(url.format(session=session, dossier=dossier)).content.decode()
+    assert spread in page
     assert not re.search(r"\d\.\d{2}\b", re.sub(r"<[^>]+>", " ", page))

@@ -11,6 +11,7 @@ from tamnong.ocop.models import Certificate, CriteriaSet, Dossier
 from tamnong.testing.ocop import (
     answers,
     council,
+    dossier_in_session,
     forwarded_dossier,
     install_synthetic,
     producer_and_product,
@@ -22,11 +23,7 @@ from tamnong.testing.ocop import (
 
 @pytest.fixture
 def scored(geo, personas):
-    install_synthetic()
-    producer, product = producer_and_product(geo, personas)
-    dossier = forwarded_dossier(geo, personas, product)
-    session, members = council(geo, personas)
-    services.add_to_session(personas.coordinator, session, [dossier])
+    session, dossier, members = dossier_in_session(geo, personas)
     for m, c in zip(members, [20, 35, 20, 10, 20], strict=True):  # totals 55 70 55 45 55
         services.submit_sheet(m, session, dossier, answers(c=c))
     services.close_session(personas.secretary, session)

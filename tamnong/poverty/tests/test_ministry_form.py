@@ -12,15 +12,8 @@ from tamnong.access.actors import SYSTEM
 from tamnong.poverty.importing import import_file
 from tamnong.poverty.models import Classification, Household, ReviewRecord
 from tamnong.tabular.mapping import shipped_mappings
+from tamnong.testing.poverty import MINISTRY_INDICATORS as INDICATORS
 
-INDICATORS = [
-    ("Việc làm", ["Việc làm", "Người phụ thuộc trong hộ gia đình"]),
-    ("Y tế", ["Dinh dưỡng", "Bảo hiểm y tế"]),
-    ("Giáo dục", ["Trình độ giáo dục của người lớn", "Tình trạng đi học của trẻ em"]),
-    ("Nhà ở", ["Chất lượng nhà ở", "Diện tích nhà ở bình quân đầu người"]),
-    ("Nước sinh hoạt và vệ sinh", ["Nguồn nước sinh hoạt", "Nhà tiêu hợp vệ sinh"]),
-    ("Thông tin", ["Sử dụng dịch vụ viễn thông", "Phương tiện phục vụ tiếp cận thông tin"]),
-]
 BEFORE = ["STT", "Họ và tên chủ hộ", "Mã số hộ", "Thôn/ấp/bản", "Số nhân khẩu",
           "Thu nhập bình quân đầu người/tháng (đồng)"]  # fmt: skip
 AFTER = ["Dân tộc thiểu số", "Hộ chính sách", "Phân loại hộ", "Ghi chú"]

@@ -8,19 +8,13 @@ from django.urls import reverse
 
 from tamnong.ocop import services
 from tamnong.reports.summary import Period, build_summary, paragraph_text
-from tamnong.testing.ocop import install_synthetic, quick_certificate
+from tamnong.testing.ocop import cooperative, install_synthetic, quick_certificate
 
 
 @pytest.fixture
 def products(geo, personas):
     install_synthetic()
-    producer = services.create_producer(
-        personas.alice,
-        division=geo.commune_a,
-        name="HTX Chè An Bình",
-        kind="cooperative",
-        code="P-1",
-    )
+    producer = cooperative(geo, personas)
     return [
         services.create_product(personas.producer, producer, name=f"Sản phẩm {i}", set_no=1)
         for i in range(9)
