@@ -216,3 +216,37 @@ def assess(user, commune, year, met: int, no_sources):
         {"code": "2.2", "value": 0},
     ]
     return services.enter_values(user, a, items)
+
+
+ALL_GOOD = [
+    {"code": "1.1", "value": "có"},
+    {"code": "2.1", "value": 95},
+    {"code": "2.2", "value": 1},
+]
+
+
+def meeting_assessment(user, commune, no_sources, year=2025):
+    """An assessment of `commune` meeting every test criterion (its sources faked to match)."""
+    from tamnong.ntm import services
+
+    no_sources["poverty"][(commune.pk, year)] = "1.5"
+    no_sources["ocop"].append(
+        {
+            "division": commune,
+            "issued": dt.date(year, 1, 1),
+            "expires": dt.date(year + 3, 1, 1),
+            "stars": 3,
+        }
+    )
+    services.set_profile(user, commune, year, classification="region", column="tdmnpb")
+    a = services.start_assessment(user, commune, year, "test-vung")
+    return services.enter_values(user, a, ALL_GOOD)
+
+
+def decide(user, dossier, number="123/QĐ-UBND"):
+    """The province's decision on a recognition dossier."""
+    from tamnong.ntm import services
+
+    return services.decide(
+        user, dossier, number=number, signed_on=dt.date(2025, 12, 20), issuer="UBND tỉnh Mới"
+    )

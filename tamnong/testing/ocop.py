@@ -225,3 +225,23 @@ def quick_certificate(product, issued_on, stars=3, number="", regime_key="qd148-
         regime=regime,
         number=number,
     )
+
+
+def login(client, user):
+    """`client` signed in as `user` (with the test password), after signing out whoever was."""
+    client.logout()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def bearer(user):
+    """The API header of a fresh token of `user`."""
+    from tamnong.accounts.models import ApiToken
+
+    _t, raw = ApiToken.issue(user, "test")
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def post(client, user, url, data):
+    """POST JSON to the OCOP API as `user`."""
+    return client.post(f"/api/v1/ocop{url}", data, content_type="application/json", **bearer(user))

@@ -1,7 +1,7 @@
 """The crawl's page checks can fail (issue 11, also seen): duplicate ids, a search box with a
 placeholder but no label, Django's bare English refusal page."""
 
-from tamnong.core.tests.test_crawl import markup_problems, refusal_problems
+from tamnong.testing.crawl import markup_problems, refusal_problems
 
 
 def test_a_duplicate_id_is_found():

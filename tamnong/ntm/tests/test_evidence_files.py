@@ -5,8 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tamnong.ntm import services
-
-from .test_recognition import meeting_assessment
+from tamnong.testing.ntm import meeting_assessment
 
 
 @pytest.fixture

@@ -8,8 +8,7 @@ from django.urls import reverse
 
 from tamnong.ntm import services
 from tamnong.ntm.models import RecognitionKind
-
-from .test_recognition import decide, meeting_assessment
+from tamnong.testing.ntm import decide, meeting_assessment
 
 REVOKE = 'name="step" value="revoke"'
 STEP = 'id="step-form"'

@@ -7,33 +7,7 @@ from tamnong.audit.models import AuditEvent
 from tamnong.decisions.models import Decision
 from tamnong.ntm import services
 from tamnong.ntm.models import CommuneStatus, Dossier, Recognition, RecognitionKind
-
-ALL_GOOD = [
-    {"code": "1.1", "value": "có"},
-    {"code": "2.1", "value": 95},
-    {"code": "2.2", "value": 1},
-]
-
-
-def meeting_assessment(user, commune, no_sources, year=2025):
-    no_sources["poverty"][(commune.pk, year)] = "1.5"
-    no_sources["ocop"].append(
-        {
-            "division": commune,
-            "issued": dt.date(year, 1, 1),
-            "expires": dt.date(year + 3, 1, 1),
-            "stars": 3,
-        }
-    )
-    services.set_profile(user, commune, year, classification="region", column="tdmnpb")
-    a = services.start_assessment(user, commune, year, "test-vung")
-    return services.enter_values(user, a, ALL_GOOD)
-
-
-def decide(user, dossier, number="123/QĐ-UBND"):
-    return services.decide(
-        user, dossier, number=number, signed_on=dt.date(2025, 12, 20), issuer="UBND tỉnh Mới"
-    )
+from tamnong.testing.ntm import ALL_GOOD, decide, meeting_assessment  # noqa: F401
 
 
 def test_the_workflow_records_each_step_and_recognises_the_commune(

@@ -15,8 +15,7 @@ from tamnong.ntm.figures import figures
 from tamnong.ntm.models import RecognitionKind as K
 from tamnong.ntm.models import TargetMetric
 from tamnong.reports.summary import Period, build_summary, paragraph_text
-
-from .test_figures import assess
+from tamnong.testing.ntm import assess
 
 OLD_2023 = [
     "Đến hết năm 2023, 4/4 xã (không tính 1 phường, 1 thị trấn) đạt chuẩn nông thôn mới, "

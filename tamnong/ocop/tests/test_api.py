@@ -4,18 +4,9 @@ import datetime as dt
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tamnong.accounts.models import ApiToken, Role
+from tamnong.accounts.models import Role
 from tamnong.ocop.models import Certificate
-from tamnong.testing.ocop import SYNTHETIC_SET_NO, install_synthetic, user_with
-
-
-def bearer(user):
-    _t, raw = ApiToken.issue(user, "test")
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-
-
-def post(client, user, url, data):
-    return client.post(f"/api/v1/ocop{url}", data, content_type="application/json", **bearer(user))
+from tamnong.testing.ocop import SYNTHETIC_SET_NO, bearer, install_synthetic, post, user_with
 
 
 def test_round_trip_through_the_api(client, geo, personas):

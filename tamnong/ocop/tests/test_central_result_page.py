@@ -8,11 +8,10 @@ from tamnong.testing.ocop import (
     answers,
     forwarded_dossier,
     install_synthetic,
+    login,
     producer_and_product,
     through_council,
 )
-
-from .test_pages import login
 
 DECISION = {
     "action": "central",

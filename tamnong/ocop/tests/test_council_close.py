@@ -13,10 +13,9 @@ from tamnong.ocop.models import CouncilSession, Dossier, Regime
 from tamnong.testing.ocop import (
     answers,
     dossier_in_session,
+    login,
     user_with,
 )
-
-from .test_pages import login
 
 
 @pytest.fixture

@@ -15,13 +15,13 @@ from tamnong.ocop.models import Dossier
 from tamnong.testing.ocop import (
     answers,
     install_synthetic_both,
+    login,
     producer_and_product,
     quick_certificate,
     registration_file,
 )
 
 from . import regime26
-from .test_pages import login
 
 DAY = dt.date(2026, 8, 3)
 

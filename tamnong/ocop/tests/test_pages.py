@@ -7,16 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from tamnong.audit.models import AuditEvent
-from tamnong.conftest import PASSWORD
 from tamnong.ocop import services
 from tamnong.ocop.models import Certificate, CouncilSession, Dossier, Producer, Product
-from tamnong.testing.ocop import SYNTHETIC_SET_NO, install_synthetic_both, user_with
-
-
-def login(client, user):
-    client.logout()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
+from tamnong.testing.ocop import SYNTHETIC_SET_NO, install_synthetic_both, login, user_with
 
 
 def sheet(a=10, b=10, m=15, c=20, skip=()):

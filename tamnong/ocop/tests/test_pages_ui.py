@@ -12,11 +12,10 @@ from tamnong.ocop import services
 from tamnong.testing.ocop import (
     SYNTHETIC_SET_NO,
     install_synthetic_both,
+    login,
     producer_and_product,
     registration_file,
 )
-
-from .test_pages import login
 
 
 @pytest.fixture

@@ -117,7 +117,7 @@ def test_the_code_is_printed_on_the_certificate_and_found_by_the_verification_se
     connection.vendor != "postgresql", reason="needs PostgreSQL (concurrent writers)"
 )
 def test_products_recognised_at_the_same_moment_get_distinct_numbers(geo, personas, monkeypatch):
-    from .test_concurrency import _race
+    from tamnong.testing.threads import race as _race
 
     r26 = regime26.load(monkeypatch)
     install_synthetic()

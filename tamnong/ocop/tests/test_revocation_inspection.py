@@ -9,10 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from tamnong.ocop import services
 from tamnong.ocop.models import Inspection, Revocation
-from tamnong.testing.ocop import install_synthetic, producer_and_product, quick_certificate
+from tamnong.testing.ocop import install_synthetic, login, producer_and_product, quick_certificate
 
 from . import regime26
-from .test_pages import login
 
 D = dt.date
 ISSUED = D(2026, 8, 3)
@@ -179,7 +178,7 @@ def test_the_certificate_page_offers_the_grounds_and_lists_inspections(cert, per
 
 
 def test_the_api_takes_the_ground_and_the_day_of_the_finding(cert, personas, client):
-    from .test_api import post
+    from tamnong.testing.ocop import post
 
     data = {"number": "7/QĐ", "signed_on": "2026-09-10", "issuer": "UBND tỉnh", "ground": "c"}
     r = post(client, personas.coordinator, f"/certificates/{cert.pk}/revocation", data)
@@ -195,7 +194,7 @@ def test_the_api_takes_the_ground_and_the_day_of_the_finding(cert, personas, cli
 
 
 def test_the_api_records_the_signer_of_the_revocation(cert, personas, client):
-    from .test_api import post
+    from tamnong.testing.ocop import post
 
     data = {
         "number": "8/QĐ-UBND",

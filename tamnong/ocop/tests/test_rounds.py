@@ -13,12 +13,12 @@ from tamnong.ocop.models import Dossier, EvaluationRound
 from tamnong.testing.ocop import (
     answers,
     install_synthetic_both,
+    login,
     producer_and_product,
     registration_file,
 )
 
 from . import regime26
-from .test_pages import login
 
 D = dt.date
 

@@ -8,10 +8,9 @@ from tamnong.testing.ocop import (
     answers,
     council,
     dossier_in_session,
+    login,
     user_with,
 )
-
-from .test_pages import login
 
 
 def pk(username: str) -> int | str:

@@ -9,9 +9,8 @@ from tamnong.ocop import services
 from tamnong.testing.ocop import (
     answers,
     dossier_in_session,
+    login,
 )
-
-from .test_pages import login
 
 
 @pytest.fixture

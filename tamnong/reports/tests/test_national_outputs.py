@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from tamnong.accounts.models import Role
-from tamnong.reports.tests.test_national import YEAR, country, national  # noqa: F401
+from tamnong.testing.reports import YEAR, national
 
 URL = reverse("reports:national_summary")
 COLUMNS = [
