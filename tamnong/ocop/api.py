@@ -18,7 +18,7 @@ from pydantic import Field
 
 from tamnong.access.lookups import get_visible_or_404
 from tamnong.accounts.models import User
-from tamnong.core.endpoints import detail, listing
+from tamnong.endpoints import detail, listing
 from tamnong.core.pagination import Router
 from tamnong.divisions.models import Division
 

@@ -5,7 +5,8 @@ Both read through the one access policy: `access.lookups.get_visible_or_404` for
 (404 when unknown or out of scope, logged) and the model's `visible_to(user)` for a list (which
 `core.pagination.Router` pages by itself). The view functions they make carry the name, module
 and parameters a hand-written one would, so the OpenAPI schema (operation ids, parameters,
-summaries) stays what it was.
+summaries) stays what it was. It lives beside `tamnong/api.py`, above every app (it reads the
+gate, `access.lookups`, which core's floor must not import).
 """
 
 from __future__ import annotations
