@@ -18,9 +18,9 @@ from pydantic import Field
 
 from tamnong.access.lookups import get_visible_or_404
 from tamnong.accounts.models import User
-from tamnong.endpoints import detail, listing
 from tamnong.core.pagination import Router
 from tamnong.divisions.models import Division
+from tamnong.endpoints import detail, listing
 
 from . import figures as figures_service
 from . import pdf, services
