@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tamnong.core.widgets import DateInput
+from tamnong.decisions.forms import DecisionForm
 
 from .models import RecognitionKind, TargetMetric, TargetReading
 
@@ -63,13 +64,6 @@ class AppraisalForm(forms.Form):
         coerce=lambda v: v == "1",
     )
     note = forms.CharField(label=_("Kết luận"), max_length=500, required=False)
-
-
-class DecisionForm(forms.Form):
-    number = forms.CharField(label=_("Số quyết định"), max_length=60)
-    signed_on = forms.DateField(label=_("Ngày ký"), widget=DateInput())
-    issuer = forms.CharField(label=_("Cơ quan ban hành"), max_length=200)
-    signer = forms.CharField(label=_("Người ký"), max_length=150, required=False)
 
 
 class RevokeForm(DecisionForm):

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tamnong.core.widgets import DateInput
+from tamnong.decisions.forms import DecisionForm
 from tamnong.divisions.models import Division, Level
 
 from .models import Channel, Dossier, DossierFile, Producer, ProducerKind, Seat
@@ -145,13 +146,6 @@ class SeatForm(forms.Form):
     def __init__(self, *args, candidates=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = _people(candidates)
-
-
-class DecisionForm(forms.Form):
-    number = forms.CharField(label=_("Số quyết định"), max_length=60)
-    signed_on = forms.DateField(label=_("Ngày ký"), widget=DateInput())
-    issuer = forms.CharField(label=_("Cơ quan ban hành"), max_length=200)
-    signer = forms.CharField(label=_("Người ký"), max_length=150, required=False)
 
 
 class RevokeForm(DecisionForm):

@@ -116,39 +116,22 @@ def app_graph() -> dict[str, set[str]]:
     return rooms
 
 
+def _tool():
+    """tools/import_graph.py: the same graph with function-level imports kept apart, and the
+    surfaces as rooms of their own (--layer split)."""
+    import importlib.util
+
+    path = PACKAGE.parent / "tools" / "import_graph.py"
+    spec = importlib.util.spec_from_file_location("tn_import_graph", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """The strongly connected parts of more than one node (Tarjan), each sorted."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    found: list[list[str]] = []
-
-    def strong(v: str) -> None:
-        index[v] = low[v] = len(index)
-        stack.append(v)
-        on_stack.add(v)
-        for w in graph.get(v, ()):
-            if w not in index:
-                strong(w)
-                low[v] = min(low[v], low[w])
-            elif w in on_stack:
-                low[v] = min(low[v], index[w])
-        if low[v] == index[v]:
-            part = []
-            while True:
-                w = stack.pop()
-                on_stack.discard(w)
-                part.append(w)
-                if w == v:
-                    break
-            if len(part) > 1:
-                found.append(sorted(part))
-
-    for v in sorted(graph):
-        if v not in index:
-            strong(v)
-    return found
+    """The strongly connected parts of more than one node, each sorted (the tool's Tarjan: the
+    test reads the graph itself, and checks below that the tool reads the same one)."""
+    return _tool().cycles(graph)
 
 
 def test_the_graph_reader_finds_a_circle_when_there_is_one():
@@ -179,18 +162,6 @@ def test_accounts_audit_and_divisions_do_not_tie_each_other():
 
 def test_no_circle_between_apps_in_the_domain_layer():
     assert cycles(app_graph()) == []
-
-
-def _tool():
-    """tools/import_graph.py: the same graph with function-level imports kept apart, and the
-    surfaces as rooms of their own (--layer split)."""
-    import importlib.util
-
-    path = PACKAGE.parent / "tools" / "import_graph.py"
-    spec = importlib.util.spec_from_file_location("tn_import_graph", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_the_tool_reads_the_same_module_level_graph():
