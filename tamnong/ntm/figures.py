@@ -59,8 +59,10 @@ def scope_filter(division: Division) -> tuple[Q, int, str]:
     return within_q(division, "division"), communes.count(), division.map.key
 
 
-def figures(actor, division: Division, year: int) -> dict:
-    """The figures page, API and report share this; the command line acts as `SYSTEM`."""
+def figures(actor, division: Division, year: int, *, recognised: dict | None = None) -> dict:
+    """The figures page, API and report share this; the command line acts as `SYSTEM`.
+    `recognised`: `results.results(division, year)` when the caller has it already (the summary
+    report reads every year of its period at once)."""
     if not Scope.of(require_actor(actor)).covers(division):
         raise PermissionDenied(_("Đơn vị ngoài phạm vi của bạn."))
     where, communes_total, map_key = scope_filter(division)
@@ -73,7 +75,8 @@ def figures(actor, division: Division, year: int) -> dict:
         .annotate(n=Count("id"), met=Sum("criteria_met"))
         .order_by()
     )
-    recognised = recognition.results(division, year)
+    if recognised is None:
+        recognised = recognition.results(division, year)
     statuses = recognised["status_counts"]
     keys = {row["set_key"] for row in grouped}
     sets = {}

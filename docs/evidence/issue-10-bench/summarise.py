@@ -2,9 +2,10 @@ import collections
 import json
 import re
 import statistics
+import sys
 
 rows = collections.defaultdict(lambda: collections.defaultdict(list))
-for line in open("results3.txt").read().splitlines():  # noqa: SIM115
+for line in open(sys.argv[1] if len(sys.argv) > 1 else "results3.txt").read().splitlines():  # noqa: SIM115
     m = re.match(r"(\S+) (r\d+) (\w+) (\w+) (\d+)s (\{.*\})$", line.strip())
     if not m:
         continue

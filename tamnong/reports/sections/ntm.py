@@ -12,12 +12,12 @@ from ..registry import provider
 from ..summary import Chart, ReportContext, Section, Table
 
 
-def ntm_figures(ctx: ReportContext, year: int):
+def ntm_figures(ctx: ReportContext, year: int, recognised: dict | None = None):
     try:
         from tamnong.ntm.figures import figures
     except ImportError:
         return None
-    return figures(ctx.user, ctx.division, year)
+    return figures(ctx.user, ctx.division, year, recognised=recognised)
 
 
 @provider("ntm", order=10, kind="section")
@@ -39,8 +39,17 @@ def _ntm(ctx: ReportContext, title: str, averages_by_year) -> Section:
     p = ctx.period
     # assessment figures of the last year assessed; recognitions as they stand at the period's end
     assessed_year = max(averages_by_year, default=None)
-    end = ntm_figures(ctx, p.end)
-    data = end if assessed_year in (None, p.end) else ntm_figures(ctx, assessed_year)
+    from tamnong.ntm.results import results_by_year
+
+    # the recognitions at the end of every year of the period, read once (the by-year table and
+    # the period's end)
+    per_year = results_by_year(ctx.division, list(p.years))
+    end = ntm_figures(ctx, p.end, per_year[p.end])
+    data = (
+        end
+        if assessed_year in (None, p.end)
+        else ntm_figures(ctx, assessed_year, per_year.get(assessed_year))
+    )
     recognised = any(r["count"] for s in end["levels"] for r in s["rows"])
     if not data["sets"] and not recognised and not end["plan"]:
         return Section("ntm", title, [[f"Chưa có kết quả nông thôn mới trong kỳ {p}."]])
@@ -112,7 +121,7 @@ def _ntm(ctx: ReportContext, title: str, averages_by_year) -> Section:
                 numeric=[2, 3],
             )
         )
-    by_year = _results_by_year(ctx, end)
+    by_year = _results_by_year(ctx, per_year)
     if by_year is not None:
         tables.append(by_year)
     lagging = sorted(
@@ -165,15 +174,12 @@ def _figure(ctx: ReportContext, part):
     return ctx.n(part.value, link, decimals=part.decimals)
 
 
-def _results_by_year(ctx: ReportContext, end: dict) -> Table | None:
+def _results_by_year(ctx: ReportContext, per_year: dict[int, dict]) -> Table | None:
     """The levels held at the end of each year of the period (xã, then thôn), nested: the
     figures behind "kết quả theo năm"."""
-    from tamnong.ntm.results import results_by_year
-
     years = list(ctx.period.years)
     if len(years) < 2:
         return None
-    per_year = results_by_year(ctx.division, years)
     columns, keys = ["Năm", "Số xã"], []
     for y in years:
         for scale in per_year[y]["levels"]:
