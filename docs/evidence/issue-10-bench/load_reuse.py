@@ -27,5 +27,26 @@ def demo_database(engine, households, reuse):
 
 
 load.demo_database = demo_database
+
+if os.environ.get("LOAD_VISITORS") == "distinct":
+    # each simulated user is its own visitor (its own address, through a trusted proxy), as the
+    # public is; otherwise every user shares 127.0.0.1 and so one rate-count row
+    import itertools
+
+    os.environ["TRUSTED_PROXIES"] = "127.0.0.1/32"
+    _n = itertools.count(1)
+
+    class Visitor(load.Client):
+        def __init__(self, port):
+            super().__init__(port)
+            n = next(_n)
+            self.address = f"10.0.{n // 250}.{n % 250 + 1}"
+
+        def request(self, method, path, body=None, headers=None):
+            return super().request(
+                method, path, body, {"X-Forwarded-For": self.address, **(headers or {})}
+            )
+
+    load.Client = Visitor
 sys.argv = ["bench/load.py", *sys.argv[1:]]
 load.main()
