@@ -16,13 +16,27 @@ def _max_year(qs, field: str) -> int | None:
 
 
 def latest_year(user, programmes: tuple[str, ...] = ("ntm", "poverty", "ocop", "funding")) -> int:
-    """The latest year, up to this year, that has records the user may read; this year if none."""
+    """The latest year, up to this year, that has records the user may read; this year if none.
+    Kept until the data change, per scope (`datacache.cached_for`): a screen that opens on it
+    would otherwise scan the programmes' records on every view."""
+    from tamnong.core import datacache
+
+    this_year = timezone.localdate().year
+    return datacache.cached_for(
+        user,
+        "reports.latest-year",
+        tuple(sorted(programmes)),
+        this_year,
+        compute=lambda: _latest_year(user, programmes, this_year),
+    )
+
+
+def _latest_year(user, programmes: tuple[str, ...], this_year: int) -> int:
     from tamnong.ntm.models import Assessment
     from tamnong.ocop.models import Certificate
     from tamnong.poverty.models import ReviewRecord
     from tamnong.reports.models import FundingRecord
 
-    this_year = timezone.localdate().year
     sources = {
         "ntm": (Assessment, "year"),
         "poverty": (ReviewRecord, "year"),
