@@ -32,8 +32,6 @@ from tamnong.divisions.models import Division, Level
 from .dashboard import Panel
 from .summary import Chart, Figure, Period, ReportContext, Table
 
-STARS = (5, 4, 3)
-
 
 def may_read_national(user) -> bool:
     scope = Scope.of(user)
@@ -94,7 +92,9 @@ class ProvinceFigures:
             },
             "ocop": {
                 "valid_products": self.ocop_valid,
-                "by_stars": {str(s): self.ocop_by_stars.get(s, 0) for s in STARS},
+                "by_stars": {
+                    str(s): n for s, n in sorted(self.ocop_by_stars.items(), reverse=True)
+                },
             },
             "ntm": {
                 "communes_recognised": self.ntm_communes,
@@ -123,11 +123,17 @@ class National:
             out.poor += p.poor
             out.near_poor += p.near_poor
             out.ocop_valid += p.ocop_valid
-            for s in STARS:
-                out.ocop_by_stars[s] = out.ocop_by_stars.get(s, 0) + p.ocop_by_stars.get(s, 0)
+            for s, n in p.ocop_by_stars.items():
+                out.ocop_by_stars[s] = out.ocop_by_stars.get(s, 0) + n
             out.ntm_communes += p.ntm_communes
             out.communes += p.communes
         return out
+
+    @property
+    def stars(self) -> tuple[int, ...]:
+        """The star ranks counted, highest first: those of the regimes' data, which every
+        province's figures carry (`Regime.star_ranks`), never a list written here."""
+        return tuple(sorted({s for p in self.provinces for s in p.ocop_by_stars}, reverse=True))
 
     def as_dict(self) -> dict:
         return {
@@ -352,7 +358,7 @@ def comparison_table(data: National) -> Table:
                 _n(p.near_poor),
                 _pct(p.near_poor_rate),
                 _n(p.ocop_valid),
-                *(_n(p.ocop_by_stars.get(s, 0)) for s in STARS),
+                *(_n(p.ocop_by_stars.get(s, 0)) for s in data.stars),
                 _n(p.ntm_communes),
                 _n(p.communes),
                 _pct(p.ntm_share),
@@ -368,7 +374,7 @@ def comparison_table(data: National) -> Table:
             _("Hộ cận nghèo"),
             _("Tỷ lệ hộ cận nghèo"),
             _("Sản phẩm OCOP còn hiệu lực"),
-            *(_("%(s)s sao") % {"s": s} for s in STARS),
+            *(_("%(s)s sao") % {"s": s} for s in data.stars),
             _("Xã đạt chuẩn NTM"),
             _("Số xã"),
             _("Tỷ lệ xã đạt chuẩn NTM"),
@@ -393,8 +399,8 @@ class Ranking:
     chart_title: Callable[[], str]
     table_title: Callable[[], str]
     order: Callable[[ProvinceFigures], tuple]
-    series: Callable[[], list[tuple[str, Callable[[ProvinceFigures], float]]]]
-    columns: Callable[[], list[tuple[str, Callable[[ProvinceFigures], Figure]]]]
+    series: Callable[[National], list[tuple[str, Callable[[ProvinceFigures], float]]]]
+    columns: Callable[[National], list[tuple[str, Callable[[ProvinceFigures], Figure]]]]
     percent: bool = False  # the chart's values are percentages (2 decimals)
     counted: Callable[[ProvinceFigures], bool] = lambda p: True  # noqa: E731
     empty: tuple[Callable[[], str], Callable[[], str]] | None = None  # (title, text) when none
@@ -404,7 +410,7 @@ class Ranking:
         if not ranked and self.empty:
             title, text = self.empty
             return Panel(self.key, title(), empty=text())
-        columns = self.columns()
+        columns = self.columns(data)
         return Panel(
             self.key,
             self.title(data),
@@ -414,7 +420,7 @@ class Ranking:
                 [p.division.name for p in ranked],
                 [
                     {"label": label, "data": [value(p) for p in ranked]}
-                    for label, value in self.series()
+                    for label, value in self.series(data)
                 ],
                 **({"decimals": 2, "unit": "%"} if self.percent else {}),
             ),
@@ -441,11 +447,11 @@ RANKINGS = (
         chart_title=lambda: _("Tỷ lệ hộ nghèo, cận nghèo theo tỉnh (%)"),
         table_title=lambda: _("Xếp hạng tỷ lệ hộ nghèo"),
         order=lambda p: -(p.poor_rate or 0),
-        series=lambda: [
+        series=lambda _data: [
             (_("Hộ nghèo"), lambda p: float(p.poor_rate or 0)),
             (_("Hộ cận nghèo"), lambda p: float(p.near_poor_rate or 0)),
         ],
-        columns=lambda: [
+        columns=lambda _data: [
             (_("Số hộ"), lambda p: _n(p.households)),
             (_("Hộ nghèo"), lambda p: _n(p.poor)),
             (_("Tỷ lệ hộ nghèo"), lambda p: _pct(p.poor_rate)),
@@ -459,11 +465,13 @@ RANKINGS = (
         title=lambda data: _("Xếp hạng sản phẩm OCOP còn hiệu lực"),
         chart_title=lambda: _("Sản phẩm OCOP còn hiệu lực theo hạng sao"),
         table_title=lambda: _("Xếp hạng sản phẩm OCOP"),
-        order=lambda p: (-p.ocop_valid, -p.ocop_by_stars.get(5, 0)),
-        series=lambda: [(_stars_label(s), lambda p, s=s: p.ocop_by_stars.get(s, 0)) for s in STARS],
-        columns=lambda: [
+        order=lambda p: (-p.ocop_valid, -p.ocop_by_stars.get(max(p.ocop_by_stars, default=0), 0)),
+        series=lambda data: [
+            (_stars_label(s), lambda p, s=s: p.ocop_by_stars.get(s, 0)) for s in data.stars
+        ],
+        columns=lambda data: [
             (_("Sản phẩm"), lambda p: _n(p.ocop_valid)),
-            *((f"{s}★", lambda p, s=s: _n(p.ocop_by_stars.get(s, 0))) for s in STARS),
+            *((f"{s}★", lambda p, s=s: _n(p.ocop_by_stars.get(s, 0))) for s in data.stars),
         ],
     ),
     Ranking(
@@ -474,8 +482,8 @@ RANKINGS = (
         chart_title=lambda: _("Tỷ lệ xã đạt chuẩn nông thôn mới theo tỉnh (%)"),
         table_title=lambda: _("Xếp hạng xã đạt chuẩn nông thôn mới"),
         order=lambda p: (-(p.ntm_share or 0), -p.ntm_communes),
-        series=lambda: [(_("Xã đạt chuẩn NTM"), lambda p: float(p.ntm_share or 0))],
-        columns=lambda: [
+        series=lambda _data: [(_("Xã đạt chuẩn NTM"), lambda p: float(p.ntm_share or 0))],
+        columns=lambda _data: [
             (_("Xã đạt chuẩn"), lambda p: _n(p.ntm_communes)),
             (_("Số xã"), lambda p: _n(p.communes)),
             (_("Tỷ lệ"), lambda p: _pct(p.ntm_share)),
@@ -532,7 +540,7 @@ def paragraphs(data: National) -> list[list]:
         out.append([_("Chưa có kết quả rà soát hộ nghèo trong kỳ %(p)s.") % {"p": p}])
     stars = [
         part
-        for i, s in enumerate(STARS)
+        for i, s in enumerate(data.stars)
         for part in ([", "] if i else [])
         + [_n(t.ocop_by_stars.get(s, 0)), _(" sản phẩm %(s)s sao") % {"s": s}]
     ]

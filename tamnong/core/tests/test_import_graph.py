@@ -17,23 +17,26 @@ app configs) sit on top of every app and are left out of the app-level check: a 
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2]  # tamnong/
-SURFACE = {
-    "views",
-    "views_recognition",
-    "api",
-    "urls",
-    "forms",
-    "admin",
-    "middleware",
-    "context_processors",
-    "tasks",
-    "management",
-    "apps",
-    "templatetags",
-}
+
+
+@functools.cache
+def _tool():
+    """tools/import_graph.py: the same graph with function-level imports kept apart, and the
+    surfaces as rooms of their own (--layer split)."""
+    import importlib.util
+
+    path = PACKAGE.parent / "tools" / "import_graph.py"
+    spec = importlib.util.spec_from_file_location("tn_import_graph", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+SURFACE = _tool().SURFACE  # one list of what counts as a surface (views*, API, URLs, forms…)
 FOUNDATION = ("accounts", "audit", "divisions")
 
 
@@ -114,18 +117,6 @@ def app_graph() -> dict[str, set[str]]:
             if there != room:
                 rooms[room].add(there)
     return rooms
-
-
-def _tool():
-    """tools/import_graph.py: the same graph with function-level imports kept apart, and the
-    surfaces as rooms of their own (--layer split)."""
-    import importlib.util
-
-    path = PACKAGE.parent / "tools" / "import_graph.py"
-    spec = importlib.util.spec_from_file_location("tn_import_graph", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
